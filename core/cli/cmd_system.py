@@ -1,0 +1,15 @@
+"""`dumpdoctor system` — NOT BUILT YET (placeholder so the dispatcher imports; replace me)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("system", help="(not built yet)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise NotImplementedError("dumpdoctor system is not built yet")

@@ -1,0 +1,62 @@
+"""`dumpdoctor` entry point. Sub-commands live in core/cli/cmd_<name>.py, each with
+`add_parser(subparsers)` that registers itself and sets `func(args) -> int`.
+
+Exit codes (stable, fleet scripts key on them): 0 nothing wrong, 1 a problem was found (or, for
+`dump`, a file could not be read), 2 usage error, 3 evidence unreadable, 4 can't tell yet.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from core.version import __version__
+
+COMMANDS = ("scan", "dump", "system", "drivers", "events", "bundle", "collector")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+EXIT_UNREADABLE = 3
+EXIT_CANT_TELL = 4
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="dumpdoctor",
+                     description="Diagnose Windows crashes and missing crash dumps.")
+    parser.add_argument("--version", action="version", version=f"Dump Doctor {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        module = importlib.import_module(f"core.cli.cmd_{name}")
+        module.add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `dumpdoctor ... | head`
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,104 @@
+"""Storage drivers in the dump path, how they were classified, and the Diskdump/Crashdmp fix check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+from core.evidence_ref import EvidenceRef
+
+
+@dataclass
+class PeInfo:
+    path: str
+    machine: str  # "x86" | "x64" | "ARM64" | "IA64" | "0x...."
+    bits: int  # from the PE optional header, not from the folder name
+    timestamp: int  # link TimeDateStamp
+    file_version: str | None = None  # "6.1.7600.20882" from VS_FIXEDFILEINFO
+    product_version: str | None = None
+    company: str | None = None
+    description: str | None = None
+    original_filename: str | None = None
+    imports: dict[str, list[str]] = field(default_factory=dict)  # dll (lower-case) -> function names
+    signed: bool = False  # carries an Authenticode (security directory) blob; not verified
+    size: int = 0
+    notes: list[str] = field(default_factory=list)  # anomalies that did not stop the read
+
+    def imports_dll(self, dll: str) -> bool:
+        return dll.lower() in self.imports
+
+
+class DriverKind(str, Enum):
+    STORPORT_VIRTUAL = "storport-virtual"
+    STORPORT_PHYSICAL = "storport-physical"
+    SCSIPORT = "scsiport"
+    ATA = "ata"
+    MONOLITHIC = "monolithic"  # a storage miniport importing no port driver (some RAID drivers)
+    DUMP_STACK = "dump-stack"  # diskdump.sys, crashdmp.sys, dumpata.sys, storport.sys themselves
+    OTHER = "other"
+    UNKNOWN = "unknown"  # file missing or unreadable
+
+
+class Confidence(str, Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+@dataclass
+class StorageDriver:
+    service: str  # service name ("LSI_SAS"), or the file name for dump-stack files
+    file_name: str  # "lsi_sas.sys"
+    file_path: str | None  # where the file was read, None when not found
+    pe: PeInfo | None
+    kind: DriverKind
+    confidence: Confidence
+    reasons: list[str] = field(default_factory=list)  # plain sentences, each one signal
+    start: int | None = None
+    group: str | None = None
+    devices: list[str] = field(default_factory=list)  # instance paths bound to this service
+    in_use: bool = False  # boot-start with a present, non-legacy device (or seen in the dump stack)
+    error: str | None = None  # why the file could not be inspected
+    refs: list[EvidenceRef] = field(default_factory=list)
+
+
+class FixState(str, Enum):
+    FIXED = "fixed"
+    NOT_FIXED = "not-fixed"
+    NOT_COVERED = "not-covered"  # another OS build than the article covers
+    UNKNOWN = "unknown"  # file missing/unreadable or no version resource
+
+
+@dataclass
+class FixCheck:
+    file_name: str  # "diskdump.sys"
+    version: str | None
+    branch: str | None  # "GDR" | "LDR" | None
+    fixed_version: str | None  # the article's fixed version for this build
+    state: FixState
+    message: str  # a sentence a user understands
+    ref: EvidenceRef | None = None
+
+
+@dataclass
+class BootMiniport:
+    service: str | None  # the miniport that writes dumps, when it could be determined
+    how: str  # "dump stack in a crash dump (dump_stornvme.sys)", "only boot-start miniport with a device"
+    confidence: Confidence
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StorageReport:
+    drivers: list[StorageDriver] = field(default_factory=list)
+    boot_miniport: BootMiniport | None = None
+    diskdump: FixCheck | None = None
+    crashdmp: FixCheck | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def driver(self, service: str) -> StorageDriver | None:
+        wanted = service.casefold()
+        for d in self.drivers:
+            if d.service.casefold() == wanted:
+                return d
+        return None

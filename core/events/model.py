@@ -1,0 +1,81 @@
+"""Event records as read from any log source, and the crash timeline built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import Enum
+
+from core.evidence_ref import EvidenceRef
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One System-log event, whatever it was read from (.evtx, XML export, live query).
+
+    `data` holds EventData/UserData fields by name (unnamed <Data> items as "Data1", "Data2", ...);
+    values are the strings the log holds. Typed views live in core.events.kinds.
+    """
+
+    provider: str  # "Microsoft-Windows-Kernel-Power"; for classic sources the EventSourceName too
+    event_id: int
+    time: datetime  # UTC
+    record_id: int | None = None
+    level: int | None = None  # 1 critical, 2 error, 3 warning, 4 information
+    version: int | None = None
+    computer: str | None = None
+    data: dict[str, str] = field(default_factory=dict)
+    source_name: str | None = None  # EventSourceName attribute ("BugCheck", "EventLog")
+    origin: str = ""  # the file or "live System log"
+
+    def ref(self) -> EvidenceRef:
+        rec = f" #{self.record_id}" if self.record_id is not None else ""
+        return EvidenceRef("event", f"{self.origin}{rec}",
+                           f"{self.provider} {self.event_id} at {self.time.isoformat()}")
+
+
+class TimelineKind(str, Enum):
+    BOOT = "boot"
+    CLEAN_SHUTDOWN = "clean-shutdown"
+    UNEXPECTED_RESTART = "unexpected-restart"
+    BUGCHECK = "bugcheck"  # a 1001 "rebooted from a bugcheck" (dump saved)
+    SLEEP = "sleep"
+    RESUME = "resume"
+    DUMP_ERROR = "dump-error"  # volmgr 45/46/49/161 ...
+    HARDWARE_ERROR = "hardware-error"  # WHEA
+
+
+class NoDumpReason(str, Enum):
+    DUMP_DISABLED = "dump-disabled"
+    VOLMGR_ERROR = "volmgr-error"
+    BUGCHECK_ONLY_IN_KERNEL_POWER = "bugcheck-recorded-by-kernel-power-only"
+    NOTHING_RECORDED = "nothing-recorded"  # power loss / hard reset / hang
+
+
+@dataclass
+class TimelineEntry:
+    kind: TimelineKind
+    time: datetime
+    summary: str  # plain sentence
+    bugcheck_code: int | None = None
+    bugcheck_parameters: tuple[int, ...] | None = None
+    sleep_in_progress: bool | None = None
+    during_hibernate: bool | None = None  # a Kernel-Power 42 toward S4 came just before
+    dump_written: bool | None = None  # unexpected restarts: True/False, None when unknowable
+    dump_path: str | None = None
+    no_dump_reason: NoDumpReason | None = None
+    events: list[EvidenceRef] = field(default_factory=list)
+
+
+@dataclass
+class Timeline:
+    entries: list[TimelineEntry] = field(default_factory=list)  # oldest first
+    records_read: int = 0
+    unreadable_records: int = 0
+    counts: dict[str, int] = field(default_factory=dict)  # "Microsoft-Windows-Kernel-Power/41": 2
+    first_event: datetime | None = None
+    last_event: datetime | None = None
+    sources: list[str] = field(default_factory=list)
+
+    def unexpected_restarts(self) -> list[TimelineEntry]:
+        return [e for e in self.entries if e.kind is TimelineKind.UNEXPECTED_RESTART]

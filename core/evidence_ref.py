@@ -1,0 +1,46 @@
+"""Pointers from a finding back to where its evidence came from, and records of what went wrong."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True)
+class EvidenceRef:
+    """Where a fact was read: a file (with offset), a registry key/value, or an event record."""
+
+    kind: str  # "file" | "registry" | "event" | "dump" | "derived"
+    location: str  # path, key path (HKLM\SYSTEM\...\value), or "System.evtx #13534"
+    detail: str = ""  # e.g. the value read, the event's time
+
+    def __str__(self) -> str:
+        return f"{self.location} ({self.detail})" if self.detail else self.location
+
+
+class Severity(str, Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file or record that could not be (fully) read. The scan goes on; the user is told."""
+
+    path: str
+    message: str
+    severity: Severity = Severity.ERROR
+    step: str = ""  # "dumps", "registry", "drivers", "events"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Evidence a source could not provide, and how the user can supply it."""
+
+    what: str  # stable id: "system-hive", "software-hive", "event-log", "drivers", "dumps", "admin"
+    message: str  # "No SYSTEM hive in this bundle."
+    how_to_get: str = ""  # "Run the collector as administrator, or add Windows\\System32\\config\\SYSTEM."

@@ -1,0 +1,72 @@
+"""One interface for every place evidence comes from. Each source hands out plain files on disk
+(extracting from a zip only what is asked for), registry roots, and event-log inputs; the readers in
+core.dumps / core.registry / core.drivers / core.events do the parsing, the same way for all sources.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+from core.evidence_ref import Missing, Problem
+from core.registry.keys import RegKey
+from core.registry.model import CrashControl
+
+
+@dataclass
+class RegistryHives:
+    """Roots of HKLM\\SYSTEM and HKLM\\SOFTWARE, from hive files, .reg exports or the live registry."""
+
+    system: RegKey | None = None
+    software: RegKey | None = None
+    notes: list[str] = field(default_factory=list)  # "dirty hive; transaction logs replayed"
+
+
+@dataclass(frozen=True)
+class EventInput:
+    kind: str  # "evtx" | "xml"
+    path: Path
+    label: str  # shown to the user: "System.evtx", "events/System.xml"
+
+
+class EvidenceSource(ABC):
+    kind: str = ""  # "live" | "offline" | "bundle"
+    description: str = ""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.missing: list[Missing] = []
+
+    @abstractmethod
+    def registry(self) -> RegistryHives: ...
+
+    @abstractmethod
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        """Crash dump candidates, newest first (content is checked by the dump reader)."""
+
+    @abstractmethod
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        """The driver file for a service (by ImagePath when known, else by file name)."""
+
+    @abstractmethod
+    def event_inputs(self) -> list[EventInput]:
+        """System-log inputs to read (evtx files, XML exports, or a live query written to XML)."""
+
+    def loaded_dump_modules(self) -> list[str] | None:
+        """dump_*.sys modules loaded right now (live Windows only)."""
+        return None
+
+    def elevated(self) -> bool | None:
+        return None
+
+    def close(self) -> None:
+        """Release temporary files (zip extraction, live query output)."""
+
+    def __enter__(self) -> EvidenceSource:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
