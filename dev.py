@@ -27,7 +27,7 @@ STAMP = VENV / ".dumpdoctor-installed"
 
 
 def _ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - this script may be run by an older Python
         sys.exit(f"Dump Doctor needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not PY.exists():
         print("Creating .venv ...", flush=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from core.evidence_ref import EvidenceRef
 
@@ -28,7 +28,7 @@ class PeInfo:
         return dll.lower() in self.imports
 
 
-class DriverKind(str, Enum):
+class DriverKind(StrEnum):
     STORPORT_VIRTUAL = "storport-virtual"
     STORPORT_PHYSICAL = "storport-physical"
     SCSIPORT = "scsiport"
@@ -39,7 +39,7 @@ class DriverKind(str, Enum):
     UNKNOWN = "unknown"  # file missing or unreadable
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
@@ -62,7 +62,7 @@ class StorageDriver:
     refs: list[EvidenceRef] = field(default_factory=list)
 
 
-class FixState(str, Enum):
+class FixState(StrEnum):
     FIXED = "fixed"
     NOT_FIXED = "not-fixed"
     NOT_COVERED = "not-covered"  # another OS build than the article covers

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 
-class DumpKind(str, Enum):
+class DumpKind(StrEnum):
     KERNEL = "kernel"
     USER = "user"  # MDMP: an application crash dump, not a system crash
     NOT_A_DUMP = "not-a-dump"
 
 
-class IntegrityStatus(str, Enum):
+class IntegrityStatus(StrEnum):
     COMPLETE = "complete"
     TRUNCATED = "truncated"  # shorter than the header says
     HEADER_ONLY = "header-only"

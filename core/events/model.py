@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 
 from core.evidence_ref import EvidenceRef
 
@@ -34,7 +34,7 @@ class EventRecord:
                            f"{self.provider} {self.event_id} at {self.time.isoformat()}")
 
 
-class TimelineKind(str, Enum):
+class TimelineKind(StrEnum):
     BOOT = "boot"
     CLEAN_SHUTDOWN = "clean-shutdown"
     UNEXPECTED_RESTART = "unexpected-restart"
@@ -45,7 +45,7 @@ class TimelineKind(str, Enum):
     HARDWARE_ERROR = "hardware-error"  # WHEA
 
 
-class NoDumpReason(str, Enum):
+class NoDumpReason(StrEnum):
     DUMP_DISABLED = "dump-disabled"
     VOLMGR_ERROR = "volmgr-error"
     BUGCHECK_ONLY_IN_KERNEL_POWER = "bugcheck-recorded-by-kernel-power-only"

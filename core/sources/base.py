@@ -61,7 +61,7 @@ class EvidenceSource(ABC):
     def elevated(self) -> bool | None:
         return None
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing
         """Release temporary files (zip extraction, live query output)."""
 
     def __enter__(self) -> EvidenceSource:

@@ -1,0 +1,1 @@
+"""Dump Doctor's Qt wizard: renders what core returns, decides nothing itself."""
