@@ -1,0 +1,22 @@
+"""Entry script of both executables. One analysis, two names: the console twin (`dumpdoctor-cli`)
+runs the command line, the windowed `DumpDoctor` runs the wizard. The twin is not called
+`dumpdoctor.exe` because Windows file names ignore case: it would overwrite `DumpDoctor.exe`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+def main() -> int:
+    if Path(sys.executable).stem.lower().endswith("-cli"):
+        from core.cli.main import main as cli_main
+
+        return cli_main()
+    from gui.app import main as gui_main
+
+    return int(gui_main() or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
