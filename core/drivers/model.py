@@ -8,6 +8,18 @@ from enum import StrEnum
 from core.evidence_ref import EvidenceRef
 
 
+@dataclass(frozen=True)
+class InitDataHint:
+    """An immediate store of a known HwInitializationDataSize found shortly before a call to
+    StorPortInitialize (a byte-pattern heuristic, not a disassembly)."""
+
+    size: int  # the stored HwInitializationDataSize
+    structure: str  # "VIRTUAL_HW_INITIALIZATION_DATA" | "HW_INITIALIZATION_DATA (pre-Windows 8)" | ...
+    interface_type: int | None = None  # AdapterInterfaceType stored 4 bytes later (5 = PCIBus)
+    feature_support: int | None = None  # FeatureSupport of the Windows 8+ layout, when stored
+    call_offset: int = 0  # file offset of the call instruction
+
+
 @dataclass
 class PeInfo:
     path: str
@@ -23,6 +35,7 @@ class PeInfo:
     signed: bool = False  # carries an Authenticode (security directory) blob; not verified
     size: int = 0
     notes: list[str] = field(default_factory=list)  # anomalies that did not stop the read
+    init_data_hints: list[InitDataHint] = field(default_factory=list)  # StorPortInitialize heuristic
 
     def imports_dll(self, dll: str) -> bool:
         return dll.lower() in self.imports

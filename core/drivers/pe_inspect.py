@@ -1,0 +1,188 @@
+"""Read what the diagnosis needs from a driver file: version resource, machine and bitness (from the PE
+header, never from the folder name), link time, imports, and whether an Authenticode block is present.
+
+pefile runs with fast_load and then parses only the import and resource directories. The security
+directory is only checked for presence: the signature is NOT verified.
+"""
+
+from __future__ import annotations
+
+import struct
+from pathlib import Path
+from typing import Any
+
+import pefile
+
+from core.drivers.init_data_scan import CodeSection, scan_init_data
+from core.drivers.model import PeInfo
+from core.errors import (
+    DumpDoctorError,
+    FormatError,
+    NotRecognisedError,
+    TruncatedError,
+    UnsafeInputError,
+    unreadable,
+)
+
+# Storage drivers are well under 10 MB; anything past this is not a driver we should load into memory.
+MAX_PE_SIZE = 64 * 1024 * 1024
+MACHINES = {0x14C: "x86", 0x8664: "x64", 0xAA64: "ARM64", 0x200: "IA64", 0x1C4: "ARM"}
+_DIRS = [
+    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
+    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"],
+]
+_SECURITY = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_SECURITY"]
+_EXECUTE = 0x20000000
+_CODE = 0x20
+
+
+def _read_capped(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_PE_SIZE:
+            raise UnsafeInputError(
+                f"file is {size:,} bytes; driver files larger than {MAX_PE_SIZE // (1024 * 1024)} MB are "
+                "not inspected", path=path, expected="a kernel driver image")
+        with path.open("rb") as fh:
+            return fh.read(MAX_PE_SIZE + 1)
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
+
+
+def _check_headers(path: Path, data: bytes) -> None:
+    """Cheap checks before pefile, so common bad input gets a precise message."""
+    if len(data) < 0x40:
+        raise TruncatedError(f"file is only {len(data)} bytes", path=path, offset=0,
+                             expected="an MZ header of 64 bytes")
+    if data[:2] != b"MZ":
+        raise NotRecognisedError("not a Windows executable (no MZ signature)", path=path, offset=0,
+                                 expected="'MZ'")
+    e_lfanew = struct.unpack_from("<I", data, 0x3C)[0]
+    if e_lfanew + 24 > len(data):
+        raise TruncatedError("file ends before the PE header", path=path, offset=e_lfanew,
+                             expected="'PE\\0\\0' and a COFF header")
+    if data[e_lfanew:e_lfanew + 4] != b"PE\0\0":
+        raise NotRecognisedError("MZ file without a PE signature (DOS or NE/LE image)", path=path,
+                                 offset=e_lfanew, expected="'PE\\0\\0'")
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bytes):
+        text = value.decode("utf-8", "replace")
+    elif isinstance(value, str):
+        text = value
+    else:
+        return None
+    text = text.strip().rstrip("\0").strip()
+    return text or None
+
+
+def _version(ms: int, ls: int) -> str:
+    return f"{ms >> 16}.{ms & 0xFFFF}.{ls >> 16}.{ls & 0xFFFF}"
+
+
+def _read_version(pe: pefile.PE, info: PeInfo) -> None:
+    fixed = getattr(pe, "VS_FIXEDFILEINFO", None)
+    if fixed:
+        f = fixed[0]
+        info.file_version = _version(f.FileVersionMS, f.FileVersionLS)
+        info.product_version = _version(f.ProductVersionMS, f.ProductVersionLS)
+    strings: dict[str, str] = {}
+    for group in getattr(pe, "FileInfo", None) or []:
+        for entry in group:
+            for table in getattr(entry, "StringTable", None) or []:
+                for key, value in table.entries.items():
+                    k, v = _text(key), _text(value)
+                    if k and v:
+                        strings.setdefault(k, v)
+    info.company = strings.get("CompanyName")
+    info.description = strings.get("FileDescription")
+    info.original_filename = strings.get("OriginalFilename")
+    if info.file_version is None and strings.get("FileVersion"):
+        # Only the string form is present: keep its leading dotted number ("6.1.7600.16385 (win7...)").
+        info.file_version = strings["FileVersion"].split()[0]
+        info.notes.append("no VS_FIXEDFILEINFO; file version taken from the FileVersion string")
+    if info.file_version is None:
+        info.notes.append("no version resource")
+
+
+def _read_imports(pe: pefile.PE, info: PeInfo) -> dict[tuple[str, str], int]:
+    """Fill info.imports; return IAT slot RVAs by (dll, function) for the code heuristic."""
+    slots: dict[tuple[str, str], int] = {}
+    base = pe.OPTIONAL_HEADER.ImageBase
+    for entry in getattr(pe, "DIRECTORY_ENTRY_IMPORT", None) or []:
+        dll = (_text(entry.dll) or "?").lower()
+        names = info.imports.setdefault(dll, [])
+        for imp in entry.imports:
+            name = _text(imp.name) if imp.name else f"#{imp.ordinal}"
+            if name is None:
+                continue
+            names.append(name)
+            if imp.address is not None:
+                slots[(dll, name)] = imp.address - base
+    return slots
+
+
+def _code_sections(pe: pefile.PE) -> list[CodeSection]:
+    out = []
+    for s in pe.sections:
+        if s.Characteristics & (_EXECUTE | _CODE):
+            out.append(CodeSection(s.VirtualAddress, s.PointerToRawData, bytes(s.get_data())))
+    return out
+
+
+def inspect_pe(path: str | Path) -> PeInfo:
+    """Inspect a driver image. Raises a DumpDoctorError subclass naming the file for any bad input."""
+    p = Path(path)
+    data = _read_capped(p)
+    _check_headers(p, data)
+    try:
+        pe = pefile.PE(data=data, fast_load=True)
+    except pefile.PEFormatError as exc:
+        raise FormatError(f"not a valid PE image: {exc}", path=p, expected="a Windows driver image") from exc
+    except (struct.error, ValueError, IndexError, OverflowError, MemoryError) as exc:
+        raise FormatError(f"malformed PE headers ({type(exc).__name__})", path=p,
+                          expected="a Windows driver image") from exc
+    try:
+        info = PeInfo(
+            path=str(p),
+            machine=MACHINES.get(pe.FILE_HEADER.Machine, f"0x{pe.FILE_HEADER.Machine:04X}"),
+            bits=64 if pe.OPTIONAL_HEADER.Magic == pefile.OPTIONAL_HEADER_MAGIC_PE_PLUS else 32,
+            timestamp=pe.FILE_HEADER.TimeDateStamp,
+            size=len(data),
+        )
+        if pe.OPTIONAL_HEADER.Magic not in (pefile.OPTIONAL_HEADER_MAGIC_PE,
+                                            pefile.OPTIONAL_HEADER_MAGIC_PE_PLUS):
+            info.notes.append(f"unknown optional header magic 0x{pe.OPTIONAL_HEADER.Magic:X}")
+        try:
+            pe.parse_data_directories(directories=_DIRS)
+        except (pefile.PEFormatError, struct.error, ValueError, IndexError, KeyError, AttributeError,
+                TypeError, OverflowError) as exc:
+            # Headers were fine; a damaged directory only costs us imports/version: say so, keep going.
+            info.notes.append(f"import/resource directories could not be fully parsed: {exc}")
+        _read_version(pe, info)
+        slots = _read_imports(pe, info)
+        dirs = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+        if len(dirs) > _SECURITY and dirs[_SECURITY].Size and dirs[_SECURITY].VirtualAddress:
+            sec = dirs[_SECURITY]
+            if sec.VirtualAddress + sec.Size <= len(data):
+                info.signed = True
+            else:
+                info.notes.append("the security directory points past the end of the file (truncated?)")
+        for warning in pe.get_warnings():
+            if "truncat" in warning.lower() and "Byte 0x00" not in warning:
+                info.notes.append(warning)
+        init_slots = [rva for (dll, fn), rva in slots.items()
+                      if dll == "storport.sys" and fn == "StorPortInitialize"]
+        if init_slots:
+            info.init_data_hints = scan_init_data(_code_sections(pe), info.bits,
+                                                  pe.OPTIONAL_HEADER.ImageBase, init_slots)
+        return info
+    except DumpDoctorError:
+        raise
+    except (pefile.PEFormatError, struct.error, ValueError, IndexError, KeyError, AttributeError,
+            TypeError, OverflowError, UnicodeError) as exc:
+        raise FormatError(f"malformed PE image ({type(exc).__name__}: {exc})", path=p,
+                          expected="a Windows driver image") from exc
+    # No pe.close(): pefile was given bytes, not a file, so there is no mapping to release, and its
+    # close() runs a full gc.collect() that would dominate the time per driver.

@@ -1,0 +1,65 @@
+"""check_fix: the GDR/LDR rule from the article, one sentence per outcome."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.drivers import check_fix
+from core.drivers.model import FixState, PeInfo
+from core.registry.model import SystemFacts
+
+
+def pe(version: str | None) -> PeInfo:
+    return PeInfo(path="C:/Windows/System32/drivers/diskdump.sys", machine="x64", bits=64, timestamp=0,
+                  file_version=version)
+
+
+@pytest.mark.parametrize(("version", "state", "branch", "words"), [
+    ("6.1.7600.16385", FixState.NOT_FIXED, "GDR", "GDR branch"),
+    ("6.1.7600.20881", FixState.NOT_FIXED, "LDR", "older than the fixed 6.1.7600.20882"),
+    ("6.1.7600.20882", FixState.FIXED, "LDR", "fix is installed"),
+    ("6.1.7600.21000", FixState.FIXED, "LDR", "fix is installed"),
+    ("6.0.6002.18005", FixState.NOT_FIXED, "GDR", "GDR branch"),
+    ("6.0.6002.22588", FixState.FIXED, "LDR", "fix is installed"),
+    ("6.0.6002.22000", FixState.NOT_FIXED, "LDR", "older than the fixed 6.0.6002.22588"),
+    ("6.0.6003.20489", FixState.FIXED, "LDR", "inference"),
+    ("6.0.6001.18000", FixState.NOT_COVERED, "GDR", "Service Pack 2 first"),
+    ("6.1.7601.17514", FixState.NOT_COVERED, "GDR", "fix status is unknown"),
+    ("6.1.7601.24000", FixState.NOT_COVERED, "LDR", "not covered by the article"),
+    ("10.0.19041.1", FixState.NOT_COVERED, None, "does not cover"),
+    ("6.1.7600.100", FixState.UNKNOWN, None, "outside the GDR"),
+])
+def test_diskdump_versions(version, state, branch, words):
+    result = check_fix("Diskdump.sys", pe(version), SystemFacts(major=6, minor=1, build=7600))
+    assert result.state == state
+    assert result.branch == branch
+    assert result.version == version
+    assert words in result.message
+    assert version in result.message
+
+
+def test_ldr_revision_of_one_build_is_not_compared_with_another_build():
+    # 6.1.7601.20000 is above 6.1.7600.20882's revision but belongs to another build
+    result = check_fix("diskdump.sys", pe("6.1.7601.22000"), None)
+    assert result.state != FixState.FIXED
+    assert result.fixed_version is None
+
+
+def test_missing_file_is_unknown_and_mentions_windows_version():
+    result = check_fix("diskdump.sys", None, SystemFacts(major=6, minor=1, build=7600, revision=16385))
+    assert result.state == FixState.UNKNOWN
+    assert "could not be read" in result.message and "6.1.7600" in result.message
+
+
+def test_no_version_resource_is_unknown():
+    result = check_fix("diskdump.sys", pe(None), None)
+    assert result.state == FixState.UNKNOWN
+    assert "no readable version" in result.message
+
+
+def test_crashdmp_is_reported_for_information_only():
+    result = check_fix("crashdmp.sys", pe("6.1.7600.16385"), None)
+    assert result.state == FixState.UNKNOWN
+    assert result.fixed_version is None
+    assert "names no fixed Crashdmp.sys version" in result.message
+    assert "6.1.7600.16385" in result.message

@@ -1,0 +1,62 @@
+"""The StorPortInitialize heuristic: which init-data structure the code stores before the call."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.drivers import inspect_pe
+from core.drivers.init_data_scan import INIT_DATA_SIZES, VIRTUAL_STRUCT, hint_is_virtual
+from tests.builders.pe import build_driver, storport_init_call
+
+STORPORT = {"storport.sys": ["StorPortNotification", "StorPortInitialize"]}
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_virtual_init_data_size_is_found(tmp_path, bits):
+    size = {32: 0x68, 64: 0xB0}[bits]
+    info = inspect_pe(build_driver(tmp_path / "v.sys", bits=bits, imports=STORPORT,
+                                   code=storport_init_call(size, interface_type=0)))
+    assert [h.structure for h in info.init_data_hints] == [VIRTUAL_STRUCT]
+    assert info.init_data_hints[0].interface_type == 0
+    assert hint_is_virtual(info.init_data_hints[0])
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_physical_init_data_with_pci_bus(tmp_path, bits):
+    size = {32: 0x54, 64: 0x88}[bits]
+    info = inspect_pe(build_driver(tmp_path / "p.sys", bits=bits, imports=STORPORT,
+                                   code=storport_init_call(size, interface_type=5)))
+    (hint,) = info.init_data_hints
+    assert not hint_is_virtual(hint)
+    assert hint.interface_type == 5
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_windows8_layout_with_virtual_feature_flag(tmp_path, bits):
+    size = {32: 0x80, 64: 0xD0}[bits]
+    info = inspect_pe(build_driver(tmp_path / "w8.sys", bits=bits, imports=STORPORT,
+                                   code=storport_init_call(size, feature_support=0x1)))
+    (hint,) = info.init_data_hints
+    assert hint.feature_support == 1
+    assert hint_is_virtual(hint)
+
+
+def test_size_of_the_other_bitness_is_not_taken(tmp_path):
+    # 0xB0 is the x64 virtual size; in a 32-bit file it means nothing.
+    info = inspect_pe(build_driver(tmp_path / "x.sys", bits=32, imports=STORPORT,
+                                   code=storport_init_call(0xB0)))
+    assert info.init_data_hints == []
+
+
+def test_sizes_follow_the_wdk_layout():
+    # virtual = pre-Windows 8 layout + five callback pointers
+    for bits, ptr in ((32, 4), (64, 8)):
+        by_name = {v: k for k, v in INIT_DATA_SIZES[bits].items()}
+        legacy = by_name["HW_INITIALIZATION_DATA (before Windows 8)"]
+        assert by_name[VIRTUAL_STRUCT] == legacy + 5 * ptr
+
+
+def test_no_call_means_no_hint(tmp_path):
+    info = inspect_pe(build_driver(tmp_path / "n.sys", bits=64, imports=STORPORT,
+                                   code=b"\xC7\x44\x24\x40\xB0\x00\x00\x00\xC3"))
+    assert info.init_data_hints == []
