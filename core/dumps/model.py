@@ -41,6 +41,7 @@ class LoadedDriver:
     base: int
     size: int
     timestamp: int  # PE TimeDateStamp (seconds since 1970, UTC)
+    path: str = ""  # the full name as recorded, e.g. "\\SystemRoot\\System32\\drivers\\x.sys"
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,12 @@ class DumpInfo:
     required_dump_space: int | None = None
     product_type: int | None = None  # 1 workstation, 2 domain controller, 3 server
     physical_memory_bytes: int | None = None
+    physical_memory_runs: int | None = None  # PhysicalMemoryBlock.NumberOfRuns
+    physical_memory_pages: int | None = None  # PhysicalMemoryBlock.NumberOfPages
     integrity: Integrity | None = None
     drivers: list[LoadedDriver] = field(default_factory=list)  # triage dumps
     unloaded_drivers: list[UnloadedDriver] = field(default_factory=list)
     dump_stack: list[str] = field(default_factory=list)  # dump_*.sys names seen in the driver list
     faulting_driver: str | None = None  # driver containing the faulting address, when known
     notes: list[str] = field(default_factory=list)  # e.g. "driver list stride derived as 0x98"
+    excerpt_of_size: int | None = None  # bundles: the original size when only a header excerpt was kept
