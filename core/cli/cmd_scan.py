@@ -1,15 +1,81 @@
-"""`dumpdoctor scan` — NOT BUILT YET (placeholder so the dispatcher imports; replace me)."""
+"""`dumpdoctor scan [SOURCE...] [--json] [--html FILE] [--demo]`: scan evidence, diagnose, report.
+
+Exit codes: 0 nothing wrong found, 1 a problem was found (the known issue or any finding of warning
+level or above), 2 usage error, 3 the evidence could not be read at all, 4 can't tell yet.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
+
+from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
+from core.errors import DumpDoctorError
+from core.resources import resource_path
+from core.sources.base import EvidenceSource
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("scan", help="(not built yet)")
+    from core.cli.common import add_json_argument, add_source_argument
+
+    p = sub.add_parser("scan", help="is this the known issue? what else explains the crashes?",
+                       description="Scan evidence and say whether this is the known Stop 0xD1 dump issue, "
+                                   "what else explains the crashes or the missing dump, and what to do.")
+    add_source_argument(p)
+    add_json_argument(p)
+    p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    p.add_argument("--demo", action="store_true",
+                   help="scan the built-in demo evidence (an affected Windows 7 virtual machine)")
     p.set_defaults(func=run)
 
 
+def _progress(verbose: bool) -> Any:
+    from core.progress import ProgressUpdate, no_progress
+
+    if not verbose:
+        return no_progress
+
+    def show(update: ProgressUpdate) -> None:
+        total = f"/{update.total}" if update.total is not None else ""
+        print(f"[{update.step}] {update.done}{total} {update.message}", file=sys.stderr)
+
+    return show
+
+
+def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
+    from core.diagnosis import diagnose
+    from core.report import render_html, render_json, render_text
+    from core.scan import scan
+
+    evidence = scan(source, _progress(bool(getattr(args, "verbose", False))))
+    diag = diagnose(evidence)
+    if args.html:
+        try:
+            Path(args.html).write_text(render_html(diag, evidence), encoding="utf-8")
+        except OSError as exc:
+            print(f"dumpdoctor: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.json:
+        print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
+    else:
+        sys.stdout.write(render_text(diag, evidence))
+    return diag.exit_code
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("dumpdoctor scan is not built yet")
+    from core.cli.common import with_source
+
+    if args.demo:
+        if args.source:
+            print("dumpdoctor: --demo scans the built-in demo evidence; give no SOURCE with it",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        args.source = [str(resource_path("demo"))]
+    try:
+        return with_source(args, lambda source: _report(source, args))
+    except DumpDoctorError as exc:  # a reader let one escape the scan: report it, do not crash
+        print(f"dumpdoctor: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE

@@ -1,0 +1,82 @@
+"""Small views over the Evidence that several rules need (OS build, RAM, Stop-code names, missing)."""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+from core.diagnosis.model import EvidenceItem, MissingEvidence
+from core.diagnosis.wording import HOW_TO_GET, MISSING_MESSAGES, hex_code
+from core.evidence import Evidence
+from core.evidence_ref import EvidenceRef
+
+
+@dataclass(frozen=True)
+class OsBuild:
+    build: int
+    text: str  # "Windows 7 Enterprise 6.1.7600"
+    item: EvidenceItem
+
+
+def os_build(ev: Evidence) -> OsBuild | None:
+    """The Windows build: from the registry when read, else from the newest crash dump's header."""
+    system = ev.registry.system if ev.registry else None
+    if system is not None and system.build is not None:
+        name = system.product_name or "Windows"
+        text = f"{name} {system.version_text}"
+        if system.csd_version:
+            text += f" ({system.csd_version})"
+        ref = system.refs[0] if system.refs else None
+        return OsBuild(system.build, text, EvidenceItem(f"Windows version: {text}", ref))
+    for dump in ev.dumps:
+        if dump.build:
+            ref = EvidenceRef("dump", dump.path, f"header build {dump.build}")
+            return OsBuild(dump.build, f"Windows build {dump.build}",
+                           EvidenceItem(f"Windows build {dump.build} (from a crash dump header)", ref))
+    return None
+
+
+def physical_memory(ev: Evidence) -> tuple[int, EvidenceRef] | None:
+    """RAM size, known only from a crash dump header's physical memory description."""
+    for dump in ev.dumps:
+        if dump.physical_memory_bytes:
+            return dump.physical_memory_bytes, EvidenceRef("dump", dump.path, "physical memory block")
+    return None
+
+
+def bugcheck_words(code: int) -> tuple[str, str]:
+    """(name, plain meaning) for a Stop code, from core.dumps.bugchecks when available."""
+    try:
+        module = importlib.import_module("core.dumps.bugchecks")
+        info = module.lookup(code)
+        name = str(getattr(info, "name", "") or hex_code(code))
+        meaning = str(getattr(info, "meaning", "") or "")
+        return name, meaning
+    except (ImportError, AttributeError, KeyError, LookupError):
+        pass
+    if code == 0xD1:
+        return ("DRIVER_IRQL_NOT_LESS_OR_EQUAL",
+                "a driver touched memory it was not allowed to at that moment")
+    return hex_code(code), "not a code Dump Doctor can name here"
+
+
+def missing_evidence(ev: Evidence, wanted: list[str]) -> list[MissingEvidence]:
+    """Missing items for the given ids, using the source's own words where it recorded them."""
+    recorded = {m.what: m for m in ev.missing}
+    result = []
+    for what in wanted:
+        m = recorded.get(what)
+        if m is not None:
+            result.append(MissingEvidence(what, m.message, m.how_to_get or HOW_TO_GET.get(what, "")))
+        else:
+            result.append(MissingEvidence(what, MISSING_MESSAGES.get(what, what), HOW_TO_GET.get(what, "")))
+    if ev.elevated is False and "admin" not in wanted:
+        result.append(missing_evidence(ev, ["admin"])[0])
+    return result
+
+
+def nothing_readable(ev: Evidence) -> bool:
+    """True when the scan produced no usable evidence at all (exit code 3)."""
+    has_storage = ev.storage is not None and (bool(ev.storage.drivers) or ev.storage.diskdump is not None)
+    has_events = ev.timeline is not None and ev.timeline.records_read > 0
+    return ev.registry is None and not ev.dumps and not has_storage and not has_events

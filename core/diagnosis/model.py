@@ -1,0 +1,134 @@
+"""What the diagnosis concludes: a verdict per known issue, other findings, and next steps.
+
+Field names are the JSON report's keys (docs/report-schema.md); `Verdict.id` values are stable
+because fleet scripts key on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from core.drivers.model import Confidence
+from core.evidence_ref import EvidenceRef, Severity
+
+
+class VerdictId(StrEnum):
+    MATCHES = "matches"
+    AT_RISK = "at-risk"
+    NOT_THIS_ISSUE = "not-this-issue"
+    CANT_TELL = "cant-tell"
+
+
+class ConditionState(StrEnum):
+    YES = "yes"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One fact behind a conclusion, in plain words, and where it was read."""
+
+    text: str
+    ref: EvidenceRef | None = None
+    supports: bool = True  # False: this fact speaks against the conclusion
+
+
+@dataclass(frozen=True)
+class ConfidenceInfo:
+    level: Confidence
+    why: str
+
+
+@dataclass(frozen=True)
+class NextStep:
+    id: str  # stable: "install-hotfix", "install-sp2", "restart", "disable-hibernation", ...
+    kind: str  # "fix" | "prerequisite" | "restart" | "interim" | "evidence" | "info"
+    title: str
+    detail: str = ""
+    link: str | None = None
+    command: str | None = None  # something to type, e.g. "powercfg -h off"
+
+
+@dataclass(frozen=True)
+class MissingEvidence:
+    what: str  # stable id, as in core.evidence_ref.Missing ("system-hive", "event-log", ...)
+    message: str
+    how_to_get: str
+
+
+@dataclass
+class Condition:
+    """One of a known issue's conditions and whether the evidence shows it."""
+
+    id: str  # "os", "fixed-file", "virtual-miniport", "symptom"
+    label: str
+    state: ConditionState
+    text: str
+    evidence: list[EvidenceItem] = field(default_factory=list)
+
+
+@dataclass
+class Verdict:
+    issue_id: str  # the known issue this verdict is about
+    issue_title: str
+    id: VerdictId
+    reason: str | None  # why not / why can't tell: stable ids such as "os-not-covered"
+    headline: str
+    explanation: str
+    technical: str
+    confidence: ConfidenceInfo
+    conditions: list[Condition] = field(default_factory=list)
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+    missing: list[MissingEvidence] = field(default_factory=list)
+    link: str | None = None
+
+    @property
+    def is_problem(self) -> bool:
+        return self.id in (VerdictId.MATCHES, VerdictId.AT_RISK)
+
+
+@dataclass
+class Finding:
+    id: str  # stable: "dumps-disabled", "pagefile-too-small", "recent-bugchecks", ...
+    severity: Severity
+    headline: str
+    explanation: str
+    technical: str = ""
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    next_steps: list[NextStep] = field(default_factory=list)
+
+
+class Outcome(StrEnum):
+    """The one-word answer that also decides the CLI exit code."""
+
+    OK = "ok"  # exit 0
+    PROBLEM = "problem"  # exit 1
+    UNREADABLE = "unreadable"  # exit 3
+    CANT_TELL = "cant-tell"  # exit 4
+
+
+EXIT_CODES = {Outcome.OK: 0, Outcome.PROBLEM: 1, Outcome.UNREADABLE: 3, Outcome.CANT_TELL: 4}
+
+
+@dataclass
+class Diagnosis:
+    verdicts: list[Verdict]  # one per known issue, the most relevant first
+    findings: list[Finding] = field(default_factory=list)  # most severe first
+    outcome: Outcome = Outcome.OK
+    headline: str = ""
+    knowledge_version: str = ""
+
+    @property
+    def verdict(self) -> Verdict:
+        """The verdict shown first: the known issue this tool exists for, or the most relevant."""
+        return self.verdicts[0]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_CODES[self.outcome]
+
+    def finding(self, finding_id: str) -> Finding | None:
+        return next((f for f in self.findings if f.id == finding_id), None)

@@ -1,0 +1,365 @@
+"""The known issue this tool exists for: Stop 0xD1 and no dump when Diskdump.sys/Crashdmp.sys write
+through a virtual Storport miniport (FACTS §1, §2, §6).
+
+Four conditions are weighed: an OS build the article covers, Diskdump.sys not at the fixed version,
+a virtual Storport miniport in the dump path, and the symptom (0xD1 or a restart during hibernation
+with no dump written). A definite "no" on any of the first three rules the issue out; a written dump
+contradicts the signature; missing evidence gives "can't tell" with what to add.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.diagnosis.facts import bugcheck_words, missing_evidence, os_build
+from core.diagnosis.knowledge import BuildCoverage, KnownIssue
+from core.diagnosis.model import (
+    Condition,
+    ConditionState,
+    ConfidenceInfo,
+    EvidenceItem,
+    NextStep,
+    Verdict,
+    VerdictId,
+)
+from core.diagnosis.rules import predicate
+from core.diagnosis.wording import hex_code, plural
+from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
+from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
+from core.evidence import Evidence
+from core.evidence_ref import EvidenceRef
+
+YES, NO, UNKNOWN = ConditionState.YES, ConditionState.NO, ConditionState.UNKNOWN
+
+
+@dataclass
+class Check:
+    condition: Condition
+    reason: str | None = None  # set when state is NO
+    missing: list[str] = field(default_factory=list)  # Missing ids when state is UNKNOWN
+    confidence: Confidence = Confidence.HIGH
+
+
+def _check_os(issue: KnownIssue, ev: Evidence) -> tuple[Check, BuildCoverage | None]:
+    label = "Windows version covered by the article"
+    found = os_build(ev)
+    if found is None:
+        cond = Condition("os", label, UNKNOWN, "The Windows version is not known.")
+        return Check(cond, missing=["software-hive"]), None
+    cov = issue.coverage(found.build)
+    items = [found.item]
+    if cov is None:
+        cond = Condition("os", label, NO, f"{found.text} is not covered by the article.", items)
+        return Check(cond, reason="os-not-covered"), None
+    if cov.coverage == "cannot-hit":
+        return Check(Condition("os", label, NO, issue.reason_text("os-cannot-hit"), items),
+                     reason="os-cannot-hit"), cov
+    if cov.coverage == "unknown":
+        return Check(Condition("os", label, NO, issue.reason_text("os-fix-status-unknown"), items),
+                     reason="os-fix-status-unknown", confidence=Confidence.MEDIUM), cov
+    text = f"{found.text}: {cov.os} is covered by the article."
+    if cov.coverage == "needs-prerequisite":
+        text = f"{found.text}: {cov.os} can hit this defect; the hotfix needs Service Pack 2 first."
+    if cov.note:
+        text += f" {cov.note}"
+    return Check(Condition("os", label, YES, text, items)), cov
+
+
+def _check_fixed_file(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None) -> Check:
+    label = "Diskdump.sys not yet fixed"
+    fix = ev.storage.diskdump if ev.storage else None
+    if fix is None:
+        return Check(Condition("fixed-file", label, UNKNOWN, "Diskdump.sys was not inspected."),
+                     missing=["drivers"])
+    item = EvidenceItem(f"Diskdump.sys version {fix.version or 'unknown'}"
+                        + (f" ({fix.branch} branch)" if fix.branch else "") + f": {fix.message}", fix.ref)
+    if fix.state is FixState.FIXED:
+        return Check(Condition("fixed-file", label, NO, issue.reason_text("already-fixed"), [item]),
+                     reason="already-fixed")
+    if fix.state is FixState.NOT_FIXED:
+        return Check(Condition("fixed-file", label, YES, fix.message, [item]))
+    if fix.state is FixState.NOT_COVERED and cov is not None and cov.coverage == "needs-prerequisite":
+        # No fixed file exists for this service pack: it is unfixed by definition.
+        return Check(Condition("fixed-file", label, YES,
+                               "No fixed Diskdump.sys exists for this service pack.", [item]))
+    if fix.state is FixState.NOT_COVERED and (cov is None or cov.coverage != "covered"):
+        # The OS check already decides; the file adds nothing either way.
+        return Check(Condition("fixed-file", label, NO, fix.message, [item]), reason="os-not-covered")
+    return Check(Condition("fixed-file", label, UNKNOWN, fix.message, [item]), missing=["drivers"])
+
+
+def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
+    ref = d.refs[0] if d.refs else (EvidenceRef("file", d.file_path) if d.file_path else None)
+    items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
+                          f"({d.confidence.value} confidence)", ref)]
+    items += [EvidenceItem(reason, ref) for reason in d.reasons]
+    if d.error or d.file_path is None:
+        items.append(EvidenceItem(f"{d.file_name}: {d.error or 'file not found'}", ref))
+    product = issue.known_virtual_miniports.get(d.file_name.lower())
+    if product:
+        items.append(EvidenceItem(f"{d.file_name} is a known virtual Storport miniport ({product})", ref))
+    items += [EvidenceItem(f"Device {dev} uses {d.service}", ref) for dev in d.devices[:3]]
+    return items
+
+
+def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
+    label = "Virtual Storport miniport in the dump path"
+    storage = ev.storage
+    if storage is None or (not storage.drivers and storage.boot_miniport is None):
+        wanted = ["system-hive"] if ev.registry is None else ["drivers"]
+        return Check(Condition("virtual-miniport", label, UNKNOWN,
+                               "The disk controller drivers were not inspected."), missing=wanted)
+    boot = storage.boot_miniport
+    boot_name = boot.service.casefold() if boot and boot.service else None
+    virtual = [d for d in storage.drivers if d.kind is DriverKind.STORPORT_VIRTUAL]
+    in_path = [d for d in virtual if d.in_use or d.service.casefold() == boot_name]
+    if in_path:
+        d = in_path[0]
+        items = _driver_items(d, issue)
+        if boot and boot.service:
+            items.append(EvidenceItem(f"Dumps are written through {boot.service}: {boot.how}"))
+        level = d.confidence
+        if boot is not None and boot_name == d.service.casefold() and boot.confidence is Confidence.LOW:
+            level = Confidence.LOW
+        return Check(Condition("virtual-miniport", label, YES,
+                               f"{d.file_name} is a virtual Storport miniport and serves the boot disk.",
+                               items), confidence=level)
+    unknown_boot = [d for d in storage.drivers
+                    if d.kind is DriverKind.UNKNOWN and (d.in_use or d.service.casefold() == boot_name)]
+    if unknown_boot:
+        d = unknown_boot[0]
+        return Check(Condition("virtual-miniport", label, UNKNOWN,
+                               f"{d.file_name} serves the boot disk but could not be inspected"
+                               + (f": {d.error}" if d.error else "."), _driver_items(d, issue)),
+                     missing=["drivers"])
+    items = []
+    if boot and boot.service:
+        bd = storage.driver(boot.service)
+        kind = bd.kind.value if bd else "unknown"
+        items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}"))
+    for d in storage.drivers:
+        if d.in_use and d.kind is not DriverKind.DUMP_STACK:
+            items += _driver_items(d, issue)[:1]
+    for d in virtual:
+        items.append(EvidenceItem(f"{d.file_name} is a virtual miniport but does not serve the boot disk",
+                                  d.refs[0] if d.refs else None))
+    level = Confidence.HIGH if boot is None or boot.confidence is Confidence.HIGH else boot.confidence
+    return Check(Condition("virtual-miniport", label, NO, issue.reason_text("no-virtual-miniport"), items),
+                 reason="no-virtual-miniport", confidence=level)
+
+
+@dataclass
+class Symptom:
+    check: Check
+    signature: list[TimelineEntry] = field(default_factory=list)
+    coded: bool = False  # at least one signature entry recorded Stop 0xD1 itself
+    other_codes: list[int] = field(default_factory=list)
+    dump_written: list[EvidenceItem] = field(default_factory=list)
+    inconclusive: list[EvidenceItem] = field(default_factory=list)
+    other: list[EvidenceItem] = field(default_factory=list)  # crashes with another Stop code
+
+
+def _entry_item(e: TimelineEntry, text: str) -> EvidenceItem:
+    return EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {text}", e.events[0] if e.events else None)
+
+
+def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
+    label = "Crash with Stop 0xD1 and no dump written"
+    code = issue.bugcheck_code
+    cc = ev.registry.crash_control if ev.registry else None
+    dumps_off = cc is not None and cc.crash_dump_enabled == 0
+    result = Symptom(Check(Condition("symptom", label, UNKNOWN, "")))
+    for dump in ev.dumps:
+        if dump.bugcheck is not None and dump.kind.value == "kernel":
+            result.dump_written.append(EvidenceItem(
+                f"A crash dump was written: {dump.path} (Stop {hex_code(dump.bugcheck.code)})",
+                EvidenceRef("dump", dump.path, "dump header")))
+    timeline = ev.timeline
+    if timeline is not None:
+        for e in timeline.entries:
+            hibernating = bool(e.sleep_in_progress or e.during_hibernate)
+            if e.kind is TimelineKind.BUGCHECK and e.dump_written is not False:
+                result.dump_written.append(_entry_item(
+                    e, f"Windows reported a dump was saved{f' in {e.dump_path}' if e.dump_path else ''}"))
+                continue
+            if e.kind is not TimelineKind.UNEXPECTED_RESTART:
+                continue
+            if e.dump_written:
+                result.dump_written.append(_entry_item(e, "unexpected restart; a dump was written"))
+                continue
+            # With dumps turned off nothing goes through the dump path unless the machine hibernated.
+            dump_path_used = hibernating or not (dumps_off or e.no_dump_reason is NoDumpReason.DUMP_DISABLED)
+            if e.bugcheck_code == code and dump_path_used:
+                result.signature.append(e)
+                result.coded = True
+            elif e.bugcheck_code == code:
+                result.inconclusive.append(_entry_item(
+                    e, f"Stop {hex_code(e.bugcheck_code or 0)} while crash dumps were turned off: the "
+                    "dump writer was not used, so this crash is not the issue's signature"))
+            elif not e.bugcheck_code and hibernating and e.dump_written is False:
+                result.signature.append(e)
+            elif e.bugcheck_code:
+                result.other_codes.append(e.bugcheck_code)
+                name = bugcheck_words(e.bugcheck_code)[0]
+                result.other.append(_entry_item(e, f"Stop {hex_code(e.bugcheck_code)} {name}"))
+    cond = result.check.condition
+    if result.signature:
+        cond.state = YES
+        for e in result.signature[:5]:
+            what = (f"Stop {hex_code(e.bugcheck_code)}" if e.bugcheck_code
+                    else "unexpected restart with no Stop code recorded")
+            during = " while going into hibernation" if e.sleep_in_progress or e.during_hibernate else ""
+            cond.evidence.append(_entry_item(e, f"{what}{during}; no dump was written"))
+        cond.text = (f"{plural(len(result.signature), 'restart')} with the issue's signature "
+                     "(Stop 0xD1 or a restart during hibernation, no dump written).")
+        if not result.coded:
+            result.check.confidence = Confidence.MEDIUM
+        return result
+    if result.dump_written:
+        cond.state = NO
+        cond.text = issue.reason_text("dump-written")
+        cond.evidence += result.dump_written[:5]
+        result.check.reason = "dump-written"
+        result.check.confidence = Confidence.MEDIUM
+        return result
+    if result.other_codes:
+        cond.state = NO
+        names = sorted({f"{hex_code(c)} {bugcheck_words(c)[0]}" for c in result.other_codes})
+        cond.text = issue.reason_text("other-cause") + " Recorded: " + ", ".join(names) + "."
+        result.check.reason = "other-cause"
+        cond.evidence += result.other[:5]
+        result.check.confidence = Confidence.MEDIUM
+        return result
+    if timeline is None:
+        cond.text = "The System event log was not available, so past crashes cannot be seen."
+        result.check.missing = ["event-log"]
+        return result
+    cond.state = NO
+    cond.text = "No crash with this signature is recorded in the event log."
+    cond.evidence += result.inconclusive[:5]
+    result.check.reason = "no-crash-seen"
+    return result
+
+
+def _next_steps(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None, verdict: VerdictId,
+                symptom: Symptom) -> list[NextStep]:
+    steps = issue.next_steps
+    fixed_version = cov.fixed_version if cov and cov.fixed_version else "the fixed version"
+    out: list[NextStep] = []
+    if verdict is VerdictId.AT_RISK:
+        s = steps["at-risk-wait"]
+        out.append(NextStep("apply-only-if-affected", "info", s["title"], s["detail"], issue.link))
+    if cov is not None and cov.prerequisite == "sp2":
+        s = steps["prerequisite-sp2"]
+        out.append(NextStep("install-sp2", "prerequisite", s["title"], s["detail"]))
+    s = steps["hotfix"]
+    out.append(NextStep("install-hotfix", "fix", s["title"],
+                        s["detail"].format(fixed_version=fixed_version)
+                        + f" Article: \u201c{issue.title}\u201d",
+                        issue.link))
+    s = steps["restart"]
+    out.append(NextStep("restart", "restart", s["title"], s["detail"]))
+    hib = ev.registry.hibernation if ev.registry else None
+    hibernate_involved = any(e.sleep_in_progress or e.during_hibernate for e in symptom.signature)
+    if hibernate_involved or (hib is not None and hib.enabled):
+        s = steps["disable-hibernation"]
+        out.append(NextStep("disable-hibernation", "interim", s["title"], s["detail"],
+                            command=s.get("command")))
+    s = steps["dump-type-wont-help"]
+    out.append(NextStep("dump-type-wont-help", "interim", s["title"], s["detail"]))
+    return out
+
+
+def _confidence(verdict: VerdictId, checks: list[Check], deciding: Check | None,
+                symptom: Symptom) -> ConfidenceInfo:
+    if verdict is VerdictId.CANT_TELL:
+        return ConfidenceInfo(Confidence.LOW, "Some of the evidence needed is missing.")
+    if verdict is VerdictId.NOT_THIS_ISSUE and deciding is not None:
+        if deciding.reason == "os-fix-status-unknown" and symptom.signature:
+            return ConfidenceInfo(Confidence.LOW, "The crashes look like this issue, but the article does "
+                                  "not cover this Windows version and its fix status is unknown.")
+        why = {Confidence.HIGH: "A condition of the issue is clearly not met.",
+               Confidence.MEDIUM: "The deciding evidence is indirect.",
+               Confidence.LOW: "The deciding evidence is weak."}[deciding.confidence]
+        return ConfidenceInfo(deciding.confidence, why)
+    levels = [c.confidence for c in checks]
+    if Confidence.LOW in levels:
+        level = Confidence.LOW
+    elif Confidence.MEDIUM in levels:
+        level = Confidence.MEDIUM
+    else:
+        level = Confidence.HIGH
+    reasons = []
+    if symptom.signature and not symptom.coded:
+        reasons.append("the crash recorded no Stop code, only a restart during hibernation")
+    if any(c.condition.id == "virtual-miniport" and c.confidence is not Confidence.HIGH for c in checks):
+        reasons.append("the virtual-driver classification is not certain")
+    if verdict is VerdictId.AT_RISK and symptom.check.missing:
+        level = Confidence.LOW
+        reasons.append("without the event log Dump Doctor cannot see whether it already happened")
+    if not reasons:
+        return ConfidenceInfo(level, "Every condition of the issue is shown directly by the evidence.")
+    return ConfidenceInfo(level, "; ".join(reasons).capitalize() + ".")
+
+
+@predicate("virtual_storport_dump_failure")
+def evaluate(issue: KnownIssue, ev: Evidence) -> Verdict:
+    os_check, cov = _check_os(issue, ev)
+    checks = [os_check, _check_fixed_file(issue, ev, cov), _check_miniport(issue, ev)]
+    symptom = _check_symptom(issue, ev)
+    conditions = [c.condition for c in [*checks, symptom.check]]
+    noes = [c for c in checks if c.condition.state is NO]
+    unknowns = [c for c in checks if c.condition.state is UNKNOWN]
+
+    deciding: Check | None = None
+    if noes:
+        verdict, deciding = VerdictId.NOT_THIS_ISSUE, noes[0]
+    elif symptom.signature:
+        verdict = VerdictId.CANT_TELL if unknowns else VerdictId.MATCHES
+    elif symptom.check.reason == "dump-written" or (symptom.check.reason == "other-cause" and unknowns):
+        verdict, deciding = VerdictId.NOT_THIS_ISSUE, symptom.check
+    else:
+        verdict = VerdictId.CANT_TELL if unknowns else VerdictId.AT_RISK
+
+    reason = deciding.reason if deciding else None
+    missing_ids: list[str] = []
+    for c in [*unknowns, symptom.check]:
+        missing_ids += [m for m in c.missing if m not in missing_ids]
+    if verdict is VerdictId.CANT_TELL:
+        reason = "missing-evidence"
+
+    headline = issue.verdict_text(verdict.value, "headline")
+    explanation = issue.verdict_text(verdict.value, "explanation")
+    if verdict is VerdictId.NOT_THIS_ISSUE and deciding is not None:
+        explanation = deciding.condition.text
+    elif verdict is VerdictId.CANT_TELL:
+        if symptom.signature:
+            headline = ("The crashes look like the known issue, but Dump Doctor can't confirm it yet: "
+                        "some evidence is missing.")
+        explanation = " ".join(c.condition.text for c in unknowns) or symptom.check.condition.text
+    elif verdict is VerdictId.AT_RISK and symptom.check.reason == "other-cause":
+        explanation += " " + symptom.check.condition.text
+
+    evidence: list[EvidenceItem] = []
+    for cond in conditions:
+        supports = cond.state is YES if verdict is not VerdictId.NOT_THIS_ISSUE else cond.state is NO
+        evidence += [EvidenceItem(i.text, i.ref, supports) for i in cond.evidence]
+
+    next_steps: list[NextStep] = []
+    if verdict in (VerdictId.MATCHES, VerdictId.AT_RISK):
+        next_steps = _next_steps(issue, ev, cov, verdict, symptom)
+    elif reason == "os-fix-status-unknown" and symptom.signature:
+        s = issue.next_steps["os-7601"]
+        next_steps = [NextStep("ask-about-sp1", "info", s["title"], s["detail"], issue.link)]
+    missing = missing_evidence(ev, missing_ids) if verdict is not VerdictId.NOT_THIS_ISSUE else []
+    if verdict is VerdictId.CANT_TELL:
+        next_steps += [NextStep(f"add-{m.what}", "evidence", m.message, m.how_to_get) for m in missing]
+
+    technical = "; ".join(f"{c.id}={c.state.value}" for c in conditions)
+    if reason:
+        technical += f"; reason={reason}"
+    return Verdict(
+        issue_id=issue.id, issue_title=issue.title, id=verdict, reason=reason, headline=headline,
+        explanation=explanation, technical=technical,
+        confidence=_confidence(verdict, [*checks, symptom.check], deciding, symptom),
+        conditions=conditions, evidence=evidence, next_steps=next_steps, missing=missing, link=issue.link)

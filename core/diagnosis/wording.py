@@ -1,0 +1,98 @@
+"""The one source of wording shared by the GUI, the text report and the HTML report.
+
+Issue-specific sentences live with the issue in resources/knowledge/known_issues.json; this module holds
+the words every report uses: verdict and severity labels, section titles, glossary, and the standard
+"how to get it" advice for each kind of missing evidence.
+"""
+
+from __future__ import annotations
+
+from core.diagnosis.model import Outcome, VerdictId
+from core.evidence_ref import Severity
+
+VERDICT_LABELS: dict[VerdictId, str] = {
+    VerdictId.MATCHES: "Matches this known issue",
+    VerdictId.AT_RISK: "At risk of this known issue",
+    VerdictId.NOT_THIS_ISSUE: "Not this known issue",
+    VerdictId.CANT_TELL: "Can't tell yet",
+}
+
+SEVERITY_LABELS: dict[Severity, str] = {
+    Severity.ERROR: "Problem",
+    Severity.WARNING: "Warning",
+    Severity.INFO: "Note",
+}
+
+CONFIDENCE_LABELS = {"high": "High confidence", "medium": "Medium confidence", "low": "Low confidence"}
+
+OUTCOME_HEADLINES: dict[Outcome, str] = {
+    Outcome.OK: "No problem found.",
+    Outcome.PROBLEM: "A problem was found.",
+    Outcome.UNREADABLE: "The evidence could not be read.",
+    Outcome.CANT_TELL: "Dump Doctor can't tell yet: some evidence is missing.",
+}
+
+SECTION_TITLES = {
+    "verdict": "Is this the known issue?",
+    "next_steps": "What to do",
+    "findings": "Other findings",
+    "conditions": "What Dump Doctor checked",
+    "missing": "Evidence that would help",
+    "technical": "Technical details",
+    "system": "System",
+    "dumps": "Crash dump files",
+    "drivers": "Storage drivers",
+    "timeline": "Timeline of restarts and crashes",
+    "problems": "Files that could not be read",
+}
+
+# Short explanations of words a non-expert may not know; shown beside the technical appendix.
+GLOSSARY = {
+    "crash dump": "a file Windows writes when it stops with an error, so the cause can be found later",
+    "Stop error": "the blue screen: Windows stopped itself to prevent damage (also called a bugcheck)",
+    "miniport": "the driver that talks to a disk controller; a virtual one serves a disk that is "
+                "not a physical controller (for example an image-mounting or network disk driver)",
+    "Storport": "the Windows framework most disk-controller drivers are built on",
+    "page file": "a file Windows uses as extra memory; crash dumps are first written into it",
+    "hibernation": "saving the memory to disk and powering off; it uses the same writing path as dumps",
+    "GDR / LDR": "two servicing branches of Windows files; hotfixes usually ship on the LDR branch",
+}
+
+# Default advice per Missing.what id (the source's own Missing.how_to_get wins when it has one).
+HOW_TO_GET = {
+    "system-hive": "Add the SYSTEM registry hive (Windows\\System32\\config\\SYSTEM) or a `reg export` "
+                   "of HKLM\\SYSTEM, or run Dump Doctor on the machine itself as administrator.",
+    "software-hive": "Add the SOFTWARE hive (Windows\\System32\\config\\SOFTWARE) or a `reg export` of "
+                     "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion so the Windows version is known.",
+    "event-log": "Add the System event log (Windows\\System32\\winevt\\Logs\\System.evtx), or run the "
+                 "collector, which exports the relevant System events.",
+    "drivers": "Add the storage driver files (Windows\\System32\\drivers\\diskdump.sys, crashdmp.sys, "
+               "storport.sys and the disk controller's driver), or run as administrator.",
+    "dumps": "Add the crash dump files (Windows\\MEMORY.DMP and Windows\\Minidump\\*.dmp) if any exist.",
+    "admin": "Run Dump Doctor as administrator so it can read the registry, event log and driver files.",
+}
+
+MISSING_MESSAGES = {
+    "system-hive": "The SYSTEM registry (dump settings, drivers, devices) is not available.",
+    "software-hive": "The Windows version (SOFTWARE registry, CurrentVersion) is not available.",
+    "event-log": "The System event log is not available, so past crashes cannot be seen.",
+    "drivers": "The storage driver files could not be inspected.",
+    "dumps": "No crash dump files were available.",
+    "admin": "Dump Doctor was not running as administrator.",
+}
+
+DUMP_TYPE_WORDS = {
+    0: "none (crash dumps are turned off)",
+    1: "complete memory dump",
+    2: "kernel memory dump",
+    3: "small memory dump (minidump)",
+    7: "automatic memory dump",
+}
+
+
+def hex_code(code: int) -> str:
+    return f"0x{code:08X}"
+
+
+def plural(count: int, word: str, plural_word: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural_word or word + 's')}"

@@ -1,0 +1,113 @@
+"""What every report shows, gathered once: the technical appendix rows and text clean-up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
+from core.evidence import Evidence
+from core.evidence_ref import EvidenceRef
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: object) -> str:
+    """Remove control characters (terminal escapes in hostile file names or event data)."""
+    return _CONTROL.sub("\ufffd", str(text))
+
+
+def ref_text(ref: EvidenceRef | None) -> str:
+    return clean(str(ref)) if ref is not None else ""
+
+
+@dataclass
+class Table:
+    title_key: str  # wording.SECTION_TITLES key
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    empty: str = "none"
+
+
+def system_rows(ev: Evidence) -> list[tuple[str, str]]:
+    rows = [("Source", ev.source_description)]
+    reg = ev.registry
+    s = reg.system if reg else None
+    if s is not None:
+        rows += [("Windows", f"{s.product_name or 'unknown'} {s.version_text}"
+                  + (f" {s.csd_version}" if s.csd_version else "")),
+                 ("Architecture", s.architecture or "unknown"),
+                 ("Computer name", s.computer_name or "unknown")]
+    else:
+        rows.append(("Windows", "unknown (no registry evidence)"))
+    cc = reg.crash_control if reg else None
+    if cc is not None:
+        rows.append(("Crash dump setting", DUMP_TYPE_WORDS.get(cc.crash_dump_enabled, cc.dump_type_name)))
+        rows.append(("Dump file", cc.dump_file))
+    if reg is not None:
+        rows.append(("Page files", ", ".join(
+            f"{p.path} ({'system managed' if p.system_managed else f'{p.initial_mb}-{p.maximum_mb} MB'})"
+            for p in reg.page_files) or "none"))
+        hib = reg.hibernation
+        rows.append(("Hibernation", "unknown" if hib is None or hib.enabled is None
+                     else ("on" if hib.enabled else "off")))
+        rows += [("Registry note", n) for n in reg.hive_notes]
+    if ev.storage and ev.storage.boot_miniport:
+        bm = ev.storage.boot_miniport
+        rows.append(("Dump-path miniport", f"{bm.service or 'unknown'} ({bm.how}; {bm.confidence.value})"))
+    if ev.storage and ev.storage.diskdump:
+        rows.append(("Diskdump.sys", ev.storage.diskdump.message))
+    if ev.storage and ev.storage.crashdmp:
+        rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
+    if ev.scanned_at:
+        rows.append(("Scanned at", ev.scanned_at.isoformat()))
+    return [(k, clean(v)) for k, v in rows]
+
+
+def dumps_table(ev: Evidence) -> Table:
+    t = Table("dumps", ["File", "Time (UTC)", "Stop code", "Faulting driver", "Type", "State"],
+              empty="No crash dump files were found.")
+    for d in ev.dumps:
+        t.rows.append([clean(x) for x in (
+            d.path, f"{d.system_time:%Y-%m-%d %H:%M}" if d.system_time else "",
+            f"{hex_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
+            d.faulting_driver or "", d.dump_type or "", d.integrity.status.value if d.integrity else "")])
+    return t
+
+
+def drivers_table(ev: Evidence) -> Table:
+    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In dump path"],
+              empty="No storage drivers were inspected.")
+    if ev.storage is None:
+        return t
+    for d in ev.storage.drivers:
+        version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
+        t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "", d.kind.value,
+                                          d.confidence.value, "yes" if d.in_use else "")])
+    return t
+
+
+def timeline_table(ev: Evidence) -> Table:
+    t = Table("timeline", ["Time (UTC)", "What happened", "Stop code", "Dump written"],
+              empty="No event log evidence.")
+    if ev.timeline is None:
+        return t
+    for e in ev.timeline.entries[-200:]:
+        written = {True: "yes", False: "no", None: ""}[e.dump_written]
+        t.rows.append([clean(x) for x in (f"{e.time:%Y-%m-%d %H:%M:%S}", e.summary,
+                                          hex_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
+                                          written)])
+    return t
+
+
+def problems_table(ev: Evidence) -> Table:
+    t = Table("problems", ["File", "Problem", "Step"], empty="Every file could be read.")
+    for p in ev.problems:
+        t.rows.append([clean(p.path), clean(p.message), clean(p.step)])
+    for m in ev.missing:
+        t.rows.append(["(missing)", clean(m.message), clean(m.what)])
+    return t
+
+
+def appendix_tables(ev: Evidence) -> list[Table]:
+    return [dumps_table(ev), drivers_table(ev), timeline_table(ev), problems_table(ev)]

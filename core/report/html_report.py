@@ -1,0 +1,151 @@
+"""The diagnosis as one self-contained HTML page: the answer for a non-expert first, a technical
+appendix after. Every piece of text from the evidence is escaped; there is no script and no external
+resource, so the file can be mailed and printed as is."""
+
+from __future__ import annotations
+
+from html import escape
+
+from core.diagnosis.model import ConditionState, Diagnosis, Finding, Verdict, VerdictId
+from core.diagnosis.wording import (
+    CONFIDENCE_LABELS,
+    GLOSSARY,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    VERDICT_LABELS,
+)
+from core.evidence import Evidence
+from core.report.common import Table, appendix_tables, clean, ref_text, system_rows
+from core.version import __version__
+
+CSS = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Arial,sans-serif;color:#1b1b1b;max-width:60rem;
+margin:1.5rem auto;padding:0 1rem}
+h1{font-size:1.5rem;margin:.2rem 0}h2{font-size:1.2rem;margin-top:1.8rem;border-bottom:1px solid #ccc}
+.answer{border-left:.5rem solid #888;padding:.6rem 1rem;background:#f5f5f5;margin:1rem 0}
+.answer.matches,.answer.at-risk{border-color:#c62828;background:#fdecea}
+.answer.not-this-issue{border-color:#2e7d32;background:#edf7ed}
+.answer.cant-tell{border-color:#ef6c00;background:#fff4e5}
+.label{font-weight:700;font-size:1.1rem}.muted{color:#555;font-size:.9rem}
+ol.steps li{margin:.4rem 0}code{background:#eee;padding:0 .25rem;border-radius:3px}
+.finding{margin:.6rem 0;padding:.4rem .8rem;border-left:.3rem solid #888}
+.finding.error{border-color:#c62828}.finding.warning{border-color:#ef6c00}.finding.info{border-color:#1565c0}
+table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
+th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-word}
+th{background:#eee}.yes{color:#c62828}.no{color:#2e7d32}.unknown{color:#ef6c00}
+details{margin:.3rem 0}
+@media print{body{max-width:none;margin:0;font-size:11pt}details{display:block}
+details>summary{list-style:none}.answer,.finding{break-inside:avoid}a{color:#000}
+a[href]:after{content:" (" attr(href) ")";font-size:.8em;word-break:break-all}}
+"""
+
+
+def _e(text: object) -> str:
+    return escape(clean(text), quote=True)
+
+
+def _link(url: str, text: str | None = None) -> str:
+    # Only web links become anchors; anything else (javascript:, data:) is shown as text.
+    if url.startswith(("https://", "http://")):
+        return f'<a href="{_e(url)}">{_e(text or url)}</a>'
+    return _e(text or url)
+
+
+def _evidence_list(items: list[tuple[str, str, bool]]) -> str:
+    rows = []
+    for text, where, supports in items:
+        mark = "" if supports else "<strong>against:</strong> "
+        src = f' <span class="muted">[{_e(where)}]</span>' if where else ""
+        rows.append(f"<li>{mark}{_e(text)}{src}</li>")
+    return "<ul>" + "".join(rows) + "</ul>" if rows else ""
+
+
+def _verdict(v: Verdict) -> str:
+    parts = [f'<section class="answer {_e(v.id.value)}" id="verdict-{_e(v.issue_id)}" '
+             f'data-verdict="{_e(v.id.value)}">',
+             f'<div class="label">{_e(VERDICT_LABELS[v.id])}</div>',
+             f"<p><strong>{_e(v.headline)}</strong></p>", f"<p>{_e(v.explanation)}</p>",
+             f'<p class="muted">{_e(CONFIDENCE_LABELS[v.confidence.level.value])}: '
+             f"{_e(v.confidence.why)}</p>",
+             f'<p class="muted">Known issue: {_link(v.link, v.issue_title) if v.link else _e(v.issue_title)}'
+             "</p></section>"]
+    if v.next_steps:
+        parts.append(f"<h2>{_e(SECTION_TITLES['next_steps'])}</h2><ol class=\"steps\">")
+        for s in v.next_steps:
+            extra = f"<br>{_e(s.detail)}" if s.detail else ""
+            if s.command:
+                extra += f"<br><code>{_e(s.command)}</code>"
+            if s.link:
+                extra += f"<br>{_link(s.link)}"
+            parts.append(f"<li><strong>{_e(s.title)}</strong>{extra}</li>")
+        parts.append("</ol>")
+    if v.missing:
+        parts.append(f"<h2>{_e(SECTION_TITLES['missing'])}</h2><ul>")
+        parts += [f"<li>{_e(m.message)} {_e(m.how_to_get)}</li>" for m in v.missing]
+        parts.append("</ul>")
+    parts.append(f"<h2>{_e(SECTION_TITLES['conditions'])}</h2><table><tr><th>Condition</th><th>Shown?</th>"
+                 "<th>What the evidence says</th></tr>")
+    words = {ConditionState.YES: "yes", ConditionState.NO: "no", ConditionState.UNKNOWN: "unknown"}
+    for c in v.conditions:
+        parts.append(f"<tr><td>{_e(c.label)}</td><td class=\"{words[c.state]}\">{words[c.state]}</td>"
+                     f"<td>{_e(c.text)}</td></tr>")
+    parts.append("</table>")
+    if v.evidence:
+        parts.append("<details open><summary>Evidence behind this answer</summary>")
+        parts.append(_evidence_list([(i.text, ref_text(i.ref), i.supports) for i in v.evidence]))
+        parts.append("</details>")
+    return "\n".join(parts)
+
+
+def _finding(f: Finding) -> str:
+    body = [f'<div class="finding {_e(f.severity.value)}" id="finding-{_e(f.id)}">',
+            f"<strong>{_e(SEVERITY_LABELS[f.severity])}: {_e(f.headline)}</strong>",
+            f"<p>{_e(f.explanation)}</p>"]
+    for s in f.next_steps:
+        body.append(f"<p>\u27a4 {_e(s.title)}" + (f" <code>{_e(s.command)}</code>" if s.command else "")
+                    + "</p>")
+    if f.technical or f.evidence:
+        body.append("<details><summary>Details</summary>")
+        if f.technical:
+            body.append(f'<p class="muted">{_e(f.technical)}</p>')
+        body.append(_evidence_list([(i.text, ref_text(i.ref), True) for i in f.evidence[:20]]))
+        body.append("</details>")
+    body.append("</div>")
+    return "\n".join(body)
+
+
+def _table(t: Table) -> str:
+    head = f"<h3>{_e(SECTION_TITLES[t.title_key])}</h3>"
+    if not t.rows:
+        return head + f"<p>{_e(t.empty)}</p>"
+    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows)
+    return (head + "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.headers) + "</tr>" + rows
+            + "</table>")
+
+
+def render_html(diag: Diagnosis, ev: Evidence) -> str:
+    title = f"Dump Doctor report \u2014 {ev.source_description}"
+    body = [f"<h1>{_e(title)}</h1>", f'<p class="muted">Dump Doctor {_e(__version__)}; knowledge '
+            f"{_e(diag.knowledge_version)}</p>", f"<p><strong>{_e(diag.headline)}</strong></p>"]
+    primary, others = diag.verdicts[0], diag.verdicts[1:]
+    body.append(f"<h2>{_e(SECTION_TITLES['verdict'])}</h2>")
+    body.append(_verdict(primary))
+    body.append(f"<h2>{_e(SECTION_TITLES['findings'])}</h2>")
+    body += [_finding(f) for f in diag.findings] or ["<p>Nothing else to report.</p>"]
+    for v in others:
+        if v.id is not VerdictId.NOT_THIS_ISSUE:
+            body.append(_verdict(v))
+    body.append(f"<h2>{_e(SECTION_TITLES['technical'])}</h2>")
+    body.append(f"<h3>{_e(SECTION_TITLES['system'])}</h3><table>"
+                + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in system_rows(ev))
+                + "</table>")
+    body += [_table(t) for t in appendix_tables(ev)]
+    body.append("<h3>Rules evaluated</h3><ul>" + "".join(
+        f"<li>{_e(v.issue_id)}: {_e(v.id.value)} \u2014 {_e(v.technical)}</li>" for v in diag.verdicts)
+        + "</ul>")
+    body.append("<h3>Words used in this report</h3><dl>" + "".join(
+        f"<dt><strong>{_e(k)}</strong></dt><dd>{_e(v)}</dd>" for k, v in GLOSSARY.items()) + "</dl>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n"
+            + "\n".join(body) + "\n</body></html>\n")

@@ -1,0 +1,64 @@
+"""The diagnosis as JSON with a versioned schema (docs/report-schema.md, resources/report.schema.json).
+
+Bump SCHEMA_VERSION when a field changes meaning or is removed; adding fields keeps the version.
+`verdict.id` values are stable: fleet scripts key on them.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from core.diagnosis.model import Diagnosis, Finding, Verdict
+from core.evidence import Evidence
+from core.jsonutil import iso_utc, to_jsonable
+from core.version import __version__
+
+SCHEMA_VERSION = 1
+
+
+def _verdict(v: Verdict) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(v)
+    data["is_problem"] = v.is_problem
+    return data
+
+
+def _finding(f: Finding) -> dict[str, Any]:
+    result: dict[str, Any] = to_jsonable(f)
+    return result
+
+
+def _evidence(ev: Evidence) -> dict[str, Any]:
+    reg = ev.registry
+    return {
+        "system": to_jsonable(reg.system) if reg else None,
+        "crash_control": to_jsonable(reg.crash_control) if reg else None,
+        "page_files": to_jsonable(reg.page_files) if reg else [],
+        "hibernation": to_jsonable(reg.hibernation) if reg else None,
+        "hive_notes": list(reg.hive_notes) if reg else [],
+        "dumps": to_jsonable(ev.dumps),
+        "storage": to_jsonable(ev.storage),
+        "timeline": to_jsonable(ev.timeline),
+        "loaded_dump_modules": ev.loaded_dump_modules,
+        "elevated": ev.elevated,
+    }
+
+
+def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None = None) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "Dump Doctor", "version": __version__},
+        "knowledge_version": diag.knowledge_version,
+        "generated_at": iso_utc(generated_at or datetime.now(UTC)),
+        "source": {"description": ev.source_description, "kind": ev.source_kind,
+                   "scanned_at": iso_utc(ev.scanned_at) if ev.scanned_at else None},
+        "outcome": diag.outcome.value,
+        "exit_code": diag.exit_code,
+        "headline": diag.headline,
+        "verdict": _verdict(diag.verdict),
+        "verdicts": [_verdict(v) for v in diag.verdicts],
+        "findings": [_finding(f) for f in diag.findings],
+        "problems": to_jsonable(ev.problems),
+        "missing": to_jsonable(ev.missing),
+        "evidence": _evidence(ev),
+    }

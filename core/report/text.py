@@ -1,0 +1,93 @@
+"""The diagnosis as plain text for a terminal: answer first, then what to do, then the details."""
+
+from __future__ import annotations
+
+import textwrap
+
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict
+from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
+from core.evidence import Evidence
+from core.report.common import Table, appendix_tables, clean, ref_text, system_rows
+
+WIDTH = 100
+_MARK = {ConditionState.YES: "yes", ConditionState.NO: "no ", ConditionState.UNKNOWN: " ? "}
+
+
+def _wrap(text: str, indent: str = "  ") -> list[str]:
+    return textwrap.wrap(clean(text), WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
+
+
+def _title(text: str) -> list[str]:
+    return ["", text, "-" * len(text)]
+
+
+def _verdict(v: Verdict, lines: list[str]) -> None:
+    lines += _title(f"{SECTION_TITLES['verdict']} {VERDICT_LABELS[v.id]} "
+                    f"({CONFIDENCE_LABELS[v.confidence.level.value].lower()})")
+    lines += _wrap(v.headline)
+    lines += _wrap(v.explanation)
+    lines += _wrap(f"How sure: {v.confidence.why}")
+    lines += _wrap(f"Known issue: \u201c{v.issue_title}\u201d")
+    if v.link:
+        lines.append(f"  {v.link}")
+    lines += _title(SECTION_TITLES["conditions"])
+    for c in v.conditions:
+        lines += _wrap(f"[{_MARK[c.state]}] {c.label}: {c.text}")
+    if v.next_steps:
+        lines += _title(SECTION_TITLES["next_steps"])
+        for n, step in enumerate(v.next_steps, 1):
+            lines += _wrap(f"{n}. {step.title}")
+            if step.detail:
+                lines += _wrap(step.detail, "     ")
+            if step.command:
+                lines.append(f"     > {clean(step.command)}")
+            if step.link:
+                lines.append(f"     {clean(step.link)}")
+    if v.evidence:
+        lines += _title("Evidence")
+        for item in v.evidence:
+            where = ref_text(item.ref)
+            lines += _wrap(f"{'+' if item.supports else '-'} {item.text}" + (f"  [{where}]" if where else ""))
+    if v.missing:
+        lines += _title(SECTION_TITLES["missing"])
+        for m in v.missing:
+            lines += _wrap(f"- {m.message} {m.how_to_get}")
+
+
+def _table(t: Table, lines: list[str]) -> None:
+    lines += _title(SECTION_TITLES[t.title_key])
+    if not t.rows:
+        lines.append(f"  {t.empty}")
+        return
+    widths = [min(60, max(len(h), *(len(r[i]) for r in t.rows))) for i, h in enumerate(t.headers)]
+    lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(t.headers, widths, strict=True)).rstrip())
+    for r in t.rows:
+        lines.append("  " + "  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+
+
+def render_text(diag: Diagnosis, ev: Evidence) -> str:
+    lines = [f"Dump Doctor report \u2014 {clean(ev.source_description)}", "=" * 40]
+    lines += _wrap(diag.headline, "")
+    for v in diag.verdicts:
+        _verdict(v, lines)
+    lines += _title(SECTION_TITLES["findings"])
+    if not diag.findings:
+        lines.append("  Nothing else to report.")
+    for f in diag.findings:
+        lines += _wrap(f"[{SEVERITY_LABELS[f.severity]}] {f.headline}")
+        lines += _wrap(f.explanation, "      ")
+        if f.technical:
+            lines += _wrap(f"Technical: {f.technical}", "      ")
+        for item in f.evidence[:10]:
+            where = ref_text(item.ref)
+            lines += _wrap(f"- {item.text}" + (f"  [{where}]" if where else ""), "      ")
+        for step in f.next_steps:
+            lines += _wrap(f"> {step.title}" + (f": {step.command}" if step.command else ""), "      ")
+    lines += _title(SECTION_TITLES["technical"])
+    for key, value in system_rows(ev):
+        lines += _wrap(f"{key}: {value}")
+    for v in diag.verdicts:
+        lines += _wrap(f"Rule {v.issue_id}: {v.technical}")
+    for t in appendix_tables(ev):
+        _table(t, lines)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,195 @@
+"""The scenario matrix: every verdict, every other finding, every OS build boundary, GDR/LDR versions on
+both sides of the fixed revision, missing-evidence combinations and contradictions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from core.diagnosis import diagnose
+from core.diagnosis.model import Outcome
+from core.drivers.model import Confidence, DriverKind
+from core.dumps.model import IntegrityStatus
+from core.evidence_ref import Missing, Problem
+from core.registry.model import PageFile
+from tests.core.diagnosis.evidence_builder import Scenario, dump_error, kernel_dump, restart
+
+QUIET: list[Any] = []  # a timeline with no crash in it
+
+
+@dataclass
+class Case:
+    name: str
+    scenario: dict[str, Any]
+    verdict: str
+    reason: str | None
+    confidence: set[str]
+    evidence: list[str] = field(default_factory=list)  # substrings of the verdict's evidence items
+    findings: list[str] = field(default_factory=list)  # finding ids that must be present
+    outcome: Outcome = Outcome.PROBLEM
+    steps: list[str] = field(default_factory=list)  # next-step ids that must be present
+    missing: list[str] = field(default_factory=list)  # missing-evidence ids on the verdict
+
+
+CASES = [
+    Case("affected-7600-gdr", {}, "matches", None, {"high"},
+         ["cvstor.sys", "6.1.7600.16385", "Stop 0x000000D1 while going into hibernation"],
+         ["hibernation-on-affected", "restarts-without-dump", "recent-bugchecks"],
+         steps=["install-hotfix", "restart", "disable-hibernation", "dump-type-wont-help"]),
+    Case("affected-6002-gdr", {"build": 6002, "diskdump": "6.0.6002.18005"}, "matches", None, {"high"},
+         ["6.0.6002.18005", "GDR"]),
+    Case("6002-ldr-one-below-fixed", {"build": 6002, "diskdump": "6.0.6002.22587"}, "matches", None,
+         {"high"}, ["6.0.6002.22587", "LDR"]),
+    Case("6002-ldr-fixed", {"build": 6002, "diskdump": "6.0.6002.22588"}, "not-this-issue", "already-fixed",
+         {"high"}, ["6.0.6002.22588"], outcome=Outcome.PROBLEM),
+    Case("6003-with-6002-gdr-file", {"build": 6003, "diskdump": "6.0.6002.18005"}, "matches", None,
+         {"high"}, ["6.0.6002.18005"]),
+    Case("6003-ldr-inherits-fix", {"build": 6003, "diskdump": "6.0.6003.20489"}, "not-this-issue",
+         "already-fixed", {"high"}, ["6.0.6003.20489"]),
+    Case("7600-gdr-top-of-range", {"diskdump": "6.1.7600.20479"}, "matches", None, {"high"}, ["GDR"]),
+    Case("7600-ldr-bottom-of-range", {"diskdump": "6.1.7600.20480"}, "matches", None, {"high"}, ["LDR"]),
+    Case("7600-ldr-one-below-fixed", {"diskdump": "6.1.7600.20881"}, "matches", None, {"high"},
+         ["6.1.7600.20881"]),
+    Case("7600-ldr-fixed", {"diskdump": "6.1.7600.20882"}, "not-this-issue", "already-fixed", {"high"},
+         ["6.1.7600.20882"]),
+    Case("7600-ldr-newer", {"diskdump": "6.1.7600.21000"}, "not-this-issue", "already-fixed", {"high"}),
+    Case("6001-needs-sp2", {"build": 6001, "diskdump": "6.0.6001.18000"}, "matches", None, {"high"},
+         ["Service Pack 2"], steps=["install-sp2", "install-hotfix"]),
+    Case("6000-cannot-hit", {"build": 6000, "diskdump": "6.0.6000.16386"}, "not-this-issue", "os-cannot-hit",
+         {"high"}, ["Windows version"]),
+    Case("7601-with-symptoms", {"build": 7601, "diskdump": "6.1.7601.17514"}, "not-this-issue",
+         "os-fix-status-unknown", {"low"}, ["7601"], steps=["ask-about-sp1"]),
+    Case("7601-quiet", {"build": 7601, "diskdump": "6.1.7601.17514", "timeline": QUIET, "hibernation": False},
+         "not-this-issue", "os-fix-status-unknown", {"medium"}, outcome=Outcome.OK),
+    Case("9200-not-covered", {"build": 9200, "diskdump": "6.2.9200.16384", "timeline": QUIET},
+         "not-this-issue", "os-not-covered", {"high"}, ["9200"], outcome=Outcome.OK),
+    Case("healthy-win10", {"build": 19041, "diskdump": "10.0.19041.1", "timeline": QUIET,
+                           "miniport_kind": DriverKind.STORPORT_PHYSICAL, "miniport_name": "stornvme"},
+         "not-this-issue", "os-not-covered", {"high"}, outcome=Outcome.OK),
+    Case("physical-boot-miniport", {"miniport_kind": DriverKind.STORPORT_PHYSICAL,
+                                    "miniport_name": "lsi_sas", "timeline": QUIET},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], outcome=Outcome.OK),
+    Case("virtual-installed-not-boot", {"miniport_in_use": False, "extra_physical_boot": True},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["does not serve the boot disk", "LSI_SAS"]),
+    Case("at-risk-quiet-log", {"timeline": QUIET}, "at-risk", None, {"high"}, ["cvstor.sys"],
+         ["hibernation-on-affected"], steps=["apply-only-if-affected", "install-hotfix"]),
+    Case("at-risk-no-event-log", {"timeline": None, "hibernation": False}, "at-risk", None, {"low"},
+         ["cvstor.sys"], missing=["event-log"]),
+    Case("at-risk-other-crash", {"timeline": [restart(0x50, hibernating=False)]}, "at-risk", None,
+         {"medium"}, ["cvstor.sys"], ["recent-bugchecks"]),
+    Case("contradiction-dump-written-event", {"timeline": [restart(0xD1, dump_written=True)]},
+         "not-this-issue", "dump-written", {"medium"}, ["a dump was written"]),
+    Case("contradiction-dump-file", {"timeline": QUIET, "dumps": [kernel_dump(0xD1)]},
+         "not-this-issue", "dump-written", {"medium"}, ["A crash dump was written"], ["recent-bugchecks"]),
+    Case("other-cause-unknown-storage", {"drivers_inspected": False,
+                                         "timeline": [restart(0x50, hibernating=False)]},
+         "not-this-issue", "other-cause", {"medium"}, ["0x00000050"]),
+    Case("hibernate-restart-no-code", {"timeline": [restart(0, hibernating=True)]}, "matches", None,
+         {"medium"}, ["no Stop code recorded while going into hibernation"]),
+    Case("dumps-disabled-0xd1-not-hibernating", {"crash_dump_enabled": 0,
+                                                 "timeline": [restart(0xD1, hibernating=False)]},
+         "at-risk", None, {"high"}, ["crash dumps were turned off"], ["dumps-disabled"]),
+    Case("low-confidence-classification", {"miniport_confidence": Confidence.LOW}, "matches", None, {"low"},
+         ["low confidence"]),
+    Case("cant-tell-events-only", {"registry": False, "drivers_inspected": False,
+                                   "missing": [Missing("system-hive", "No SYSTEM hive in this bundle.",
+                                                       "Add registry/SYSTEM.")]},
+         "cant-tell", "missing-evidence", {"low"}, outcome=Outcome.PROBLEM,
+         missing=["software-hive", "system-hive"], steps=["add-system-hive"]),
+    Case("cant-tell-diskdump-not-in-bundle", {"diskdump": None, "timeline": QUIET, "hibernation": False,
+                                              "missing": [Missing("drivers", "No driver files.")]},
+         "cant-tell", "missing-evidence", {"low"}, missing=["drivers"], outcome=Outcome.CANT_TELL),
+    Case("cant-tell-miniport-file-missing", {"miniport_kind": DriverKind.UNKNOWN, "timeline": QUIET},
+         "cant-tell", "missing-evidence", {"low"}, ["file not found"], ["boot-driver-missing"],
+         missing=["drivers"]),
+    Case("pagefile-missing", {"page_files": [PageFile("D:\\pagefile.sys", 512, 1024)], "timeline": QUIET,
+                              "build": 9200, "diskdump": "6.2.9200.16384"},
+         "not-this-issue", "os-not-covered", {"high"}, findings=["pagefile-missing"]),
+    Case("pagefile-too-small", {"crash_dump_enabled": 1,
+                                "page_files": [PageFile("C:\\pagefile.sys", 1024, 1024)],
+                                "build": 9200, "diskdump": "6.2.9200.16384", "timeline": QUIET,
+                                "dumps": [kernel_dump(0x50, ram_gb=4)]},
+         "not-this-issue", "os-not-covered", {"high"}, findings=["pagefile-too-small", "recent-bugchecks"]),
+    Case("pagefile-size-unknown-ram", {"crash_dump_enabled": 1, "build": 9200, "diskdump": "6.2.9200.16384",
+                                       "page_files": [PageFile("C:\\pagefile.sys", 1024, 1024)],
+                                       "timeline": QUIET},
+         "not-this-issue", "os-not-covered", {"high"}, findings=["pagefile-size-unknown"],
+         outcome=Outcome.OK),
+    Case("damaged-and-repeated-driver", {"build": 9200, "diskdump": "6.2.9200.16384", "timeline": QUIET,
+                                         "dumps": [kernel_dump(0x50, status=IntegrityStatus.TRUNCATED),
+                                                   kernel_dump(0x50, path="C:\\b.dmp")]},
+         "not-this-issue", "os-not-covered", {"high"},
+         findings=["dump-damaged", "repeated-crash-driver", "recent-bugchecks"]),
+    Case("volmgr-and-unreadable", {"build": 9200, "diskdump": "6.2.9200.16384", "timeline": [dump_error()],
+                                   "problems": [Problem("C:\\x.dmp", "truncated", step="dumps")]},
+         "not-this-issue", "os-not-covered", {"high"}, findings=["dump-setup-errors", "unreadable-evidence"]),
+    Case("diskdump-missing-offline", {"diskdump": None, "timeline": QUIET, "hibernation": False},
+         "cant-tell", "missing-evidence", {"low"}, findings=["boot-driver-missing"], missing=["drivers"]),
+    Case("nothing-readable", {"registry": False, "drivers_inspected": False, "timeline": None,
+                              "problems": [Problem("C:\\SYSTEM", "permission denied", step="registry")]},
+         "cant-tell", "missing-evidence", {"low"}, findings=["unreadable-evidence"],
+         outcome=Outcome.UNREADABLE),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_scenario(case: Case) -> None:
+    diag = diagnose(Scenario(**case.scenario).build_evidence())
+    v = diag.verdict
+    assert v.id.value == case.verdict, v.explanation
+    assert v.reason == case.reason
+    assert v.confidence.level.value in case.confidence, v.confidence.why
+    assert v.confidence.why
+    texts = " | ".join(e.text for e in v.evidence)
+    for wanted in case.evidence:
+        assert wanted in texts, f"{wanted!r} not in {texts}"
+    found = {f.id for f in diag.findings}
+    for wanted in case.findings:
+        assert wanted in found, f"{wanted} not in {found}"
+    step_ids = [s.id for s in v.next_steps]
+    for wanted in case.steps:
+        assert wanted in step_ids
+    missing_ids = [m.what for m in v.missing]
+    for wanted in case.missing:
+        assert wanted in missing_ids
+        assert all(m.how_to_get for m in v.missing)
+    assert diag.outcome is case.outcome, [(f.id, f.severity) for f in diag.findings]
+
+
+def test_matrix_covers_every_verdict_and_finding() -> None:
+    verdicts = {c.verdict for c in CASES}
+    assert verdicts == {"matches", "at-risk", "not-this-issue", "cant-tell"}
+    findings = {f for c in CASES for f in c.findings}
+    from core.diagnosis import findings as module
+
+    produced = {f.id for c in CASES for f in diagnose(Scenario(**c.scenario).build_evidence()).findings}
+    assert findings <= produced
+    assert {"dumps-disabled", "pagefile-missing", "pagefile-too-small", "dump-damaged", "recent-bugchecks",
+            "repeated-crash-driver", "boot-driver-missing", "hibernation-on-affected",
+            "unreadable-evidence", "dump-setup-errors", "restarts-without-dump"} <= produced
+    assert len(module.CHECKS) >= 10
+
+
+def test_matches_next_steps_carry_the_article_link_and_no_invented_kb() -> None:
+    v = diagnose(Scenario().build_evidence()).verdict
+    hotfix = next(s for s in v.next_steps if s.id == "install-hotfix")
+    assert hotfix.link and hotfix.link.startswith("https://support.microsoft.com/")
+    assert "virtual storport miniport" in hotfix.detail
+    assert "6.1.7600.20882" in hotfix.detail
+    assert "KB" not in " ".join(s.title + s.detail for s in v.next_steps)
+    assert next(s for s in v.next_steps if s.id == "disable-hibernation").command == "powercfg -h off"
+
+
+def test_evidence_items_point_at_their_sources() -> None:
+    v = diagnose(Scenario().build_evidence()).verdict
+    locations = {e.ref.location for e in v.evidence if e.ref}
+    assert r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" in locations
+    assert r"C:\Windows\System32\drivers\diskdump.sys" in locations
+    assert any(loc.startswith("System.evtx #") for loc in locations)
+
+
+def test_at_risk_says_the_article_asks_to_apply_only_when_affected() -> None:
+    v = diagnose(Scenario(timeline=[]).build_evidence()).verdict
+    assert "only" in v.explanation and "affected" in v.explanation

@@ -1,0 +1,106 @@
+"""Reports: the answer first, hostile strings escaped, JSON valid against the published schema."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import jsonschema
+import pytest
+
+from core.diagnosis import diagnose
+from core.evidence_ref import Problem
+from core.report import SCHEMA_VERSION, render_html, render_json, render_text
+from core.resources import resource_path
+from tests.core.diagnosis.evidence_builder import Scenario, kernel_dump
+from tests.core.diagnosis.test_scenarios import CASES
+
+HOSTILE = '<script>alert("x")</script>\x1b[31m&"\'<img src=x onerror=1>'
+LINK = "https://support.microsoft.com/en-us/servicing/os/windows/2017/01/stop-error-on-a-computer"
+
+
+def hostile_evidence():  # type: ignore[no-untyped-def]
+    scenario = Scenario(miniport_name="evil" + HOSTILE.replace("\\", ""),
+                        dumps=[kernel_dump(0x50, path="C:\\" + HOSTILE, driver=HOSTILE)],
+                        problems=[Problem(HOSTILE, HOSTILE, step="dumps")])
+    ev = scenario.build_evidence()
+    ev.source_description = HOSTILE
+    return ev
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+        self.attrs += attrs
+
+
+def test_html_escapes_hostile_strings_and_keeps_the_link() -> None:
+    ev = hostile_evidence()
+    page = render_html(diagnose(ev), ev)
+    parser = _Collector()
+    parser.feed(page)
+    assert "script" not in parser.tags and "img" not in parser.tags
+    assert not any(name.startswith("on") for name, _ in parser.attrs)
+    assert "\x1b" not in page
+    assert "&lt;script&gt;" in page
+    assert LINK in page
+
+
+def test_html_is_self_contained_and_answers_first() -> None:
+    ev = Scenario().build_evidence()
+    page = render_html(diagnose(ev), ev)
+    assert not re.search(r"<(script|link|iframe)\b", page)
+    assert not re.search(r"src=[\"']?https?:", page)
+    assert "@media print" in page
+    # the verdict comes before the technical appendix
+    assert page.index("Matches this known issue") < page.index("Technical details")
+    assert 'data-verdict="matches"' in page
+    assert "powercfg -h off" in page
+
+
+def test_text_report_is_readable_and_free_of_terminal_escapes() -> None:
+    ev = hostile_evidence()
+    text = render_text(diagnose(ev), ev)
+    assert "\x1b" not in text
+    first = text.splitlines()[:12]
+    assert any("Matches this known issue" in line for line in first)
+    assert LINK in text
+    assert "What to do" in text and "Install the hotfix" in text
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict:  # type: ignore[type-arg]
+    return json.loads(resource_path("report.schema.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", CASES[::3], ids=[c.name for c in CASES[::3]])
+def test_json_validates_against_schema(case, schema) -> None:  # type: ignore[no-untyped-def]
+    ev = Scenario(**case.scenario).build_evidence()
+    diag = diagnose(ev)
+    data = render_json(diag, ev)
+    jsonschema.validate(json.loads(json.dumps(data)), schema)
+    assert data["schema_version"] == SCHEMA_VERSION
+    assert data["verdict"]["id"] == case.verdict
+    assert data["exit_code"] == diag.exit_code
+
+
+def test_schema_rejects_an_unknown_verdict_id(schema) -> None:  # type: ignore[no-untyped-def]
+    ev = Scenario().build_evidence()
+    data = json.loads(json.dumps(render_json(diagnose(ev), ev)))
+    data["verdict"]["id"] = "probably"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_hostile_json_round_trips(schema) -> None:  # type: ignore[no-untyped-def]
+    ev = hostile_evidence()
+    text = json.dumps(render_json(diagnose(ev), ev))
+    data = json.loads(text)
+    jsonschema.validate(data, schema)
+    assert data["source"]["description"] == HOSTILE
