@@ -1,0 +1,204 @@
+"""Rows and sentences the wizard's pages show, built from the evidence model. UI-agnostic so the
+wording is tested without Qt; the GUI only lays these out. Nothing here judges the evidence: verdicts
+come from core.diagnosis."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.drivers.model import DriverKind, FixCheck, FixState, StorageReport
+from core.dumps.model import DumpInfo
+from core.events.model import Timeline, TimelineEntry
+
+# the order the scan reports its steps in, with the words the progress page shows
+SCAN_STEPS: tuple[tuple[str, str], ...] = (
+    ("registry", "Registry (crash settings, storage services)"),
+    ("dumps", "Crash dump files"),
+    ("drivers", "Storage drivers"),
+    ("events", "System event log"),
+)
+
+KIND_WORDS: dict[DriverKind, str] = {
+    DriverKind.STORPORT_VIRTUAL: "Virtual Storport miniport",
+    DriverKind.STORPORT_PHYSICAL: "Physical Storport miniport",
+    DriverKind.SCSIPORT: "SCSIport miniport",
+    DriverKind.ATA: "ATA",
+    DriverKind.MONOLITHIC: "Monolithic (no port driver)",
+    DriverKind.DUMP_STACK: "Crash dump stack",
+    DriverKind.OTHER: "Other",
+    DriverKind.UNKNOWN: "Unknown (file not readable)",
+}
+
+FIX_WORDS: dict[FixState, str] = {
+    FixState.FIXED: "Fixed version",
+    FixState.NOT_FIXED: "NOT the fixed version",
+    FixState.NOT_COVERED: "Not covered by the article",
+    FixState.UNKNOWN: "Unknown",
+}
+
+
+def format_time(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d %H:%M UTC") if when is not None else "unknown"
+
+
+def format_date(when: datetime) -> str:
+    return f"{when.day} {when.strftime('%B %Y')}"
+
+
+def format_size(n: int) -> str:
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} bytes"  # unreachable; keeps type checkers content
+
+
+@dataclass(frozen=True)
+class DumpRow:
+    time: str
+    bugcheck: str  # "DRIVER_IRQL_NOT_LESS_OR_EQUAL (0x000000D1)"
+    faulting_driver: str
+    dump_type: str
+    integrity: str
+    path: str
+    integrity_ok: bool
+
+
+def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
+    rows = []
+    for d in dumps:
+        if d.bugcheck is not None:
+            bugcheck = f"{d.bugcheck.name} (0x{d.bugcheck.code:08X})"
+        else:
+            bugcheck = "not recorded" if d.kind == "kernel" else "application dump, not a system crash"
+        integ = d.integrity
+        rows.append(DumpRow(
+            time=format_time(d.system_time),
+            bugcheck=bugcheck,
+            faulting_driver=d.faulting_driver or "not identified",
+            dump_type=d.dump_type or "unknown",
+            integrity=integ.message if integ else "not checked",
+            path=d.path,
+            integrity_ok=integ is None or integ.status == "complete",
+        ))
+    return rows
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def timeline_statement(timeline: Timeline | None) -> str:
+    """One sentence summing up unexpected restarts, for when there are no dump files to list."""
+    if timeline is None:
+        return "No System event log was read, so the crash history is unknown."
+    restarts = timeline.unexpected_restarts()
+    if not restarts:
+        since = f" since {format_date(timeline.first_event)}" if timeline.first_event else ""
+        return f"No unexpected restarts are recorded in the System event log{since}."
+    since = format_date(restarts[0].time)
+    head = f"{_plural(len(restarts), 'unexpected restart')} since {since}"
+    without = sum(1 for e in restarts if e.dump_written is False)
+    with_dump = sum(1 for e in restarts if e.dump_written is True)
+    unknown = len(restarts) - without - with_dump
+    if without == len(restarts):
+        tail = ("no dump file was written for it" if len(restarts) == 1
+                else "no dump file was written for any of them")
+    elif with_dump == len(restarts):
+        tail = "a dump file was written each time"
+    else:
+        parts = []
+        if with_dump:
+            parts.append(f"a dump file was written for {with_dump}")
+        if without:
+            parts.append(f"none for {without}")
+        if unknown:
+            parts.append(f"unknown for {unknown}")
+        tail = ", ".join(parts)
+    return f"{head}; {tail}."
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    time: str
+    what: str
+    events: str  # the records behind it, one per line
+
+
+def timeline_rows(timeline: Timeline | None, *, only_crashes: bool = True) -> list[TimelineRow]:
+    if timeline is None:
+        return []
+    interesting = {"unexpected-restart", "bugcheck", "dump-error", "hardware-error"}
+    entries: list[TimelineEntry] = [e for e in timeline.entries
+                                    if not only_crashes or e.kind in interesting]
+    return [TimelineRow(format_time(e.time), e.summary, "\n".join(str(r) for r in e.events))
+            for e in entries]
+
+
+@dataclass(frozen=True)
+class DriverRow:
+    name: str
+    file_name: str
+    version: str
+    vendor: str
+    kind: str
+    why: str
+    in_use: bool
+    virtual: bool  # a virtual Storport miniport: the kind the article is about
+
+
+@dataclass(frozen=True)
+class FixRow:
+    file_name: str
+    version: str
+    status: str
+    message: str
+    needs_attention: bool
+
+
+@dataclass
+class DriverTable:
+    drivers: list[DriverRow] = field(default_factory=list)
+    fixes: list[FixRow] = field(default_factory=list)
+    boot_miniport: str = ""
+
+
+def _fix_row(fix: FixCheck) -> FixRow:
+    return FixRow(fix.file_name, fix.version or "unknown", FIX_WORDS[fix.state], fix.message,
+                  needs_attention=fix.state is FixState.NOT_FIXED)
+
+
+def driver_table(storage: StorageReport | None) -> DriverTable:
+    table = DriverTable()
+    if storage is None:
+        return table
+    for d in storage.drivers:
+        pe = d.pe
+        why = "; ".join(d.reasons) if d.reasons else (d.error or "")
+        table.drivers.append(DriverRow(
+            name=d.service,
+            file_name=d.file_name,
+            version=(pe.file_version if pe and pe.file_version else "unknown"),
+            vendor=(pe.company if pe and pe.company else "unknown"),
+            kind=KIND_WORDS.get(d.kind, str(d.kind)),
+            why=why,
+            in_use=d.in_use,
+            virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
+        ))
+    for fix in (storage.diskdump, storage.crashdmp):
+        if fix is not None:
+            table.fixes.append(_fix_row(fix))
+    bm = storage.boot_miniport
+    if bm is not None:
+        who = bm.service or "could not be determined"
+        table.boot_miniport = f"Boot disk miniport: {who} ({bm.how}; {bm.confidence} confidence)"
+    return table
+
+
+_SMALL_DUMP_TYPES = {"small", "triage", "minidump"}
+
+
+def minidump_count(dumps: list[DumpInfo]) -> int:
+    return sum(1 for d in dumps if d.kind == "kernel" and (d.dump_type or "") in _SMALL_DUMP_TYPES)

@@ -1,0 +1,56 @@
+"""Page 3, crash history: the dump files found, or, when there are none, what the System event
+log says about unexpected restarts, with the events behind it."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QVBoxLayout
+
+from core.wizard.flow import Step
+from core.wizard.present import dump_rows, timeline_rows, timeline_statement
+from gui.widgets import fill_table, scaled_font, table, wrapped
+from gui.wizard import DumpDoctorWizard, FlowPage
+
+DUMP_HEADERS = ("Time", "Stop code", "Faulting driver", "Type", "Integrity", "File")
+EVENT_HEADERS = ("Time", "What happened", "Events")
+
+
+class HistoryPage(FlowPage):
+    step = Step.HISTORY
+
+    def __init__(self, wizard: DumpDoctorWizard) -> None:
+        super().__init__(wizard)
+        self.setTitle("Crash history")
+        layout = QVBoxLayout(self)
+        self.statement = wrapped(name="history-statement", selectable=True)
+        self.statement.setFont(scaled_font(self, 1.15, bold=True))
+        layout.addWidget(self.statement)
+        self.dumps = table(DUMP_HEADERS, name="dump-table")
+        layout.addWidget(self.dumps, 1)
+        self.events_label = wrapped("Events behind this statement:")
+        layout.addWidget(self.events_label)
+        self.events = table(EVENT_HEADERS, name="timeline-table")
+        layout.addWidget(self.events, 1)
+
+    def initializePage(self) -> None:  # noqa: N802 - Qt override
+        evidence = self.dd.results.evidence
+        if evidence is None:
+            return
+        rows = dump_rows(evidence.dumps)
+        statement = timeline_statement(evidence.timeline)
+        if rows:
+            self.setSubTitle(f"{len(rows)} crash dump file{'s' if len(rows) != 1 else ''} found, "
+                             "newest first.")
+            self.statement.setText(statement if evidence.timeline is not None else "")
+            fill_table(self.dumps, [[r.time, r.bugcheck, r.faulting_driver, r.dump_type, r.integrity,
+                                     r.path] for r in rows],
+                       bold_rows=[not r.integrity_ok for r in rows])
+        else:
+            self.setSubTitle("No crash dump file was found, so this is what the System event log "
+                             "records.")
+            self.statement.setText(statement)
+        self.dumps.setVisible(bool(rows))
+        events = timeline_rows(evidence.timeline)
+        fill_table(self.events, [[e.time, e.what, e.events] for e in events])
+        show_events = not rows and bool(events)
+        self.events.setVisible(show_events)
+        self.events_label.setVisible(show_events)

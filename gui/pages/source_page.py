@@ -1,0 +1,201 @@
+"""Page 1, "Where to look": this computer, a Windows folder, evidence from another computer, or
+the demo. What is offered and why an option is disabled comes from the flow."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QFileDialog,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import UsageError
+from core.wizard.flow import SourceChoice, Step
+from gui.elevation import restart_as_admin
+from gui.widgets import wrapped
+from gui.wizard import DumpDoctorWizard, FlowPage
+
+DESCRIPTIONS = {
+    SourceChoice.THIS_COMPUTER: "Examine the Windows installation Dump Doctor is running on.",
+    SourceChoice.FOLDER: ("A Windows installation copied or mounted from another disk: choose the "
+                          "folder that holds the Windows folder (for example a mounted C: drive)."),
+    SourceChoice.OTHER_COMPUTER: ("A support bundle (.zip or folder) from the Dump Doctor collector, or "
+                                  "loose files: crash dumps, registry hives or .reg exports, .evtx or XML "
+                                  "event logs, driver files. You can also drop files anywhere on this "
+                                  "window."),
+    SourceChoice.DEMO: ("Sample evidence from a machine with the known problem, to see what Dump Doctor "
+                        "reports."),
+}
+LABELS = {
+    SourceChoice.THIS_COMPUTER: "&This computer",
+    SourceChoice.FOLDER: "A &Windows folder",
+    SourceChoice.OTHER_COMPUTER: "Evidence from &another computer",
+    SourceChoice.DEMO: "&Demo evidence",
+}
+
+
+class SourcePage(FlowPage):
+    step = Step.SOURCE
+
+    def __init__(self, wizard: DumpDoctorWizard) -> None:
+        super().__init__(wizard)
+        self.setTitle("Where should Dump Doctor look?")
+        self.setSubTitle("Choose the evidence to examine. Nothing is changed on the computer or in the "
+                         "files you choose.")
+        self.group = QButtonGroup(self)
+        self.radios: dict[SourceChoice, QRadioButton] = {}
+        self.notes: dict[SourceChoice, QWidget] = {}
+        layout = QVBoxLayout(self)
+
+        for choice in SourceChoice:
+            radio = QRadioButton(LABELS[choice])
+            radio.setObjectName(f"choice-{choice}")
+            radio.setAccessibleName(LABELS[choice].replace("&", ""))
+            radio.setAccessibleDescription(DESCRIPTIONS[choice])
+            self.group.addButton(radio)
+            self.radios[choice] = radio
+            radio.toggled.connect(lambda on, c=choice: self._toggled(on, c))
+            layout.addWidget(radio)
+            box = QVBoxLayout()
+            box.setContentsMargins(24, 0, 0, 8)
+            box.addWidget(wrapped(DESCRIPTIONS[choice]))
+            layout.addLayout(box)
+            if choice is SourceChoice.THIS_COMPUTER:
+                self.live_note = wrapped(name="this-computer-note")
+                box.addWidget(self.live_note)
+                self.elevate_button = QPushButton("Restart as ad&ministrator")
+                self.elevate_button.setObjectName("restart-as-admin")
+                self.elevate_button.setAccessibleName("Restart as administrator")
+                self.elevate_button.clicked.connect(self._restart_elevated)
+                row = QHBoxLayout()
+                row.addWidget(self.elevate_button)
+                row.addStretch(1)
+                box.addLayout(row)
+            elif choice is SourceChoice.FOLDER:
+                row = QHBoxLayout()
+                self.folder_edit = QLineEdit()
+                self.folder_edit.setObjectName("folder-path")
+                self.folder_edit.setAccessibleName("Windows folder path")
+                self.folder_edit.setPlaceholderText("Folder that holds Windows\\System32")
+                self.folder_edit.editingFinished.connect(self._folder_typed)
+                self.folder_edit.setAcceptDrops(False)  # drops anywhere go to the window's handler
+                browse = QPushButton("Choose &folder…")
+                browse.setObjectName("choose-folder")
+                browse.clicked.connect(self._browse_folder)
+                row.addWidget(self.folder_edit, 1)
+                row.addWidget(browse)
+                box.addLayout(row)
+            elif choice is SourceChoice.OTHER_COMPUTER:
+                row = QHBoxLayout()
+                open_zip = QPushButton("Open bundle &zip…")
+                open_zip.setObjectName("open-bundle-zip")
+                open_zip.clicked.connect(self._browse_zip)
+                open_dir = QPushButton("Open bundle f&older…")
+                open_dir.setObjectName("open-bundle-folder")
+                open_dir.clicked.connect(self._browse_bundle_folder)
+                add_files = QPushButton("Add evidence f&iles…")
+                add_files.setObjectName("add-evidence-files")
+                add_files.clicked.connect(self._browse_files)
+                for b in (open_zip, open_dir, add_files):
+                    row.addWidget(b)
+                row.addStretch(1)
+                box.addLayout(row)
+                self.file_list = QListWidget()
+                self.file_list.setObjectName("evidence-files")
+                self.file_list.setAccessibleName("Chosen evidence files")
+                self.file_list.setMaximumHeight(72)
+                box.addWidget(self.file_list)
+
+        layout.addStretch(1)
+        self.status = wrapped(name="source-status")
+        layout.addWidget(self.status)
+        self.show_choice()
+
+    # --- showing the flow's state ----------------------------------------------------------
+
+    def show_choice(self) -> None:
+        flow = self.dd.flow
+        for state in flow.choices():
+            radio = self.radios[state.choice]
+            radio.setEnabled(state.enabled)
+            radio.setToolTip(state.reason)
+        live = flow.choice_state(SourceChoice.THIS_COMPUTER)
+        self.live_note.setText(live.reason or live.advice)
+        self.live_note.setVisible(bool(live.reason or live.advice))
+        self.elevate_button.setVisible(live.offer_elevation)
+        chosen = flow.data.choice
+        if chosen is not None:
+            self.radios[chosen].setChecked(True)
+        self.folder_edit.setText(str(flow.data.folder) if flow.data.folder else "")
+        self.file_list.clear()
+        self.file_list.addItems([str(p) for p in flow.data.files])
+        self._show_gate()
+
+    def _show_gate(self) -> None:
+        gate = self.dd.flow.can_advance(self.step)
+        self.status.setText("" if gate else gate.reason)
+        self.completeChanged.emit()
+
+    # --- user actions ----------------------------------------------------------------------
+
+    def _toggled(self, on: bool, choice: SourceChoice) -> None:
+        if on:
+            self._chosen(choice)
+
+    def _chosen(self, choice: SourceChoice) -> None:
+        try:
+            self.dd.flow.choose(choice)
+        except UsageError as exc:  # a disabled option cannot normally be clicked; say why anyway
+            self.status.setText(exc.message)
+            return
+        self._show_gate()
+
+    def _folder_typed(self) -> None:
+        text = self.folder_edit.text().strip()
+        if text:
+            self.dd.flow.set_folder(Path(text))
+            self.radios[SourceChoice.FOLDER].setChecked(True)
+            self._show_gate()
+
+    def _browse_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose the Windows folder")
+        if folder:
+            self.dd.flow.set_folder(Path(folder))
+            self.show_choice()
+
+    def _browse_zip(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Open a support bundle", "",
+                                              "Support bundles (*.zip);;All files (*)")
+        if name:
+            self.dd.flow.set_files([Path(name)])
+            self.show_choice()
+
+    def _browse_bundle_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a support bundle folder")
+        if folder:
+            self.dd.flow.set_files([Path(folder)])
+            self.show_choice()
+
+    def _browse_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(
+            self, "Add evidence files", "",
+            "Evidence (*.dmp *.evtx *.xml *.reg *.sys SYSTEM SOFTWARE);;All files (*)")
+        if names:
+            self.dd.flow.set_files([*self.dd.flow.data.files, *(Path(n) for n in names)])
+            self.show_choice()
+
+    def _restart_elevated(self) -> None:
+        if restart_as_admin():
+            QApplication.quit()
+        else:
+            self.status.setText("Windows did not start Dump Doctor as administrator (the request was "
+                                "declined or failed). You can go on without administrator rights.")

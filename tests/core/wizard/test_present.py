@@ -1,0 +1,94 @@
+"""What the wizard's pages say, from the evidence model."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from core.drivers.model import (
+    BootMiniport,
+    Confidence,
+    DriverKind,
+    FixCheck,
+    FixState,
+    PeInfo,
+    StorageDriver,
+    StorageReport,
+)
+from core.dumps.model import BugCheck, DumpInfo, DumpKind, Integrity, IntegrityStatus
+from core.events.model import Timeline, TimelineEntry, TimelineKind
+from core.evidence_ref import EvidenceRef
+from core.wizard.present import (
+    driver_table,
+    dump_rows,
+    minidump_count,
+    timeline_rows,
+    timeline_statement,
+)
+
+
+def _restart(day: int, written: bool | None) -> TimelineEntry:
+    return TimelineEntry(TimelineKind.UNEXPECTED_RESTART, datetime(2024, 3, day, 9, 0, tzinfo=UTC),
+                         "The computer restarted without shutting down cleanly.",
+                         dump_written=written,
+                         events=[EvidenceRef("event", f"System.evtx #{day}", "Kernel-Power 41")])
+
+
+def test_statement_for_restarts_without_any_dump() -> None:
+    tl = Timeline(entries=[_restart(12, False), _restart(14, False), _restart(20, False)])
+    assert timeline_statement(tl) == ("3 unexpected restarts since 12 March 2024; "
+                                      "no dump file was written for any of them.")
+
+
+def test_statement_singular_and_mixed() -> None:
+    assert timeline_statement(Timeline(entries=[_restart(2, False)])) == (
+        "1 unexpected restart since 2 March 2024; no dump file was written for it.")
+    mixed = Timeline(entries=[_restart(2, True), _restart(3, False), _restart(4, None)])
+    assert timeline_statement(mixed) == ("3 unexpected restarts since 2 March 2024; a dump file was "
+                                         "written for 1, none for 1, unknown for 1.")
+
+
+def test_statement_without_restarts_or_without_log() -> None:
+    assert "No unexpected restarts" in timeline_statement(Timeline())
+    assert "unknown" in timeline_statement(None)
+
+
+def test_timeline_rows_list_the_events_behind_each_restart() -> None:
+    boot = TimelineEntry(TimelineKind.BOOT, datetime(2024, 3, 1, tzinfo=UTC), "Started.")
+    rows = timeline_rows(Timeline(entries=[boot, _restart(12, False)]))
+    assert len(rows) == 1
+    assert "System.evtx #12" in rows[0].events
+    assert rows[0].time == "2024-03-12 09:00 UTC"
+
+
+def test_dump_rows_name_the_stop_code_and_integrity() -> None:
+    dump = DumpInfo(path="C:/Windows/Minidump/a.dmp", kind=DumpKind.KERNEL, dump_type="small",
+                    bugcheck=BugCheck(0xD1, (0, 2, 0, 0), "DRIVER_IRQL_NOT_LESS_OR_EQUAL", "x"),
+                    integrity=Integrity(IntegrityStatus.TRUNCATED, "The file is cut short."),
+                    faulting_driver="vsmraid.sys", file_size=300_000)
+    full = DumpInfo(path="C:/Windows/MEMORY.DMP", kind=DumpKind.KERNEL, dump_type="kernel",
+                    file_size=3 * 1024**3)
+    rows = dump_rows([dump, full])
+    assert rows[0].bugcheck == "DRIVER_IRQL_NOT_LESS_OR_EQUAL (0x000000D1)"
+    assert rows[0].faulting_driver == "vsmraid.sys"
+    assert not rows[0].integrity_ok and rows[1].integrity_ok
+    assert rows[1].bugcheck == "not recorded"
+    assert minidump_count([dump, full]) == 1
+
+
+def test_driver_table_flags_virtual_miniports_and_an_unfixed_diskdump() -> None:
+    pe = PeInfo(path="x", machine="x64", bits=64, timestamp=0, file_version="1.2.3.4", company="Acme")
+    storage = StorageReport(
+        drivers=[StorageDriver("vmstor", "vmstor.sys", "x", pe, DriverKind.STORPORT_VIRTUAL,
+                               Confidence.HIGH, ["imports StorPortInitialize"], in_use=True),
+                 StorageDriver("atapi", "atapi.sys", None, None, DriverKind.UNKNOWN, Confidence.LOW,
+                               error="file not found")],
+        boot_miniport=BootMiniport("vmstor", "only boot-start miniport with a device", Confidence.MEDIUM),
+        diskdump=FixCheck("diskdump.sys", "6.1.7600.16385", "GDR", "6.1.7600.20882", FixState.NOT_FIXED,
+                          "This Diskdump.sys predates the fix."))
+    t = driver_table(storage)
+    assert [r.virtual for r in t.drivers] == [True, False]
+    assert t.drivers[0].version == "1.2.3.4" and t.drivers[0].vendor == "Acme"
+    assert t.drivers[1].why == "file not found"
+    assert t.fixes[0].needs_attention and t.fixes[0].status == "NOT the fixed version"
+    assert "vmstor" in t.boot_miniport
+    assert driver_table(None).drivers == []

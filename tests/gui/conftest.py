@@ -1,0 +1,176 @@
+"""GUI test fixtures: settings in a temporary file, logs in tmp, evidence and diagnosis models built
+here, and a fake source/scan for the cases that need one (slow scans, failures)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from core.diagnosis.model import (
+    ConfidenceInfo,
+    Diagnosis,
+    EvidenceItem,
+    Finding,
+    NextStep,
+    Outcome,
+    Verdict,
+    VerdictId,
+)
+from core.drivers.model import (
+    BootMiniport,
+    Confidence,
+    DriverKind,
+    FixCheck,
+    FixState,
+    PeInfo,
+    StorageDriver,
+    StorageReport,
+)
+from core.events.model import Timeline, TimelineEntry, TimelineKind
+from core.evidence import Evidence
+from core.evidence_ref import EvidenceRef, Problem, Severity
+from core.progress import CancelToken, ProgressSink, ProgressUpdate
+from core.registry.model import CrashControl
+from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.wizard.flow import Platform
+from gui.services import CoreServices
+from gui.wizard import DumpDoctorWizard
+
+ARTICLE = "https://support.microsoft.com/en-us/servicing/os/windows/2017/01/stop-error-example"
+LINUX = Platform(is_windows=False)
+
+
+class FakeSource(EvidenceSource):
+    kind = "bundle"
+    description = "Fake evidence"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.closed = False
+
+    def registry(self) -> RegistryHives:
+        return RegistryHives()
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        return []
+
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        return None
+
+    def event_inputs(self) -> list[EventInput]:
+        return []
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _restart(day: int) -> TimelineEntry:
+    return TimelineEntry(TimelineKind.UNEXPECTED_RESTART, datetime(2024, 3, day, 8, 30, tzinfo=UTC),
+                         "Restarted unexpectedly after Stop 0xD1.", bugcheck_code=0xD1, dump_written=False,
+                         events=[EvidenceRef("event", f"System.evtx #{100 + day}",
+                                             "Microsoft-Windows-Kernel-Power 41")])
+
+
+def problem_evidence() -> Evidence:
+    pe = PeInfo(path="drivers/vsmraid.sys", machine="x64", bits=64, timestamp=0, file_version="6.1.0.1",
+                company="Example Virtual Storage")
+    storage = StorageReport(
+        drivers=[StorageDriver("vsmraid", "vsmraid.sys", "drivers/vsmraid.sys", pe,
+                               DriverKind.STORPORT_VIRTUAL, Confidence.HIGH,
+                               ["imports StorPortInitialize", "bound to a ROOT-enumerated device"],
+                               in_use=True)],
+        boot_miniport=BootMiniport("vsmraid", "only boot-start miniport with a device", Confidence.HIGH),
+        diskdump=FixCheck("diskdump.sys", "6.1.7600.16385", "GDR", "6.1.7600.20882", FixState.NOT_FIXED,
+                          "Diskdump.sys 6.1.7600.16385 is older than the fixed 6.1.7600.20882."))
+    return Evidence("Fake evidence (problem machine)", "bundle", storage=storage,
+                    timeline=Timeline(entries=[_restart(12), _restart(14), _restart(20)]),
+                    problems=[Problem("dumps/broken.dmp", "not a crash dump (at offset 0x0)",
+                                      Severity.ERROR, "dumps")])
+
+
+def clean_evidence() -> Evidence:
+    return Evidence("Fake evidence (healthy machine)", "bundle", storage=StorageReport(),
+                    timeline=Timeline(first_event=datetime(2024, 1, 1, tzinfo=UTC)))
+
+
+def make_diagnosis(verdict_id: VerdictId) -> Diagnosis:
+    problem = verdict_id in (VerdictId.MATCHES, VerdictId.AT_RISK)
+    verdict = Verdict(
+        issue_id="virtual-storport-dump-0xd1", issue_title="Stop 0xD1 with a virtual Storport miniport",
+        id=verdict_id, reason=None,
+        headline=("This computer has the known problem: it cannot write crash dumps." if problem
+                  else "This computer does not have the known problem."),
+        explanation="Explanation sentence from core.", technical="",
+        confidence=ConfidenceInfo(Confidence.HIGH, "all four conditions were read directly"),
+        evidence=[EvidenceItem("The boot disk is served by a virtual Storport miniport.",
+                               EvidenceRef("registry", "HKLM\\SYSTEM\\...\\vsmraid"))],
+        next_steps=([NextStep("install-hotfix", "fix", "Install the hotfix", link=ARTICLE)] if problem
+                    else []),
+        link=ARTICLE)
+    return Diagnosis([verdict], findings=[Finding("recent-bugchecks", Severity.WARNING, "3 crashes",
+                                                  "Three Stop errors.")] if problem else [],
+                     outcome=Outcome.PROBLEM if problem else Outcome.OK)
+
+
+def fake_services(tmp_path: Path, evidence: Evidence, diagnosis: Diagnosis, *,
+                  scan: Callable[[EvidenceSource, ProgressSink, CancelToken], Evidence] | None = None,
+                  ) -> CoreServices:
+    demo = tmp_path / "demo"
+    demo.mkdir(exist_ok=True)
+
+    def quick_scan(source: EvidenceSource, progress: ProgressSink, cancel: CancelToken) -> Evidence:
+        for step in ("registry", "dumps", "drivers", "events"):
+            cancel.check()
+            progress(ProgressUpdate(step, 1, 1))
+        return evidence
+
+    return CoreServices(open_source=lambda spec: FakeSource(), scan=scan or quick_scan,
+                        diagnose=lambda ev: diagnosis,
+                        render_text=lambda d, e: f"TEXT REPORT: {d.verdict.headline}",
+                        render_html=lambda d, e: f"<html><body>{d.verdict.headline}</body></html>",
+                        demo_dir=lambda: demo)
+
+
+def slow_scan(seconds: float, evidence: Evidence) -> Callable[[EvidenceSource, ProgressSink, CancelToken],
+                                                             Evidence]:
+    """A scan that sleeps in small slices, reports often and honours cancel like core.scan."""
+
+    def run(source: EvidenceSource, progress: ProgressSink, cancel: CancelToken) -> Evidence:
+        slices = int(seconds / 0.005)
+        for i in range(slices):
+            cancel.check()
+            time.sleep(0.005)
+            progress(ProgressUpdate("dumps", i, slices, f"dump {i}"))
+        return evidence
+
+    return run
+
+
+@pytest.fixture(autouse=True)
+def _logs_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DUMPDOCTOR_LOG_DIR", str(tmp_path / "logs"))
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctorWizard]]:
+    made: list[DumpDoctorWizard] = []
+
+    def make(services: CoreServices, platform: Platform = LINUX, **kw: object) -> DumpDoctorWizard:
+        wizard = DumpDoctorWizard(services=services, platform=platform, settings=settings, **kw)
+        qtbot.addWidget(wizard)
+        made.append(wizard)
+        return wizard
+
+    yield make
+    for wizard in made:
+        assert wizard.stop_work(timeout=5.0), "background work did not stop"

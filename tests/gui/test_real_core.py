@@ -1,0 +1,99 @@
+"""The wizard on the real core packages: the demo evidence end to end, a corrupt file among loose
+evidence, the bundle export, and the --self-test entry point."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QApplication
+
+from core.diagnosis.model import VerdictId
+from core.resources import resource_path
+from core.wizard.flow import OpState, SourceChoice, Step
+from core.wizard.present import timeline_statement
+from gui.services import CoreServices
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = resource_path("demo")
+
+pytestmark = pytest.mark.skipif(not (DEMO / "manifest.json").is_file(),
+                                reason="resources/demo is not generated yet")
+
+
+def _walk_to(qtbot, wizard, step: Step) -> None:
+    while wizard.flow.current is not step:
+        before = wizard.flow.current
+        wizard.next()
+        if wizard.flow.current is Step.SCAN:
+            qtbot.waitUntil(lambda: wizard.flow.data.scan is not OpState.RUNNING, timeout=60_000)
+            assert wizard.flow.data.scan is OpState.DONE, wizard.flow.data.scan_error
+        assert wizard.flow.current is not before, wizard.flow.can_advance().reason
+
+
+def test_demo_evidence_end_to_end_with_report_and_bundle(qtbot, tmp_path, make_wizard, monkeypatch) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()) or True)
+    services = CoreServices()
+    wizard = make_wizard(services)
+    wizard.show()
+    assert wizard.flow.data.choice is SourceChoice.DEMO
+    _walk_to(qtbot, wizard, Step.HISTORY)
+    evidence = wizard.results.evidence
+    assert evidence is not None
+    assert wizard.history_page.statement.text() == timeline_statement(evidence.timeline)
+    _walk_to(qtbot, wizard, Step.DIAGNOSIS)
+    diagnosis = wizard.results.diagnosis
+    assert diagnosis is not None
+    page = wizard.diagnosis_page
+    assert page.headline.text() == diagnosis.verdict.headline
+    assert VerdictId(diagnosis.verdict.id)
+    qtbot.mouseClick(page.copy_button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == services.render_text(diagnosis, evidence)
+    if page.article_button.isEnabled():
+        qtbot.mouseClick(page.article_button, Qt.MouseButton.LeftButton)
+        assert opened == [page.link]
+    _walk_to(qtbot, wizard, Step.BUNDLE)
+    bundle = wizard.bundle_page
+    assert bundle.redact.isChecked() and not bundle.full_dump.isChecked()
+    dest = tmp_path / "out.zip"
+    bundle.dest.setText(str(dest))
+    qtbot.mouseClick(bundle.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.flow.data.export is not OpState.RUNNING, timeout=60_000)
+    assert wizard.flow.data.export is OpState.DONE, wizard.flow.data.export_error
+    with zipfile.ZipFile(dest) as zf:
+        assert "manifest.json" in zf.namelist()
+    assert bundle.open_folder_button.isVisible()
+    qtbot.mouseClick(bundle.open_folder_button, Qt.MouseButton.LeftButton)
+    assert Path(opened[-1].removeprefix("file://")) == tmp_path
+
+
+def test_a_corrupt_file_is_listed_and_the_scan_goes_on(qtbot, tmp_path, make_wizard) -> None:
+    corrupt = tmp_path / "Mini031124-01.dmp"
+    corrupt.write_bytes(b"PAGEDU64" + b"\x00" * 40)  # a dump header cut short
+    events = DEMO / "events" / "System.xml"
+    wizard = make_wizard(CoreServices())
+    wizard.show()
+    wizard.open_evidence([corrupt, events])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.flow.data.scan is not OpState.RUNNING, timeout=60_000)
+    assert wizard.flow.data.scan is OpState.DONE, wizard.flow.data.scan_error
+    problems = [wizard.scan_page.problems.item(i).text() for i in range(wizard.scan_page.problems.count())]
+    assert any(corrupt.name in p for p in problems), problems
+    _walk_to(qtbot, wizard, Step.DIAGNOSIS)
+    assert wizard.diagnosis_page.headline.text()
+
+
+def test_self_test_entry_point_reaches_a_verdict(tmp_path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "DUMPDOCTOR_LOG_DIR": str(tmp_path / "logs"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "gui", "--self-test"], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=120, check=False)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.startswith("self-test: OK: verdict ")
