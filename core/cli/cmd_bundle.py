@@ -1,15 +1,89 @@
-"""`dumpdoctor bundle` — NOT BUILT YET (placeholder so the dispatcher imports; replace me)."""
+"""`dumpdoctor bundle [SOURCE...] -o FILE.zip [--redact] [--include-memory-dmp]`: scan and diagnose
+the evidence, then write one support bundle another Dump Doctor opens as a source.
+
+Exit status: 0 the bundle was written (whatever the diagnosis says; `scan` answers that), 2 usage
+(bad output path), 3 the source could not be opened.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 from typing import Any
+
+from core.bundle.export import BundleOptions, BundleResult, export_bundle
+from core.cli.common import add_source_argument, with_source
+from core.cli.main import EXIT_OK, EXIT_USAGE
+from core.diagnosis import diagnose
+from core.errors import DumpDoctorError, UsageError
+from core.progress import ProgressUpdate
+from core.scan import scan
+from core.sources.base import EvidenceSource
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("bundle", help="(not built yet)")
+    p = sub.add_parser("bundle", help="write a support bundle (.zip) for the helpdesk",
+                       description="Scan and diagnose the evidence, then write one .zip holding the "
+                                   "report and the evidence, which another Dump Doctor can open.")
+    add_source_argument(p)
+    p.add_argument("-o", "--output", required=True, metavar="FILE.zip", help="the bundle to write")
+    p.add_argument("--redact", action="store_true",
+                   help="replace user names, computer name, domain, SIDs, MAC addresses and serial "
+                        "numbers in the bundle's text files with tokens (USER1, COMPUTER1, ...)")
+    p.add_argument("--leave-out-dumps", action="store_true",
+                   help="with --redact: leave crash dumps out (their memory may hold names)")
+    p.add_argument("--include-memory-dmp", action="store_true",
+                   help="include the whole MEMORY.DMP (can be many GB) instead of its header pages")
+    p.add_argument("--no-evtx", action="store_true",
+                   help="do not include the whole System.evtx, only the relevant events as XML")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("dumpdoctor bundle is not built yet")
+    dest = Path(args.output)
+    if dest.is_dir():
+        print(f"dumpdoctor: {dest} is a folder; give the name of the .zip to write", file=sys.stderr)
+        return EXIT_USAGE
+    options = BundleOptions(redact=args.redact, include_memory_dmp=args.include_memory_dmp,
+                            include_evtx=not args.no_evtx,
+                            leave_out_dumps_when_redacting=args.leave_out_dumps)
+    return with_source(args, lambda source: _export(source, dest, options, args.verbose))
+
+
+def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose: bool) -> int:
+    def progress(update: ProgressUpdate) -> None:
+        if verbose and update.step == "export" and update.total:
+            print(f"export: {update.done * 100 // update.total}% {update.message}", file=sys.stderr)
+
+    evidence = scan(source)
+    diagnosis = diagnose(evidence)
+    if options.include_memory_dmp:
+        size = BundleOptions.memory_dmp_size(source, evidence)
+        if size:
+            print(f"Including the whole memory dump: {size / 1048576:,.0f} MB.", file=sys.stderr)
+    try:
+        result = export_bundle(source, evidence, diagnosis, dest, options, progress)
+    except UsageError as exc:
+        print(f"dumpdoctor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except DumpDoctorError as exc:  # pragma: no cover - export records evidence problems itself
+        print(f"dumpdoctor: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print("\n".join(summary_lines(result)))
+    return EXIT_OK
+
+
+def summary_lines(result: BundleResult) -> list[str]:
+    m = result.manifest
+    lines = [f"Wrote {result.path} ({result.size / 1048576:.1f} MB, {len(m.files) + 1} files)."]
+    if m.redacted.applied:
+        kinds = ", ".join(f"{k} ({n})" for k, n in m.redacted.identifiers.items()) or "nothing found"
+        lines.append(f"Redacted: {kinds}; {m.redacted.count} replacements.")
+        if m.redacted.not_redacted:
+            lines.append("Not redacted (binary files):")
+            lines.extend(f"  - {x}" for x in m.redacted.not_redacted)
+    if m.left_out:
+        lines.append("Left out:")
+        lines.extend(f"  - {x.what}: {x.why}" for x in m.left_out)
+    return lines

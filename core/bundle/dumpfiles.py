@@ -1,0 +1,57 @@
+"""Which part of a crash dump goes into a bundle: minidumps whole; a complete/kernel MEMORY.DMP only
+its header pages (they hold the bug check, the dump type and the sizes the diagnosis reads) unless the
+whole file was asked for."""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import NotRecognisedError, TruncatedError, unreadable
+
+PAGE = 0x1000
+HEADER_64 = 0x2000
+HEADER_32 = 0x1000
+_DUMPTYPE_OFFSET = {64: 0xF98, 32: 0xF88}
+_TRIAGE = 4
+_SUBHEADER_SIGNATURES = (b"SDMP", b"FDMP", b"DUMP")
+
+
+@dataclass(frozen=True)
+class DumpPlan:
+    path: Path
+    size: int
+    kind: str  # "minidump" (triage: copied whole) | "memory" (complete/kernel/bitmap) | "user"
+    bits: int | None
+    excerpt_len: int  # bytes to copy when only an excerpt is taken
+
+
+def plan_dump(path: Path) -> DumpPlan:
+    """Look at the first pages (never the whole file) and decide what to copy."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(HEADER_64 + PAGE)
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
+    sig = head[:8]
+    if head[:4] == b"MDMP":
+        return DumpPlan(path, size, "user", None, 0)
+    if sig not in (b"PAGEDU64", b"PAGEDUMP"):
+        raise NotRecognisedError("not a crash dump", path=path, offset=0,
+                                 expected="'PAGEDUMP' or 'PAGEDU64' at the start")
+    bits = 64 if sig == b"PAGEDU64" else 32
+    header_len = HEADER_64 if bits == 64 else HEADER_32
+    type_at = _DUMPTYPE_OFFSET[bits]
+    if len(head) < type_at + 4:
+        raise TruncatedError("the dump header is cut short", path=path, offset=len(head),
+                             expected=f"a {header_len:#x}-byte header")
+    dump_type = struct.unpack_from("<I", head, type_at)[0]
+    if dump_type == _TRIAGE:
+        return DumpPlan(path, size, "minidump", bits, size)
+    excerpt = header_len
+    # The summary/bitmap sub-header (and a triage structure) starts right after the header.
+    if head[header_len:header_len + 4] in _SUBHEADER_SIGNATURES:
+        excerpt += PAGE
+    return DumpPlan(path, size, "memory", bits, min(excerpt, size))

@@ -1,0 +1,91 @@
+"""The bundle layout (docs/bundle-format.md) in one place, shared by the exporter, the collector
+script's tests and anyone who wants to know where a file goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+FORMAT_VERSION = 1
+
+MANIFEST = "manifest.json"
+REPORT_TEXT = "report/report.txt"
+REPORT_HTML = "report/report.html"
+REPORT_JSON = "report/report.json"
+REGISTRY_DIR = "registry"
+EVENTS_XML = "events/System.xml"
+EVENTS_EVTX = "events/System.evtx"
+DUMPS_DIR = "dumps"
+MINIDUMP_DIR = "dumps/Minidump"
+DRIVERS_DIR = "drivers"
+SYSTEM_DIR = "system"
+README = "README.txt"
+
+TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
+TOP_LEVEL_FILES = frozenset({MANIFEST, README})
+
+# Always wanted beside the boot miniport: the files that write the dump (FACTS §1, §3).
+DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "storport.sys", "dumpata.sys")
+REQUIRED_DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "storport.sys")  # dumpata: IDE only
+
+EVTX_MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RegExport:
+    """One `.reg` file of the bundle: which key, from which hive, exported with or without subkeys."""
+
+    file: str  # "CrashControl.reg"
+    hive: str  # "SYSTEM" | "SOFTWARE"
+    path: str  # below the hive; "{cs}" is the current control set
+    recursive: bool = True
+
+    def reg_path(self) -> str:
+        """The key as `reg export` writes it (the live name of the current control set)."""
+        return f"HKEY_LOCAL_MACHINE\\{self.hive}\\{self.path.format(cs='CurrentControlSet')}"
+
+
+REG_EXPORTS: tuple[RegExport, ...] = (
+    RegExport("Select.reg", "SYSTEM", "Select"),
+    RegExport("CrashControl.reg", "SYSTEM", r"{cs}\Control\CrashControl"),
+    RegExport("MemoryManagement.reg", "SYSTEM", r"{cs}\Control\Session Manager\Memory Management"),
+    RegExport("Power.reg", "SYSTEM", r"{cs}\Control\Power"),
+    RegExport("ComputerName.reg", "SYSTEM", r"{cs}\Control\ComputerName"),
+    RegExport("Services.reg", "SYSTEM", r"{cs}\Services"),
+    RegExport("Enum.reg", "SYSTEM", r"{cs}\Enum"),
+    # Values only: its subkeys (ProfileList, Winlogon, Fonts, ...) hold user names and SIDs and nothing
+    # the diagnosis reads. `reg export` in the collector cannot stop at one level, so it exports them.
+    RegExport("CurrentVersion.reg", "SOFTWARE", r"Microsoft\Windows NT\CurrentVersion", recursive=False),
+)
+
+# System-log events worth exporting (the subset core.events keeps; FACTS §4). Provider names as the
+# log spells them, for the collector's XPath query.
+EXPORTED_EVENTS: tuple[tuple[str, tuple[int, ...]], ...] = (
+    ("Microsoft-Windows-Kernel-Power", (41, 42, 107)),
+    ("EventLog", (6005, 6006, 6008, 6009, 6013)),
+    ("Microsoft-Windows-WER-SystemErrorReporting", (1001,)),
+    ("volmgr", ()),  # every volmgr event: the dump-related ones are not all documented
+    ("Microsoft-Windows-Power-Troubleshooter", (1,)),
+    ("Microsoft-Windows-Kernel-General", (12, 13)),
+    ("Microsoft-Windows-WHEA-Logger", ()),
+)
+
+
+def event_xpath() -> str:
+    """The XPath `wevtutil qe System /q:...` uses in the collector."""
+    parts = []
+    for provider, ids in EXPORTED_EVENTS:
+        clause = f"Provider[@Name='{provider}']"
+        if ids:
+            clause += " and (" + " or ".join(f"EventID={i}" for i in ids) + ")"
+        parts.append(f"({clause})")
+    return "*[System[" + " or ".join(parts) + "]]"
+
+
+def is_layout_path(member: str) -> bool:
+    """True when a member name is one the bundle layout defines (forward slashes, no escapes)."""
+    if member in TOP_LEVEL_FILES:
+        return True
+    parts = member.split("/")
+    if len(parts) < 2 or parts[0] not in TOP_LEVEL_DIRS or any(p in ("", ".", "..") for p in parts):
+        return False
+    return not any(":" in p or "\\" in p for p in parts)

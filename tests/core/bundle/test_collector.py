@@ -1,0 +1,214 @@
+"""The collector script for Vista/7/2008/2008 R2: built-in tools only, the bundle layout the reader
+knows, and a folder laid out exactly as it writes one is read and diagnosed."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from core.bundle.collector import collector_dir, save_collector
+from core.bundle.layout import REG_EXPORTS, event_xpath, is_layout_path
+from core.bundle.redact import Redactor
+from core.bundle.registry_export import collect_reg_files, reg_file_bytes
+from core.diagnosis import diagnose
+from core.scan import scan
+from core.sources import open_source
+from tests.builders.events import at, hibernate_crash_d1, write_export
+from tests.builders.offline_root import Machine, _write_drivers, _write_minidumps, memory_roots
+from tests.core.bundle.fakes import FakeSource
+
+SCRIPT = collector_dir() / "collect.cmd"
+
+# cmd built-ins, and programs in System32 of Vista SP2 / 7 / 2008 / 2008 R2.
+BUILTINS = {"echo", "echo.", "echo(", "set", "setlocal", "endlocal", "if", "for", "goto", "call", "exit",
+            "rem", "copy", "mkdir", "md", "pause", "dir", "type", "ver", "else", "do", "not"}
+SHIPPED_TOOLS = {"reg", "wevtutil", "systeminfo", "driverquery", "find", "whoami", "net", "cmd.exe",
+                 "xcopy", "findstr"}
+FORBIDDEN = re.compile(r"powershell|bitsadmin|certutil|curl|wget|ftp|tftp|https?://|\\\\\\\\|invoke-|"
+                       r"\bnet\s+use\b|mshta|cscript|wscript", re.IGNORECASE)
+
+
+def _lines() -> list[str]:
+    text = SCRIPT.read_bytes().decode("ascii")
+    assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), "cmd.exe needs CRLF line endings"
+    return text.split("\r\n")
+
+
+def _code_lines() -> list[str]:
+    out = []
+    for line in _lines():
+        s = line.strip()
+        if not s or s.lower().startswith("rem ") or s.startswith("::") or re.match(r"^:\w+$", s):
+            continue
+        out.append(s)
+    return out
+
+
+def _commands(line: str) -> list[str]:
+    """Simple commands of one line: split on & | && || and block parentheses, then peel if/for/else."""
+    line = re.sub(r"\^.", "", line)
+    if re.match(r"^echo\b[^&|]*$", line, re.IGNORECASE):
+        return ["echo"]  # the rest is text, parentheses and all
+    line = re.sub(r'"[^"]*\\([\w.]+\.exe)"', r"\1", line)  # a quoted program keeps its name
+    line = re.sub(r"\d?>&\d", " ", line)  # 2>&1 is a redirection, not a command separator
+    quoted = re.sub(r'"[^"]*"', '""', line)  # operators inside quotes are data
+    quoted = re.sub(r"\bin\s*\([^()']*\)\s*do\b", "in do", quoted, flags=re.IGNORECASE)
+    inner = re.findall(r"'([^']*)'", quoted)  # for /f ('command')
+    quoted = re.sub(r"'[^']*'", "''", quoted)
+    parts = re.split(r"&&|\|\||[&|()]", quoted)
+    cmds = []
+    for part in parts + inner:
+        part = re.sub(r"\d?>>?\s*(\"\"|\S+)", " ", part).strip()  # redirections
+        while True:
+            m = re.match(r"^(?:@|else\b|do\b|if\s+(?:/i\s+)?(?:not\s+)?(?:exist\s+\S+|defined\s+\S+|"
+                         r"errorlevel\s+\d+|\S+\s*(?:==|\s(?:EQU|NEQ|LSS|LEQ|GTR|GEQ)\s)\s*\S+)|"
+                         r"for\s+(?:/[fdrl]\s+)?(?:\"\"\s+)?%%\w\s+in\s*(?:do\b)?)\s*", part,
+                         re.IGNORECASE)
+            if not m or not m.group(0):
+                break
+            part = part[m.end():]
+        if part and part not in ("''", '""'):
+            cmds.append(part.split()[0].strip('"').lower())
+    return cmds
+
+
+def test_script_uses_only_builtin_commands_and_windows_tools() -> None:
+    used = {c for line in _code_lines() for c in _commands(line)}
+    allowed = BUILTINS | SHIPPED_TOOLS
+    unknown = {c for c in used if c not in allowed and not c.endswith("\\cmd.exe")}
+    assert not unknown, f"commands not shipped with Windows Vista/7: {sorted(unknown)}"
+    assert {"reg", "wevtutil", "copy", "systeminfo", "driverquery", "ver"} <= used
+
+
+def test_script_has_no_powershell_and_no_network() -> None:
+    for line in _code_lines():
+        assert not FORBIDDEN.search(line), line
+    net = [line for line in _code_lines() if re.search(r"\bnet\b", line, re.IGNORECASE)]
+    assert net and all(re.search(r"\bnet session\b", n, re.IGNORECASE) for n in net)
+
+
+def test_script_checks_for_administrator_and_says_so() -> None:
+    text = "\r\n".join(_lines())
+    assert "S-1-16-12288" in text and "net session" in text
+    assert "Run as administrator" in text
+
+
+def _outputs() -> list[str]:
+    """Every place the script writes: redirections, reg export/save targets, epl, copy destinations."""
+    outs: list[str] = []
+    for line in _code_lines():
+        for m in re.finditer(r'(?<![0-9&])>>?\s*"([^"]+)"', line):
+            outs.append(m.group(1))
+        if re.match(r"^(if .*?\)?\s*)?(reg export|reg save|wevtutil epl|copy)\b", line, re.IGNORECASE) or \
+                re.search(r"\b(reg export|reg save|wevtutil epl|copy /y)\b", line, re.IGNORECASE):
+            quoted = re.findall(r'"([^"]*)"', line.split(">>")[0])
+            if quoted:
+                outs.append(quoted[-1])
+    return outs
+
+
+def test_every_output_path_is_in_the_bundle_layout() -> None:
+    outputs = _outputs()
+    assert outputs
+    for target in outputs:
+        if target in ("%LOG%",):
+            continue
+        assert target.startswith("%OUT%\\"), target
+        member = target[len("%OUT%\\"):].replace("\\", "/")
+        member = member.replace("%~2", "CrashControl.reg")
+        if member.endswith("/"):
+            member += "x.bin"
+        assert is_layout_path(member), target
+    mkdirs = [shlex.split(line.replace("\\", "/"))[1] for line in _code_lines() if line.startswith("mkdir ")]
+    assert {m.split("/", 1)[1].split("/")[0] for m in mkdirs} <= {"registry", "events", "dumps", "drivers",
+                                                                  "system"}
+
+
+def test_script_exports_the_keys_and_events_the_exporter_does() -> None:
+    text = "\r\n".join(_lines())
+    for spec in REG_EXPORTS:
+        key = spec.reg_path().replace("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet", "%CCS%")
+        key = key.replace("HKEY_LOCAL_MACHINE", "HKLM")
+        assert f'call :regexport "{key}" {spec.file}' in text, spec.file
+    assert f'/q:"{event_xpath()}"' in text
+
+
+def _manifest_from_script(computer: str) -> str:
+    lines = _lines()
+    start = next(i for i, s in enumerate(lines) if 'manifest.json" (' in s)
+    body = []
+    for s in lines[start + 1:]:
+        if s.strip() == ")":
+            break
+        body.append(s.strip()[len("echo "):])
+    text = "\r\n".join(body) + "\r\n"
+    return text.replace("%DATE%", "Tue 05/07/2013").replace("%TIME%", "10:00:00.00").replace(
+        "%COMPUTERNAME%", computer)
+
+
+def write_collector_folder(folder: Path, machine: Machine) -> Path:
+    """A folder exactly as collect.cmd writes one: `reg export` files (UTF-16LE with BOM) with the
+    names the script uses, wevtutil's root-less UTF-8 XML, copied minidumps and drivers, the system
+    text files and the manifest the script echoes."""
+    roots = memory_roots(machine)
+    live = roots["SYSTEM"]
+    live._subkeys["currentcontrolset"] = live._subkeys["controlset001"]  # as seen on a live system
+    source = FakeSource(folder, system=live, software=roots["SOFTWARE"])
+    (folder / "registry").mkdir(parents=True)
+    for reg in collect_reg_files(source, []):
+        (folder / "registry" / reg.spec.file).write_bytes(reg_file_bytes(reg, Redactor(enabled=False)))
+    (folder / "events").mkdir()
+    write_export(folder / "events" / "System.xml", hibernate_crash_d1(at("2011-03-15 08:00:00")))
+    _write_minidumps(folder / "dumps" / "Minidump", machine)
+    _write_drivers(folder / "drivers", machine)
+    (folder / "system").mkdir()
+    (folder / "system" / "ver.txt").write_bytes(b"\r\nMicrosoft Windows [Version 6.1.7601]\r\n")
+    (folder / "system" / "memory-dmp.txt").write_bytes(b"No memory dump at C:\\Windows\\MEMORY.DMP\r\n")
+    (folder / "system" / "collector-log.txt").write_bytes(b"Dump Doctor collector 1 \r\n")
+    (folder / "manifest.json").write_bytes(_manifest_from_script("TESTPC").encode("ascii"))
+    return folder
+
+
+def test_script_manifest_is_valid_json() -> None:
+    data = json.loads(_manifest_from_script("TESTPC"))
+    assert data["format_version"] == 1 and data["tool"] == "collector 1"
+    assert data["redacted"]["applied"] is False
+
+
+def test_collector_folder_is_read_and_diagnosed(tmp_path: Path) -> None:
+    machine = Machine()
+    folder = write_collector_folder(tmp_path / "DumpDoctor-TESTPC", machine)
+    with open_source(folder) as source:
+        evidence = scan(source)
+        diagnosis = diagnose(evidence)
+    assert evidence.registry is not None and evidence.registry.crash_control is not None
+    assert evidence.registry.crash_control.crash_dump_enabled == 3
+    assert evidence.registry.system is not None and evidence.registry.system.build == 7601
+    assert "lsi_sas" in evidence.registry.services
+    assert sorted(d.bugcheck.code for d in evidence.dumps if d.bugcheck) == sorted(
+        code for _n, code, _t in machine.minidumps)
+    assert evidence.timeline is not None and evidence.timeline.unexpected_restarts()
+    assert evidence.storage is not None and evidence.storage.diskdump is not None
+    assert evidence.storage.diskdump.version == "6.1.7601.17514"
+    assert diagnosis.verdicts
+
+
+def test_save_collector_writes_the_script_byte_for_byte(tmp_path: Path) -> None:
+    written = save_collector(tmp_path / "usb" / "collector")
+    assert sorted(p.name for p in written) == ["README.txt", "collect.cmd"]
+    assert (tmp_path / "usb" / "collector" / "collect.cmd").read_bytes() == SCRIPT.read_bytes()
+    readme = (tmp_path / "usb" / "collector" / "README.txt").read_text(encoding="ascii")
+    assert "Run as administrator" in readme and "What to send" in readme
+
+
+def test_save_collector_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    from core.errors import UsageError
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(UsageError):
+        save_collector(blocker)

@@ -1,0 +1,105 @@
+"""Redacted bundles must not contain the user's identifiers anywhere, in any encoding."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from core.bundle.export import BundleOptions, export_bundle
+from core.bundle.redact import Redactor
+from tests.core.bundle.fakes import COMPUTER, DOMAIN, MAC, SID, USER, personal_source
+
+SECRETS = [USER, COMPUTER, DOMAIN, SID, MAC, "Jane Q. Doeprivate", "0019E06B9C85F9A0F7A10B12",
+           "00371-OEM-8992671-00524", MAC.replace("-", "")]
+
+
+def _encodings(text: str) -> list[bytes]:
+    out = []
+    for variant in {text, text.lower(), text.upper()}:
+        out += [variant.encode("utf-8"), variant.encode("utf-16-le"),
+                variant.encode("utf-8").hex().encode(),  # as .reg hex bytes without commas
+                ",".join(f"{b:02x}" for b in variant.encode("utf-16-le")).encode()]  # .reg hex(2)
+    return out
+
+
+def _leaks(bundle: Path) -> list[str]:
+    found = []
+    with zipfile.ZipFile(bundle) as zf:
+        for info in zf.infolist():
+            data = zf.read(info)
+            folded = data.lower()
+            for secret in SECRETS:
+                if any(enc.lower() in folded for enc in _encodings(secret)):
+                    found.append(f"{info.filename}: {secret}")
+            for secret in SECRETS:
+                if secret.lower() in info.filename.lower():
+                    found.append(f"member name {info.filename}: {secret}")
+    return found
+
+
+def test_redacted_bundle_holds_no_original_identifier(tmp_path: Path) -> None:
+    source, evidence = personal_source(tmp_path)
+    dest = tmp_path / "out.zip"
+    result = export_bundle(source, evidence, None, dest, BundleOptions(redact=True))
+    assert _leaks(dest) == []
+    redacted = result.manifest.redacted
+    assert redacted.applied
+    for kind in ("user", "computer", "domain", "sid", "mac", "serial", "owner"):
+        assert kind in redacted.kinds, kind
+    assert redacted.count > 0
+    with zipfile.ZipFile(dest) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("manifest.json"))
+        crash = zf.read("registry/CrashControl.reg").decode("utf-16")
+        services = zf.read("registry/Services.reg").decode("utf-16")
+        events = zf.read("events/System.xml").decode("utf-8")
+    # Redaction keeps the evidence usable: the same token everywhere, structure untouched.
+    assert '"Description"="adapter MAC1 owned by SID1"' in services
+    assert "<Computer>COMPUTER1.DOMAIN1</Computer>" in events and "USER1" in events
+    assert "<EventID>41</EventID>" in events and "crashdumpenabled" in crash.lower()
+    assert manifest["redacted"]["applied"] is True
+    assert "dumps/Minidump/040612-01.dmp" in names
+    # Dumps are binary and kept: the manifest must say they may still hold names.
+    assert any("040612-01.dmp" in note and "not redacted" in note for note in redacted.not_redacted)
+
+
+def test_unredacted_bundle_keeps_identifiers(tmp_path: Path) -> None:
+    """Guards the leak test above: without redaction the same checks do find the names."""
+    source, evidence = personal_source(tmp_path)
+    dest = tmp_path / "plain.zip"
+    export_bundle(source, evidence, None, dest, BundleOptions(redact=False))
+    leaks = " ".join(_leaks(dest))
+    for secret in (USER, COMPUTER, DOMAIN, SID):
+        assert secret in leaks
+
+
+def test_redaction_can_leave_dumps_out(tmp_path: Path) -> None:
+    source, evidence = personal_source(tmp_path)
+    dest = tmp_path / "nodumps.zip"
+    result = export_bundle(source, evidence, None, dest,
+                           BundleOptions(redact=True, leave_out_dumps_when_redacting=True))
+    with zipfile.ZipFile(dest) as zf:
+        assert not [n for n in zf.namelist() if n.startswith("dumps/")]
+    assert any("040612-01.dmp" in x.what and "redaction" in x.why for x in result.left_out)
+
+
+def test_same_original_gets_same_token_everywhere() -> None:
+    r = Redactor()
+    a = r.text(r"C:\Users\alice\Desktop and C:\Documents and Settings\alice\x")
+    b = r.text(r'{"path": "C:\\Users\\Alice\\AppData", "other": "C:\\Users\\bob\\y"}')
+    assert a == r"C:\Users\USER1\Desktop and C:\Documents and Settings\USER1\x"
+    assert b == r'{"path": "C:\\Users\\USER1\\AppData", "other": "C:\\Users\\USER2\\y"}'
+
+
+def test_well_known_names_and_sids_are_kept() -> None:
+    r = Redactor()
+    text = r"C:\Users\Public\x C:\Users\Default\y S-1-5-18 S-1-5-32-544 C:\Windows\System32"
+    assert r.text(text) == text
+
+
+def test_identifier_inside_a_longer_word_is_kept() -> None:
+    r = Redactor()
+    r.learn("computer", "PC42")
+    text = r.text("PC42 and PC42.corp and XPC42 and PC420")
+    assert text == "COMPUTER1 and COMPUTER1.corp and XPC42 and PC420"

@@ -1,0 +1,57 @@
+"""A bundle is a source: scanning the exported bundle must tell the same story as the original."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from core.bundle.export import BundleOptions, export_bundle
+from core.diagnosis import diagnose
+from core.evidence import Evidence
+from core.scan import scan
+from core.sources import open_source
+from tests.builders.events import at, hibernate_crash_d1, write_export
+from tests.builders.offline_root import write_bundle_folder
+
+
+def _key_facts(ev: Evidence) -> dict[str, Any]:
+    reg = ev.registry
+    storage = ev.storage
+    return {
+        "os": reg.system.version_text if reg and reg.system else None,
+        "computer": reg.system.computer_name if reg and reg.system else None,
+        "crash_control": reg.crash_control.crash_dump_enabled if reg and reg.crash_control else None,
+        "services": sorted(reg.services) if reg else None,
+        "dumps": [(d.bugcheck.code if d.bugcheck else None, d.system_time, d.dump_stack) for d in ev.dumps],
+        "boot_miniport": storage.boot_miniport.service if storage and storage.boot_miniport else None,
+        "drivers": sorted((d.service, d.kind.value, d.pe.file_version if d.pe else None)
+                          for d in storage.drivers) if storage else None,
+        "diskdump": storage.diskdump.state.value if storage and storage.diskdump else None,
+        "timeline": [(e.kind.value, e.time, e.bugcheck_code) for e in ev.timeline.entries]
+        if ev.timeline else None,
+    }
+
+
+@pytest.mark.parametrize("redact", [False, True])
+def test_bundle_scans_like_its_source(tmp_path: Path, redact: bool) -> None:
+    folder = write_bundle_folder(tmp_path / "src")
+    (folder / "events").mkdir()
+    write_export(folder / "events" / "System.xml", hibernate_crash_d1(at("2011-03-15 08:00:00")))
+    with open_source(folder) as source:
+        before = scan(source)
+        diag_before = diagnose(before)
+        export_bundle(source, before, diag_before, tmp_path / "b.zip", BundleOptions(redact=redact))
+    with open_source(tmp_path / "b.zip") as bundle:
+        after = scan(bundle)
+        diag_after = diagnose(after)
+    assert before.dumps and before.timeline and before.timeline.entries  # the fixture tells a story
+    assert diag_after.verdict.id == diag_before.verdict.id
+    assert diag_after.verdict.reason == diag_before.verdict.reason
+    assert diag_after.outcome == diag_before.outcome
+    facts_before, facts_after = _key_facts(before), _key_facts(after)
+    if redact:
+        assert facts_after.pop("computer") == "COMPUTER1"
+        facts_before.pop("computer")
+    assert facts_after == facts_before
