@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
-from core.evidence_ref import EvidenceRef
+from core.evidence_ref import EvidenceRef, Problem
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,8 @@ class TimelineEntry:
     dump_path: str | None = None
     no_dump_reason: NoDumpReason | None = None
     events: list[EvidenceRef] = field(default_factory=list)
+    previous_shutdown: datetime | None = None  # 6008: when Windows last recorded itself running (UTC)
+    sleep_target_state: int | None = None  # the Kernel-Power 42 TargetState that preceded a crash
 
 
 @dataclass
@@ -79,3 +81,20 @@ class Timeline:
 
     def unexpected_restarts(self) -> list[TimelineEntry]:
         return [e for e in self.entries if e.kind is TimelineKind.UNEXPECTED_RESTART]
+
+
+@dataclass
+class EventReadResult:
+    """What one event-log input gave: the relevant records only (see core.events.relevant), how many
+    records the input held, and what could not be read. Damage is counted here, never raised."""
+
+    origin: str = ""  # the input's label ("System.evtx")
+    records: list[EventRecord] = field(default_factory=list)  # relevant records, in file order
+    records_read: int = 0  # every record parsed, relevant or not
+    unreadable_records: int = 0  # records the file declares but that could not be parsed
+    unreadable_chunks: int = 0  # .evtx chunks with a broken signature (their record count is unknown)
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "dirty header: 247 chunks hold records, header says 10"
+    counts: dict[str, int] = field(default_factory=dict)  # relevant records by "provider/id"
+    first_event: datetime | None = None  # over every record read, relevant or not
+    last_event: datetime | None = None

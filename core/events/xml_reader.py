@@ -1,0 +1,164 @@
+"""XML exports of the System log, streamed so that memory stays flat whatever the file size.
+
+Two shapes exist: `wevtutil qe System /f:xml` writes a bare sequence of <Event> elements with no root
+element, and Event Viewer's "Save as XML" (or wevtutil /e:Events) wraps them in <Events>. Both are fed to
+an incremental parser inside a root element of our own. The encoding is UTF-8 or UTF-16 (LE/BE), with or
+without a byte-order mark.
+
+Safety: a DOCTYPE or ENTITY declaration has no place in an event export and is how entity-expansion
+bombs and external entities get in, so either one rejects the file before the parser sees it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from core.errors import NotRecognisedError, UnsafeInputError, unreadable
+from core.events.model import EventReadResult
+from core.events.relevant import count_key, is_relevant
+from core.events.xmlrecord import BadEventError, element_to_record, local
+from core.evidence_ref import Problem, Severity
+from core.progress import NEVER_CANCELLED, CancelToken
+
+log = logging.getLogger(__name__)
+
+READ_SIZE = 1 << 16  # bounds the elements built between two drains of the parser
+_ROOT = "ddEventsRoot"
+_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_FORBIDDEN_TAIL = 16  # longest prefix of a forbidden marker that can straddle two reads
+
+
+def sniff_encoding(head: bytes) -> tuple[str, int]:
+    """Codec name and BOM length from the first bytes."""
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8", 3
+    if head.startswith(codecs.BOM_UTF16_LE):
+        return "utf-16-le", 2
+    if head.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16-be", 2
+    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
+        return "utf-16-be", 0
+    if len(head) >= 2 and head[0] != 0 and head[1] == 0:
+        return "utf-16-le", 0
+    return "utf-8", 0
+
+
+def looks_like_event_xml(path: Path) -> bool:
+    """True when the file starts (after a BOM, declaration and whitespace) with <Event or <Events."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    encoding, bom = sniff_encoding(head)
+    text = head[bom:].decode(encoding, errors="ignore")
+    text = _DECLARATION.sub("", text, count=1).lstrip()
+    while text.startswith("<!--"):
+        end = text.find("-->")
+        if end < 0:
+            return False
+        text = text[end + 3:].lstrip()
+    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised".
+    return text.startswith("<Event") or text[:9].upper() == "<!DOCTYPE"
+
+
+def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
+    result = EventReadResult(origin=label)
+    parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
+    stack: list[ET.Element] = []
+    offset = 0
+    tail = ""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(READ_SIZE)
+            encoding, bom = sniff_encoding(head)
+            decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+            first = True
+            data = head[bom:]
+            offset = bom
+            parser.feed(f"<{_ROOT}>")
+            while True:
+                text = decoder.decode(data, final=not data)
+                if first:
+                    text = _DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
+                    first = False
+                window = tail + text
+                bad = _FORBIDDEN.search(window)
+                if bad:
+                    raise UnsafeInputError(
+                        "the XML declares a DOCTYPE or ENTITY; event exports never do, and such "
+                        "declarations are how entity-expansion attacks work", path=path,
+                        expected="plain <Event> elements")
+                tail = window[-_FORBIDDEN_TAIL:]
+                if text:
+                    parser.feed(text)
+                    _drain(parser, stack, result, label)
+                    cancel.check()
+                if not data:
+                    break
+                offset += len(data)
+                data = fh.read(READ_SIZE)
+            parser.feed(f"</{_ROOT}>")
+            _drain(parser, stack, result, label)
+            parser.close()
+    except OSError as exc:
+        raise unreadable(path, exc) from exc
+    except ET.ParseError as exc:
+        line, column = getattr(exc, "position", (0, 0))
+        if not result.records_read and not result.unreadable_records:
+            raise NotRecognisedError(f"not an event-log XML export ({exc})", path=path,
+                                     expected="<Event> elements as written by wevtutil or Event Viewer"
+                                     ) from exc
+        # expat cannot resume after a syntax error; keep what was read and say where it stopped.
+        result.unreadable_chunks += 1
+        result.problems.append(Problem(
+            label, f"the XML is malformed at line {line}, column {column} (near byte {offset}); "
+                   f"{result.records_read} events before it were read, the rest of the file was not",
+            Severity.WARNING, "events"))
+    if not result.records_read and not result.unreadable_records:
+        raise NotRecognisedError("no <Event> elements found", path=path,
+                                 expected="an export of the System log (wevtutil qe System /f:xml)")
+    if result.unreadable_records:
+        result.problems.append(Problem(label, f"{result.unreadable_records} records could not be read "
+                                              "(no provider, event id or time)", Severity.WARNING, "events"))
+    return result
+
+
+def _drain(parser: ET.XMLPullParser[ET.Element], stack: list[ET.Element], result: EventReadResult,
+           label: str) -> None:
+    for kind, elem in parser.read_events():  # type: ignore[misc]  # typeshed unions the tuple shapes
+        if not isinstance(elem, ET.Element):
+            continue
+        if kind == "start":
+            stack.append(elem)
+            continue
+        stack.pop()
+        if local(elem.tag) != "Event" or any(local(e.tag) == "Event" for e in stack):
+            continue
+        result.records_read += 1
+        try:
+            record = element_to_record(elem, label)
+        except BadEventError as exc:
+            result.unreadable_records += 1
+            log.warning("%s: event %d skipped: %s", label, result.records_read, exc)
+            record = None
+        if record is not None:
+            if result.first_event is None or record.time < result.first_event:
+                result.first_event = record.time
+            if result.last_event is None or record.time > result.last_event:
+                result.last_event = record.time
+        if record is not None and is_relevant(record.provider, record.event_id, record.level):
+            result.records.append(record)
+            key = count_key(record.provider, record.event_id)
+            result.counts[key] = result.counts.get(key, 0) + 1
+        # Drop the finished event from its parent so memory does not grow with the file.
+        if stack:
+            stack[-1].remove(elem)
+        else:  # pragma: no cover - our own root always encloses it
+            elem.clear()
+

@@ -1,0 +1,65 @@
+"""`dumpdoctor events`: what a user sees on the command line, and its exit codes."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+
+from core.cli.main import main
+from tests.builders import events as b
+
+T0 = b.at("2013-05-07 10:00:00")
+
+
+def _export(tmp_path):
+    events = [*b.boot(T0), *b.clean_shutdown(T0 + timedelta(hours=1)),
+              *b.hibernate_crash_d1(T0 + timedelta(days=2))]
+    return b.write_export(tmp_path / "System.xml", events, root=True, encoding="utf-16-le", bom=True)
+
+
+def test_text_timeline_shows_the_hibernate_crash(tmp_path, capsys):
+    code = main(["events", str(_export(tmp_path))])
+    out = capsys.readouterr().out
+    assert code == 1  # an unexpected restart was found
+    assert "bugcheck 0xD1" in out and "no dump written" in out
+    assert "1 unexpected restart(s); 1 without a dump" in out
+    assert "Microsoft-Windows-Kernel-Power/41: 1" in out
+
+
+def test_json_and_since(tmp_path, capsys):
+    path = _export(tmp_path)
+    assert main(["events", str(path), "--json"]) == 1
+    full = json.loads(capsys.readouterr().out)
+    assert main(["events", str(path), "--json", "--since", "2013-05-09"]) == 1
+    later = json.loads(capsys.readouterr().out)
+    restarts = [e for e in full["timeline"]["entries"] if e["kind"] == "unexpected-restart"]
+    assert restarts[0]["bugcheck_code"] == 0xD1 and restarts[0]["no_dump_reason"] == \
+        "bugcheck-recorded-by-kernel-power-only"
+    assert len(later["timeline"]["entries"]) < len(full["timeline"]["entries"])
+    assert all(e["time"] >= "2013-05-09" for e in later["timeline"]["entries"])
+
+
+def test_since_cuts_the_crash_away_and_exit_is_ok(tmp_path, capsys):
+    assert main(["events", str(_export(tmp_path)), "--since", "2014-01-01"]) == 0
+    assert "no boots, shutdowns or crashes" in capsys.readouterr().out
+
+
+def test_bad_since_is_a_usage_error(tmp_path, capsys):
+    assert main(["events", str(_export(tmp_path)), "--since", "yesterday"]) == 2
+    assert "yesterday" in capsys.readouterr().err
+
+
+def test_unreadable_log_is_reported(tmp_path, capsys):
+    bad = tmp_path / "System.evtx"
+    bad.write_bytes(b"ElfFile\0" + b"\0" * 20)  # cut header: recognised, then unreadable
+    code = main(["events", str(bad)])
+    out = capsys.readouterr().out
+    assert code == 3
+    assert "System.evtx" in out and "cut short" in out
+
+
+def test_realdata_win7(realdata, capsys):
+    code = main(["events", str(realdata("evtx/System_win7sp1.evtx"))])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "2 unexpected restart(s); 1 without a dump" in out
