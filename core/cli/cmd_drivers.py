@@ -1,15 +1,126 @@
-"""`dumpdoctor drivers` — NOT BUILT YET (placeholder so the dispatcher imports; replace me)."""
+"""`dumpdoctor drivers [SOURCE...] [--json]`: the storage drivers in the crash dump path, how each was
+classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
+
+Exit codes: 0 nothing wrong found; 1 the boot disk is served by a virtual Storport miniport and the
+dump driver lacks the fix; 3 no registry evidence could be read; 4 the drivers could not be assessed;
+2 usage.
+"""
 
 from __future__ import annotations
 
 import argparse
 from typing import Any
 
+from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
+from core.drivers.model import DriverKind, FixCheck, FixState, StorageReport
+from core.evidence import Evidence
+from core.scan import scan
+from core.sources.base import EvidenceSource
+
+_DRIVER_MISSING = {"drivers", "system-hive", "admin"}
+_COLUMNS = ("Service", "Version", "Vendor", "Kind", "Confidence", "In use", "Why")
+
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("drivers", help="(not built yet)")
+    p = sub.add_parser("drivers", help="classify the storage drivers in the crash dump path",
+                       description="List the storage drivers in the crash dump path (version, vendor, "
+                                   "virtual or physical, in use), the boot miniport, and whether "
+                                   "Diskdump.sys and Crashdmp.sys carry the fix.")
+    add_source_argument(p)
+    add_json_argument(p)
     p.set_defaults(func=run)
 
 
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    out = []
+    for r in rows:
+        cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)]
+        out.append("  ".join([*cells, r[-1]]).rstrip())
+    return out
+
+
+def _fix_line(label: str, fix: FixCheck | None) -> str:
+    if fix is None:
+        return f"{label}: not checked (file not available)"
+    version = fix.version or "version unknown"
+    return f"{label}: {version} — {fix.state} — {fix.message}"
+
+
+def drivers_text(storage: StorageReport | None) -> list[str]:
+    if storage is None:
+        return ["The storage drivers could not be assessed (no registry evidence)."]
+    lines: list[str] = []
+    rows: list[tuple[str, ...]] = [_COLUMNS]
+    for d in storage.drivers:
+        pe = d.pe
+        why = "; ".join(d.reasons) if d.reasons else (d.error or "")
+        rows.append((d.service, (pe.file_version if pe else None) or "-", (pe.company if pe else None) or "-",
+                     str(d.kind), str(d.confidence), "yes" if d.in_use else "no", why))
+    if len(rows) > 1:
+        lines += _table(rows)
+    else:
+        lines.append("No storage drivers found in the registry evidence.")
+    bm = storage.boot_miniport
+    if bm is not None:
+        lines.append("")
+        who = bm.service or "undetermined"
+        lines.append(f"Boot miniport (writes crash dumps): {who} — {bm.how} (confidence {bm.confidence})")
+        if bm.candidates and not bm.service:
+            lines.append(f"  candidates: {', '.join(bm.candidates)}")
+    lines.append("")
+    lines.append(_fix_line("Diskdump.sys", storage.diskdump))
+    lines.append(_fix_line("Crashdmp.sys", storage.crashdmp))
+    lines.extend(f"Note: {n}" for n in storage.notes)
+    return lines
+
+
+def exposed(storage: StorageReport | None) -> bool:
+    """The article's condition as far as the drivers alone can tell: a virtual Storport boot miniport
+    and a dump driver without the fix."""
+    if storage is None or storage.boot_miniport is None or not storage.boot_miniport.service:
+        return False
+    boot = storage.driver(storage.boot_miniport.service)
+    checks = (storage.diskdump, storage.crashdmp)
+    unfixed = any(f is not None and f.state is FixState.NOT_FIXED for f in checks)
+    return boot is not None and boot.kind is DriverKind.STORPORT_VIRTUAL and unfixed
+
+
+def drivers_json(ev: Evidence) -> dict[str, Any]:
+    st = ev.storage
+    return {
+        "source": ev.source_description,
+        "source_kind": ev.source_kind,
+        "drivers": st.drivers if st else [],
+        "boot_miniport": st.boot_miniport if st else None,
+        "diskdump": st.diskdump if st else None,
+        "crashdmp": st.crashdmp if st else None,
+        "notes": st.notes if st else [],
+        "loaded_dump_modules": ev.loaded_dump_modules,
+        "exposed_to_known_issue": exposed(st),
+        "problems": ev.problems,
+        "missing": [m for m in ev.missing if m.what in _DRIVER_MISSING],
+    }
+
+
 def run(args: argparse.Namespace) -> int:
-    raise NotImplementedError("dumpdoctor drivers is not built yet")
+    def body(source: EvidenceSource) -> int:
+        ev = scan(source, steps=("registry", "dumps", "drivers"))
+        if args.json:
+            print_json(drivers_json(ev))
+        else:
+            print(f"Source: {ev.source_description}")
+            print("\n".join(drivers_text(ev.storage)))
+            if ev.loaded_dump_modules is not None:
+                print(f"Dump stack loaded now: {', '.join(ev.loaded_dump_modules) or 'none'}")
+            tail = format_problems(ev.problems, [m for m in ev.missing if m.what in _DRIVER_MISSING])
+            if tail:
+                print("\n".join(["", *tail]))
+        if ev.registry is None:
+            return EXIT_UNREADABLE
+        if ev.storage is None:
+            return EXIT_CANT_TELL
+        return EXIT_PROBLEM if exposed(ev.storage) else EXIT_OK
+
+    return with_source(args, body)

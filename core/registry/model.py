@@ -61,6 +61,7 @@ class PageFile:
     path: str  # "C:\\pagefile.sys" or "?:\\pagefile.sys" (system managed on any drive)
     initial_mb: int | None  # None/0 = system managed
     maximum_mb: int | None
+    ref: EvidenceRef | None = None  # the PagingFiles value it was read from
 
     @property
     def system_managed(self) -> bool:
@@ -99,6 +100,7 @@ class Device:
     service: str | None
     legacy: bool = False  # Root\LEGACY_* instances: not evidence of a virtual adapter
     description: str | None = None
+    ref: EvidenceRef | None = None  # the Enum instance key
 
 
 @dataclass

@@ -61,6 +61,15 @@ class EvidenceSource(ABC):
     def elevated(self) -> bool | None:
         return None
 
+    def display_path(self, path: Path) -> str:
+        """How to name a file to the user: bundles map private extraction paths back to
+        "bundle.zip!dumps/Minidump/x.dmp" so reports never show a temporary folder."""
+        return str(path)
+
+    def excerpt_of_size(self, path: Path) -> int | None:
+        """Original size when the file is a header excerpt of a bigger file (bundle manifest)."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook, most sources hold nothing
         """Release temporary files (zip extraction, live query output)."""
 

@@ -1,0 +1,278 @@
+"""source → Evidence: run every reader over what a source hands out, with progress and cancel.
+
+Nothing a reader says about bad input stops the scan: each file that cannot be read becomes a Problem
+naming it, and the next file is read. Only Cancelled ends a scan early. The readers are called through
+the small `_read_*` functions below so the orchestration can be tested on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from core.drivers.model import StorageReport
+from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
+from core.errors import Cancelled, DumpDoctorError, unreadable
+from core.events.model import EventReadResult, EventRecord, Timeline
+from core.evidence import Evidence
+from core.evidence_ref import Missing, Problem, Severity
+from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
+from core.registry.keys import RegKey
+from core.registry.model import CrashControl, RegistryFacts, SystemFacts
+from core.sources.base import EventInput, EvidenceSource
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+STEPS = ("registry", "dumps", "drivers", "events")
+
+
+# -- the readers (see docs/architecture.md for their contracts) -------------------------------------
+
+
+def _read_registry_facts(system: RegKey | None, software: RegKey | None) -> RegistryFacts:
+    from core.registry import read_registry_facts
+
+    return read_registry_facts(system, software)
+
+
+def _read_dump(path: Path) -> DumpInfo:
+    from core.dumps import read_dump
+
+    return read_dump(path)
+
+
+def _assess_storage(facts: RegistryFacts, find_file: Callable[[str, str | None], Path | None],
+                    dump_stack: list[str], loaded: list[str] | None) -> StorageReport:
+    from core.drivers import assess_storage
+
+    return assess_storage(facts, find_file, dump_stack, loaded)
+
+
+def _read_events(inp: EventInput, cancel: CancelToken) -> EventReadResult:
+    from core.events import read_events
+
+    return read_events(inp, cancel)
+
+
+def _build_timeline(records: list[EventRecord], dumps: list[DumpInfo],
+                    crash_control: CrashControl | None) -> Timeline:
+    from core.events import build_timeline
+
+    return build_timeline(records, dumps, crash_control)
+
+
+# -- orchestration ---------------------------------------------------------------------------------
+
+
+class _Run:
+    def __init__(self, source: EvidenceSource, progress: ProgressSink, cancel: CancelToken) -> None:
+        self.source = source
+        self.progress = progress
+        self.cancel = cancel
+        self.problems: list[Problem] = []
+        self.missing: list[Missing] = []
+        self.records: list[EventRecord] = []
+
+    def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
+        self.progress(ProgressUpdate(step, done, total, message))
+
+    def guarded(self, step: str, where: str, fn: Callable[[], T]) -> T | None:
+        """Run one unit of work; any failure becomes a Problem naming `where`."""
+        try:
+            return fn()
+        except Cancelled:
+            raise
+        except DumpDoctorError as exc:
+            self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, step))
+        except OSError as exc:
+            err = unreadable(where, exc)
+            self.problems.append(Problem(where, err.message, Severity.ERROR, step))
+        except Exception as exc:  # a reader bug must not lose the rest of the evidence
+            log.exception("unexpected error in step %s for %s", step, where)
+            self.problems.append(Problem(where, f"internal error while reading ({type(exc).__name__}: "
+                                                f"{exc}); please report this", Severity.ERROR, step))
+        return None
+
+    # -- steps -------------------------------------------------------------------------------------
+
+    def registry(self) -> RegistryFacts | None:
+        self.report("registry", 0, 1, "Reading the registry")
+        hives = self.guarded("registry", "registry", self.source.registry)
+        facts = None
+        if hives is not None and (hives.system is not None or hives.software is not None):
+            facts = self.guarded("registry", "registry",
+                                 lambda: _read_registry_facts(hives.system, hives.software))
+            if facts is not None:
+                facts.hive_notes.extend(n for n in hives.notes if n not in facts.hive_notes)
+        self.cancel.check()
+        self.report("registry", 1, 1)
+        return facts
+
+    def dumps(self, crash_control: CrashControl | None) -> list[DumpInfo]:
+        self.report("dumps", 0, None, "Looking for crash dumps")
+        paths = self.guarded("dumps", "crash dump folders",
+                             lambda: self.source.dump_files(crash_control)) or []
+        out: list[DumpInfo] = []
+        for done, path in enumerate(paths):
+            shown = self.source.display_path(path)
+            self.report("dumps", done, len(paths), shown)
+            self.cancel.check()
+            info = self.guarded("dumps", shown, lambda p=path: _read_dump(p))  # type: ignore[misc]
+            if info is not None:
+                info.path = shown
+                self._note_excerpt(info, path)
+                out.append(info)
+        self.report("dumps", len(paths), len(paths))
+        # Newest first by the crash time the dump records; files without one keep their order last.
+        dated = sorted((d for d in out if d.system_time is not None),
+                       key=lambda d: d.system_time or datetime.min, reverse=True)
+        return dated + [d for d in out if d.system_time is None]
+
+    def _note_excerpt(self, info: DumpInfo, path: Path) -> None:
+        size = self.source.excerpt_of_size(path)
+        if size is None:
+            return
+        info.excerpt_of_size = size
+        text = f"header excerpt of a {_human_size(size)} dump (the bundle holds its first pages only)"
+        info.notes.append(text)
+        if info.integrity is None or info.integrity.status is IntegrityStatus.TRUNCATED:
+            info.integrity = Integrity(IntegrityStatus.HEADER_ONLY, text[0].upper() + text[1:] + ".")
+
+    def drivers(self, facts: RegistryFacts | None, dumps: list[DumpInfo],
+                loaded: list[str] | None) -> StorageReport | None:
+        self.report("drivers", 0, 1, "Checking storage drivers")
+        if facts is None:
+            self.report("drivers", 1, 1)
+            return None
+        stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
+        storage = self.guarded("drivers", "storage drivers",
+                               lambda: _assess_storage(facts, self.source.driver_file, list(stack), loaded))
+        self.cancel.check()
+        if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
+            self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
+                                        "their versions and kinds are guesses.",
+                                        "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys and the "
+                                        "boot disk's miniport), or run the collector"))
+        self.report("drivers", 1, 1)
+        return storage
+
+    def events(self, dumps: list[DumpInfo], crash_control: CrashControl | None) -> Timeline | None:
+        self.report("events", 0, None, "Reading the System event log")
+        inputs = self.guarded("events", "event logs", self.source.event_inputs) or []
+        results: list[EventReadResult] = []
+        for done, inp in enumerate(inputs):
+            self.report("events", done, len(inputs), inp.label)
+            self.cancel.check()
+            res = self.guarded("events", inp.label,
+                               lambda i=inp: _read_events(i, self.cancel))  # type: ignore[misc]
+            if res is not None:
+                results.append(res)
+                self.problems.extend(res.problems)
+                self.problems.extend(Problem(inp.label, note, Severity.INFO, "events") for note in res.notes)
+        self.report("events", len(inputs), len(inputs))
+        if not results:
+            return None
+        self.cancel.check()
+        records = [r for res in results for r in res.records]
+        self.records = records
+        timeline = self.guarded("events", "timeline",
+                                lambda: _build_timeline(records, dumps, crash_control))
+        if timeline is None:
+            return None
+        timeline.records_read = timeline.records_read or sum(r.records_read for r in results)
+        timeline.unreadable_records = max(timeline.unreadable_records,
+                                          sum(r.unreadable_records for r in results))
+        if not timeline.counts:
+            for res in results:
+                for key, n in res.counts.items():
+                    timeline.counts[key] = timeline.counts.get(key, 0) + n
+        for inp in inputs:
+            if inp.label not in timeline.sources:
+                timeline.sources.append(inp.label)
+        return timeline
+
+
+def _version_from_events(facts: RegistryFacts | None, records: list[EventRecord]) -> None:
+    """Without SOFTWARE evidence the registry cannot say which Windows this is, but every boot logs
+    it (Kernel-General 12: MajorVersion.MinorVersion.BuildVersion.QfeVersion): use the newest."""
+    if facts is None or (facts.system is not None and facts.system.build is not None):
+        return
+    from core.events.kinds import KernelGeneral, classify
+
+    boots = [t for t in (classify(r) for r in records if r.event_id == 12)
+             if isinstance(t, KernelGeneral) and t.version]
+    if not boots:
+        return
+    newest = max(boots, key=lambda t: t.record.time)
+    assert newest.version is not None
+    parts = newest.version.split(".")
+    try:
+        major, minor, build = int(parts[0]), int(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        return
+    system = facts.system if facts.system is not None else SystemFacts()
+    system.major, system.minor, system.build = major, minor, build
+    system.refs.append(newest.record.ref())
+    facts.system = system
+    facts.hive_notes.append(f"Windows version {major}.{minor}.{build} taken from the System log "
+                            "(Kernel-General 12 at the last boot): no SOFTWARE evidence was available")
+
+
+def _human_size(size: int) -> str:
+    value = float(size)
+    for unit in ("bytes", "KB", "MB", "GB", "TB"):
+        if value < 1024 or unit == "TB":
+            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
+        value /= 1024
+    return f"{size} bytes"
+
+
+def _merge_missing(*groups: list[Missing]) -> list[Missing]:
+    seen: set[str] = set()
+    out: list[Missing] = []
+    for group in groups:
+        for item in group:
+            if item.what not in seen:
+                seen.add(item.what)
+                out.append(item)
+    return out
+
+
+def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
+         cancel: CancelToken = NEVER_CANCELLED, steps: tuple[str, ...] = STEPS) -> Evidence:
+    """Read everything `source` offers into one Evidence. Raises Cancelled when cancelled; every
+    other problem is recorded in Evidence.problems / Evidence.missing. `steps` lets a command that
+    needs less (e.g. `dumpdoctor system`) skip reading dumps and logs."""
+    run = _Run(source, progress, cancel)
+    evidence = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
+    cancel.check()
+    evidence.elevated = run.guarded("registry", "administrator check", source.elevated)
+    evidence.registry = run.registry()
+    crash_control = evidence.registry.crash_control if evidence.registry else None
+    cancel.check()
+    if "dumps" in steps:
+        evidence.dumps = run.dumps(crash_control)
+        cancel.check()
+    if "drivers" in steps:
+        evidence.loaded_dump_modules = run.guarded("drivers", "loaded drivers",
+                                                   source.loaded_dump_modules)
+        evidence.storage = run.drivers(evidence.registry, evidence.dumps, evidence.loaded_dump_modules)
+        cancel.check()
+    if "events" in steps:
+        evidence.timeline = run.events(evidence.dumps, crash_control)
+        _version_from_events(evidence.registry, run.records)
+    if evidence.registry is None:
+        run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
+                                   "found, so the configuration cannot be checked.",
+                                   "add Windows\\System32\\config\\SYSTEM, or run the collector"))
+    if evidence.timeline is None and "events" in steps:
+        run.missing.append(Missing("event-log", "No System event log could be read, so crashes without "
+                                   "a dump cannot be seen.",
+                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
+    evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
+    evidence.missing = _merge_missing(source.missing, run.missing)
+    return evidence

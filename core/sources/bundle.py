@@ -1,0 +1,385 @@
+"""Evidence from a support bundle: a zip, a folder (what the collector writes), or loose files.
+
+Every file is identified by its content (core.sources.identify), so a renamed dump or a hive without
+its usual name is still read; the layout in docs/bundle-format.md only decides which copy wins when
+there are two. Zip members are read through core.sources.zipsafe and extracted only when asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from core.errors import DumpDoctorError, unreadable
+from core.evidence_ref import Missing, Problem, Severity
+from core.registry.model import CrashControl
+from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes
+from core.sources.registry_load import load_hive, merge_reg_exports, which_hive
+from core.sources.zipsafe import SafeZip, ZipLimits
+
+log = logging.getLogger(__name__)
+
+MAX_FOLDER_FILES = 20_000
+MAX_FOLDER_DEPTH = 16
+MAX_MANIFEST_BYTES = 4 << 20
+
+_HOW_SYSTEM = ("add Windows\\System32\\config\\SYSTEM (or a `reg export` of HKLM\\SYSTEM keys), "
+               "or run the collector on that machine")
+_HOW_SOFTWARE = ("add Windows\\System32\\config\\SOFTWARE (or a `reg export` of HKLM\\SOFTWARE\\Microsoft"
+                 "\\Windows NT\\CurrentVersion), or run the collector on that machine")
+
+
+@dataclass
+class BundleItem:
+    """One identified file of the bundle."""
+
+    name: str  # path inside the bundle with forward slashes ("dumps/Minidump/a.dmp")
+    kind: FileKind
+    mtime: float = 0.0
+    hive: str | None = None  # "SYSTEM" / "SOFTWARE" for hives (from the header; refined later)
+    local: Path | None = None  # the file on disk (folders, loose files) or once extracted
+    member: zipfile.ZipInfo | None = field(default=None, repr=False)
+
+    @property
+    def base_name(self) -> str:
+        return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def folder(self) -> str:
+        return self.name.rsplit("/", 1)[0].casefold() if "/" in self.name else ""
+
+
+def _layout_rank(item: BundleItem, preferred: str) -> tuple[int, str]:
+    """Which of two copies wins: the documented place first, then the shortest path."""
+    return (0 if item.name.casefold().startswith(preferred) else 1, item.name)
+
+
+class BundleSource(EvidenceSource):
+    kind = "bundle"
+
+    def __init__(self, description: str, items: list[BundleItem],
+                 materialize: Callable[[BundleItem], Path] | None = None,
+                 problems: list[Problem] | None = None, cleanup: Callable[[], None] | None = None,
+                 label: str = "") -> None:
+        super().__init__()
+        self.label = label  # zip file name shown before "!member"
+        self.description = description
+        self.items = items
+        self._materialize_fn = materialize
+        self._cleanup = cleanup
+        self._by_local: dict[str, BundleItem] = {}
+        self._excerpts: dict[str, int] = {}
+        self._registry: RegistryHives | None = None
+        self._original_names: dict[str, str | None] = {}
+        self.problems.extend(problems or [])
+        self._read_manifest()
+        self._note_absent()
+
+    # -- files -------------------------------------------------------------------------------------
+
+    def _materialize(self, item: BundleItem) -> Path:
+        if item.local is None:
+            assert self._materialize_fn is not None
+            item.local = self._materialize_fn(item)
+        self._by_local[str(item.local)] = item
+        return item.local
+
+    def _fetch(self, item: BundleItem) -> Path | None:
+        """The item's file on disk; a failure becomes a Problem naming the member."""
+        try:
+            return self._materialize(item)
+        except DumpDoctorError as exc:
+            self.problems.append(Problem(self._name(item), exc.message, step="bundle"))
+        except OSError as exc:
+            self.problems.append(Problem(self._name(item), unreadable(item.name, exc).message,
+                                         step="bundle"))
+        return None
+
+    def _name(self, item: BundleItem) -> str:
+        return f"{self.label}!{item.name}" if self._materialize_fn is not None else (
+            str(item.local) if item.local is not None else item.name)
+
+    def display_path(self, path: Path) -> str:
+        item = self._by_local.get(str(path))
+        return self._name(item) if item is not None else str(path)
+
+    def of_kind(self, kind: FileKind) -> list[BundleItem]:
+        return [i for i in self.items if i.kind is kind]
+
+    # -- manifest ----------------------------------------------------------------------------------
+
+    def _read_manifest(self) -> None:
+        from core.sources.identify import parse_manifest
+
+        for item in self.of_kind(FileKind.MANIFEST):
+            path = self._fetch(item)
+            if path is None:
+                continue
+            try:
+                if path.stat().st_size > MAX_MANIFEST_BYTES:
+                    raise DumpDoctorError("manifest larger than 4 MB; ignored", path=self._name(item))
+                data = path.read_bytes()
+            except DumpDoctorError as exc:
+                self.problems.append(Problem(self._name(item), exc.message, Severity.WARNING, "bundle"))
+                continue
+            except OSError as exc:
+                self.problems.append(Problem(self._name(item), unreadable(path, exc).message,
+                                             Severity.WARNING, "bundle"))
+                continue
+            manifest = parse_manifest(data)
+            if manifest is None:
+                self.problems.append(Problem(self._name(item), "manifest.json is not valid JSON; "
+                                             "file sizes and excerpts are not known", Severity.WARNING,
+                                             "bundle"))
+                continue
+            prefix = item.name[: len(item.name) - len(item.base_name)].casefold()
+            files = manifest.get("files")
+            for entry in files if isinstance(files, list) else []:
+                if not isinstance(entry, dict):
+                    continue
+                rel, size = entry.get("path"), entry.get("excerpt_of_size")
+                if isinstance(rel, str) and isinstance(size, int) and size > 0:
+                    key = (prefix + rel.replace("\\", "/").lstrip("/")).casefold()
+                    self._excerpts[key] = size
+                    self._excerpts.setdefault("*/" + key.rsplit("/", 1)[-1], size)
+
+    def excerpt_of_size(self, path: Path) -> int | None:
+        item = self._by_local.get(str(path))
+        if item is None:
+            return None
+        found = self._excerpts.get(item.name.casefold())
+        if found is None and "/" not in item.name:  # loose files: matched by file name alone
+            found = self._excerpts.get("*/" + item.name.casefold())
+        return found
+
+    # -- missing evidence known from identification alone ------------------------------------------
+
+    def _note_absent(self) -> None:
+        if not self.of_kind(FileKind.EVTX) and not self.of_kind(FileKind.EVENT_XML):
+            self.missing.append(Missing("event-log", "No System event log (.evtx or XML export) in this "
+                                        "bundle.", "add Windows\\System32\\winevt\\Logs\\System.evtx, "
+                                        "or run the collector"))
+        if not self.of_kind(FileKind.PE):
+            self.missing.append(Missing("drivers", "No driver files (.sys) in this bundle, so driver "
+                                        "versions and kinds cannot be checked.",
+                                        "add Windows\\System32\\drivers\\diskdump.sys, crashdmp.sys and "
+                                        "the boot disk's miniport, or run the collector"))
+        if not self.of_kind(FileKind.KERNEL_DUMP) and not self.of_kind(FileKind.USER_DUMP):
+            self.missing.append(Missing("dumps", "No crash dump files in this bundle.",
+                                        "add Windows\\Minidump\\*.dmp (and MEMORY.DMP if any), or run "
+                                        "the collector"))
+
+    # -- EvidenceSource ----------------------------------------------------------------------------
+
+    def _hive_item(self, name: str) -> BundleItem | None:
+        hives = [i for i in self.of_kind(FileKind.HIVE) if i.hive == name]
+        return min(hives, key=lambda i: _layout_rank(i, "registry/")) if hives else None
+
+    def _fetch_hive(self, item: BundleItem) -> Path | None:
+        # Transaction logs must sit beside the hive (same folder, "<hive>.LOG1") for replay.
+        for log_item in self.of_kind(FileKind.HIVE_LOG):
+            if (log_item.folder == item.folder
+                    and log_item.base_name.casefold().startswith(item.base_name.casefold() + ".")):
+                self._fetch(log_item)
+        return self._fetch(item)
+
+    def registry(self) -> RegistryHives:
+        if self._registry is not None:
+            return self._registry
+        hives = RegistryHives()
+        exports: list[Path] = []
+        for export in self.of_kind(FileKind.REG_EXPORT):
+            export_path = self._fetch(export)
+            if export_path is not None:
+                exports.append(export_path)
+        merged = merge_reg_exports(exports, self.problems, self.display_path) if exports else {}
+        for name in ("SYSTEM", "SOFTWARE"):
+            item = self._hive_item(name)
+            key = None
+            if item is not None:
+                path = self._fetch_hive(item)
+                if path is not None:
+                    key = load_hive(path, name, hives, self.problems, self.display_path)
+            if key is None and name in merged:
+                key = merged[name]
+                hives.notes.append(f"{name}: read from {len(exports)} registry export(s), not a hive file")
+            elif key is not None and name in merged:
+                hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
+            if key is None:
+                how = _HOW_SYSTEM if name == "SYSTEM" else _HOW_SOFTWARE
+                self.missing.append(Missing(f"{name.lower()}-hive", f"No {name} hive in this bundle.",
+                                            how))
+            elif name == "SYSTEM":
+                hives.system = key
+            else:
+                hives.software = key
+        self._registry = hives
+        return hives
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        # The crash control paths name places on the original machine; in a bundle every dump counts.
+        dumps = [i for i in self.items if i.kind in (FileKind.KERNEL_DUMP, FileKind.USER_DUMP)]
+        dumps.sort(key=lambda i: i.mtime, reverse=True)
+        return [p for p in (self._fetch(i) for i in dumps) if p is not None]
+
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        name = file_name or (image_path or "").replace("/", "\\").rsplit("\\", 1)[-1]
+        wanted = name.casefold()
+        matches = [i for i in self.of_kind(FileKind.PE) if i.base_name.casefold() == wanted]
+        if not matches:
+            matches = [i for i in self.of_kind(FileKind.PE) if self._original_name(i) == wanted]
+        if not matches:
+            return None
+        return self._fetch(min(matches, key=lambda i: _layout_rank(i, "drivers/")))
+
+    def _original_name(self, item: BundleItem) -> str | None:
+        """A renamed driver is still found by the OriginalFilename in its version resource."""
+        if item.name not in self._original_names:
+            self._original_names[item.name] = None
+            path = self._fetch(item)
+            if path is not None:
+                try:
+                    from core.drivers import inspect_pe
+
+                    original = inspect_pe(path).original_filename
+                except DumpDoctorError as exc:
+                    log.info("%s: %s", self._name(item), exc)
+                    original = None
+                self._original_names[item.name] = original.casefold() if original else None
+        return self._original_names[item.name]
+
+    def event_inputs(self) -> list[EventInput]:
+        out: list[EventInput] = []
+        for item in self.items:
+            if item.kind in (FileKind.EVTX, FileKind.EVENT_XML):
+                path = self._fetch(item)
+                if path is not None:
+                    kind = "evtx" if item.kind is FileKind.EVTX else "xml"
+                    out.append(EventInput(kind, path, self._name(item)))
+        return out
+
+    def close(self) -> None:
+        if self._cleanup is not None:
+            self._cleanup()
+            self._cleanup = None
+
+
+# -- constructors ------------------------------------------------------------------------------------
+
+
+def _identify_local(path: Path, name: str, problems: list[Problem]) -> BundleItem | None:
+    try:
+        with path.open("rb") as fh:
+            prefix = fh.read(PREFIX_SIZE)
+        mtime = path.stat().st_mtime
+    except OSError as exc:
+        problems.append(Problem(str(path), unreadable(path, exc).message, step="bundle"))
+        return None
+    return _item(name, prefix, mtime, problems, str(path), local=path)
+
+
+def _item(name: str, prefix: bytes, mtime: float, problems: list[Problem], shown: str,
+          local: Path | None = None) -> BundleItem | None:
+    kind = identify_bytes(prefix)
+    if kind is FileKind.UNKNOWN:
+        log.info("%s: not evidence Dump Doctor reads; ignored", shown)
+        return None
+    if kind is FileKind.ZIP:
+        problems.append(Problem(shown, "a zip inside the bundle is not opened; unpack it and add its "
+                                "files instead", Severity.INFO, "bundle"))
+        return None
+    item = BundleItem(name, kind, mtime, local=local)
+    if kind is FileKind.HIVE:
+        item.hive = hive_name_from_header(prefix)
+    return item
+
+
+def _refine_hives(source_items: list[BundleItem], fetch: Callable[[BundleItem], Path | None],
+                  problems: list[Problem], display: Callable[[Path], str]) -> None:
+    """Ask the registry package which hive each regf file is (the header name can be missing)."""
+    for item in source_items:
+        if item.kind is FileKind.HIVE and item.hive is None:
+            path = fetch(item)
+            if path is not None:
+                item.hive = which_hive(path, problems, display)
+
+
+def folder_bundle(folder: Path) -> BundleSource:
+    problems: list[Problem] = []
+    items: list[BundleItem] = []
+    base_depth = len(folder.parts)
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False,
+                                                onerror=lambda e: problems.append(
+                                                    Problem(str(e.filename), unreadable(
+                                                        e.filename or folder, e).message,
+                                                        Severity.WARNING, "bundle"))):
+        here = Path(dirpath)
+        if len(here.parts) - base_depth >= MAX_FOLDER_DEPTH:
+            dirnames.clear()
+            problems.append(Problem(str(here), f"folders nested deeper than {MAX_FOLDER_DEPTH} levels "
+                                    "are not read", Severity.WARNING, "bundle"))
+        dirnames.sort()
+        for fname in sorted(filenames):
+            if len(items) >= MAX_FOLDER_FILES:
+                problems.append(Problem(str(folder), f"more than {MAX_FOLDER_FILES} files; the rest "
+                                        "are not read", Severity.WARNING, "bundle"))
+                return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
+            path = here / fname
+            item = _identify_local(path, path.relative_to(folder).as_posix(), problems)
+            if item is not None:
+                items.append(item)
+    return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
+
+
+def loose_bundle(paths: list[Path]) -> BundleSource:
+    problems: list[Problem] = []
+    items: list[BundleItem] = []
+    for path in paths:
+        item = _identify_local(path, path.name, problems)
+        if item is not None:
+            items.append(item)
+    names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
+    return _finish(BundleSource(f"Evidence files {names}", items, None, problems))
+
+
+def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
+    archive = SafeZip(path, limits)
+    problems = list(archive.problems)
+    items: list[BundleItem] = []
+    for info in archive.members:
+        name = SafeZip.member_path(info)
+        try:
+            prefix = archive.read_prefix(info, PREFIX_SIZE)
+        except DumpDoctorError as exc:
+            problems.append(Problem(f"{path.name}!{name}", exc.message, step="bundle"))
+            continue
+        try:
+            mtime = datetime(*info.date_time).timestamp()
+        except (ValueError, OverflowError):
+            mtime = 0.0
+        item = _item(name, prefix, mtime, problems, f"{path.name}!{name}")
+        if item is not None:
+            item.member = info
+            items.append(item)
+
+    def materialize(item: BundleItem) -> Path:
+        assert item.member is not None
+        return archive.extract(item.member)
+
+    try:
+        return _finish(BundleSource(f"Bundle {path.name}", items, materialize, problems,
+                                    archive.close, path.name))
+    except BaseException:
+        archive.close()
+        raise
+
+
+def _finish(source: BundleSource) -> BundleSource:
+    _refine_hives(source.items, source._fetch, source.problems, source.display_path)
+    return source

@@ -1,0 +1,113 @@
+"""Evidence from an offline Windows installation: a mounted Windows volume, a copy of one, or just its
+Windows folder. Paths are resolved case-insensitively (a copied `system32` is not `System32` on Linux).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from core.evidence_ref import Missing
+from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
+from core.registry.model import CrashControl
+from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.locate import driver_image_candidates, dump_candidates
+from core.sources.registry_load import load_hive
+
+_HOW_HIVES = ("point Dump Doctor at the root of the Windows volume (the folder holding Windows\\), "
+              "or copy Windows\\System32\\config\\{name} there")
+
+
+def find_windows_dir(folder: Path) -> tuple[Path | None, Path] | None:
+    """(volume root or None, Windows folder) when `folder` is a Windows volume root or the Windows
+    folder itself; None otherwise."""
+    windows = find_child(folder, "Windows")
+    if windows is not None and find_child(windows, "System32") is not None:
+        return folder, windows
+    if find_child(folder, "System32") is not None:
+        return None, folder
+    return None
+
+
+class OfflineSource(EvidenceSource):
+    kind = "offline"
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__()
+        found = find_windows_dir(folder)
+        if found is None:
+            raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
+        self.volume, self.windows = found
+        if self.volume is not None:
+            self.description = f"Offline Windows volume {folder} (Windows folder: {self.windows.name})"
+        else:
+            self.description = (f"Offline Windows folder {folder} (used as the Windows folder itself; "
+                                "files outside it, such as a DumpFile on another path, cannot be seen)")
+        self._registry: RegistryHives | None = None
+        self._check_layout()
+
+    def _check_layout(self) -> None:
+        if self._win("System32\\drivers") is None:
+            self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
+                                        "Copy Windows\\System32\\drivers, or point at the whole volume."))
+
+    def _win(self, relative: str) -> Path | None:
+        return resolve_ci(self.windows, relative)
+
+    def resolve(self, win_path: str) -> Path | None:
+        """The file a Windows path (C:\\..., %SystemRoot%\\..., \\??\\C:\\...) names in this copy."""
+        rel = windows_to_root_relative(win_path)
+        if rel is None:
+            # Another drive letter: the volume we were given is the only one there is; try it.
+            rel = re.sub(r"^(\\\?\?\\)?[A-Za-z]:[\\/]*", "", win_path.strip().strip('"'))
+        if self.volume is not None:
+            return resolve_ci(self.volume, rel)
+        parts = split_windows_path(rel)
+        if parts and parts[0].casefold() == self.windows.name.casefold():
+            return resolve_ci(self.windows, "\\".join(parts[1:]))
+        if parts and parts[0].casefold() == "windows":
+            return resolve_ci(self.windows, "\\".join(parts[1:]))
+        return None
+
+    def registry(self) -> RegistryHives:
+        if self._registry is not None:
+            return self._registry
+        hives = RegistryHives()
+        for name in ("SYSTEM", "SOFTWARE"):
+            path = self._win(f"System32\\config\\{name}")
+            if path is None or not path.is_file():
+                self.missing.append(Missing(f"{name.lower()}-hive",
+                                            f"No {name} hive at Windows\\System32\\config\\{name}.",
+                                            _HOW_HIVES.format(name=name)))
+                continue
+            key = load_hive(path, name, hives, self.problems, str)
+            if key is None:
+                self.missing.append(Missing(f"{name.lower()}-hive",
+                                            f"The {name} hive could not be read.",
+                                            _HOW_HIVES.format(name=name)))
+            elif name == "SYSTEM":
+                hives.system = key
+            else:
+                hives.software = key
+        self._registry = hives
+        return hives
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        return dump_candidates(self.resolve, crash_control)
+
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        for candidate in driver_image_candidates(file_name, image_path):
+            path = self.resolve(candidate)
+            if path is not None and path.is_file():
+                return path
+        return None
+
+    def event_inputs(self) -> list[EventInput]:
+        path = self._win("System32\\winevt\\Logs\\System.evtx")
+        if path is None or not path.is_file():
+            self.missing.append(Missing("event-log", "No System event log "
+                                        "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
+                                        "Copy the System.evtx file next to the Windows folder's copy, "
+                                        "or run the collector on that machine."))
+            return []
+        return [EventInput("evtx", path, "System.evtx")]

@@ -1,0 +1,100 @@
+"""Turning hive files and `.reg` exports into the SYSTEM / SOFTWARE roots a source hands out.
+
+Errors here never stop a source: a hive that cannot be opened becomes a Problem and a Missing entry,
+and the scan goes on with what it has. Several `.reg` exports (one per key, as the collector writes
+them) merge into one tree per root, so the facts reader sees a single SYSTEM and a single SOFTWARE.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from core.errors import DumpDoctorError, unreadable
+from core.evidence_ref import Problem, Severity
+from core.registry.keys import MemoryKey, RegKey
+from core.registry.reg_export import RegExport
+from core.sources.base import RegistryHives
+from core.sources.identify import PREFIX_SIZE, hive_name_from_header
+
+Display = Callable[[Path], str]
+
+
+def _open_hive(path: Path) -> RegKey:
+    from core.registry import open_hive
+
+    return open_hive(path)
+
+
+def _read_reg_export(path: Path, into: RegExport) -> None:
+    from core.registry.reg_export import read_reg_exports
+
+    read_reg_exports([path], into)
+
+
+def _identify_hive(path: Path) -> str | None:
+    from core.registry import identify_hive
+
+    found = identify_hive(path)
+    if found is None:  # fall back on the name Windows stored in the base block
+        with path.open("rb") as fh:
+            found = hive_name_from_header(fh.read(PREFIX_SIZE))
+    return found
+
+
+def which_hive(path: Path, problems: list[Problem], display: Display) -> str | None:
+    """"SYSTEM", "SOFTWARE", ... for a regf file, or None (recorded as a Problem when unreadable)."""
+    try:
+        return _identify_hive(path)
+    except DumpDoctorError as exc:
+        problems.append(Problem(display(path), exc.message, step="registry"))
+    except OSError as exc:
+        problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
+    return None
+
+
+def _hive_notes(key: RegKey, label: str) -> list[str]:
+    notes = getattr(key, "notes", None)
+    if isinstance(notes, list):
+        return [f"{label}: {n}" for n in notes if isinstance(n, str)]
+    return []
+
+
+def load_hive(path: Path, label: str, hives: RegistryHives, problems: list[Problem],
+              display: Display) -> RegKey | None:
+    """Open one hive file; the registry reader replays .LOG1/.LOG2 beside it."""
+    try:
+        key = _open_hive(path)
+    except DumpDoctorError as exc:
+        problems.append(Problem(display(path), exc.message, step="registry"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
+        return None
+    hives.notes.extend(_hive_notes(key, label))
+    return key
+
+
+def merge_reg_exports(paths: Iterable[Path], problems: list[Problem],
+                      display: Display) -> dict[str, MemoryKey]:
+    """Read every `.reg` export, in order, into one tree per root ("SYSTEM", "SOFTWARE"): later files
+    win and `[-KEY]` lines delete, as `reg import` would. A file that cannot be read is a Problem; the
+    others still count."""
+    result = RegExport()
+    for path in paths:
+        skipped_before = len(result.skipped)
+        try:
+            _read_reg_export(path, result)
+        except DumpDoctorError as exc:
+            problems.append(Problem(display(path), exc.message, step="registry"))
+            continue
+        except OSError as exc:
+            problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
+            continue
+        skipped = result.skipped[skipped_before:]
+        if skipped:
+            first = skipped[0]
+            problems.append(Problem(display(path), f"{len(skipped)} line(s) could not be read and were "
+                                    f"skipped (first: line {first.line}, {first.reason})",
+                                    Severity.WARNING, "registry"))
+    return {name.upper(): root for name, root in result.roots.items()}

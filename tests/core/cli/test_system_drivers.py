@@ -1,0 +1,148 @@
+"""`dumpdoctor system` and `dumpdoctor drivers` from a user's point of view: what they print, their
+JSON, and their exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import zipfile
+
+import pytest
+
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE, main
+from core.registry.keys import REG_DWORD, REG_EXPAND_SZ, REG_SZ
+from core.sources import NOT_WINDOWS
+from tests.builders.offline_root import DriverSpec, Machine, write_bundle_folder
+
+
+def test_system_text_shows_version_and_crash_settings_with_defaults_marked(tmp_path, capsys):
+    write_bundle_folder(tmp_path / "b")
+    assert main(["system", str(tmp_path / "b")]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "Windows 7 Enterprise" in out
+    assert "6.1.7601 (Service Pack 1)" in out
+    assert "x64" in out and "ControlSet001" in out
+    assert "3 (small)" in out
+    assert "(default: value absent)" in out  # e.g. MinidumpsCount not set in the test machine
+    assert "?:\\pagefile.sys (system managed)" in out
+    assert "Hibernation:       enabled" in out
+
+
+def test_system_json(tmp_path, capsys):
+    write_bundle_folder(tmp_path / "b")
+    assert main(["system", str(tmp_path / "b"), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["source_kind"] == "bundle"
+    assert data["system"]["build"] == 7601 and data["system"]["edition"] == "Enterprise"
+    assert data["crash_control"]["crash_dump_enabled"] == 3
+    assert "MinidumpsCount" in data["crash_control"]["defaults_used"]
+    assert data["page_files"][0]["path"] == "?:\\pagefile.sys"
+    assert data["hibernation"]["enabled"] is True
+
+
+def test_system_from_a_zip_of_loose_reg_files(tmp_path, capsys):
+    folder = write_bundle_folder(tmp_path / "b")
+    archive = tmp_path / "pc42.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted((folder / "registry").iterdir()):
+            zf.write(path, path.name)
+    assert main(["system", str(archive), "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["system"]["product_name"] == "Windows 7 Enterprise"
+    assert data["missing"] == []
+
+
+def test_system_without_registry_evidence_exits_3_and_says_how_to_get_it(tmp_path, capsys):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "a.txt").write_text("hello")
+    assert main(["system", str(tmp_path / "b")]) == EXIT_UNREADABLE
+    out = capsys.readouterr().out
+    assert "No SYSTEM hive in this bundle." in out and "run the collector" in out
+
+
+def test_no_source_off_windows_exits_2_with_the_message(monkeypatch, capsys):
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert main(["system"]) == EXIT_USAGE
+    assert NOT_WINDOWS in capsys.readouterr().err
+    assert main(["drivers", "--json"]) == EXIT_USAGE
+
+
+def test_absent_path_exits_2(tmp_path, capsys):
+    assert main(["drivers", str(tmp_path / "nope")]) == EXIT_USAGE
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_hostile_zip_exits_3(tmp_path, capsys):
+    bad = tmp_path / "b.zip"
+    bad.write_bytes(b"PK\x03\x04 garbage")
+    assert main(["system", str(bad)]) == EXIT_UNREADABLE
+    assert "b.zip" in capsys.readouterr().err
+
+
+def test_drivers_table_boot_miniport_and_fix_status(tmp_path, capsys):
+    write_bundle_folder(tmp_path / "b")
+    assert main(["drivers", str(tmp_path / "b")]) == EXIT_OK
+    out = capsys.readouterr().out
+    header = out.splitlines()[1]
+    for column in ("Service", "Version", "Vendor", "Kind", "Confidence", "In use", "Why"):
+        assert column in header
+    lsi = next(line for line in out.splitlines() if line.startswith("LSI_SAS"))
+    assert "1.28.3.52" in lsi and "LSI Corporation" in lsi and "storport-physical" in lsi and " yes " in lsi
+    assert "Boot miniport (writes crash dumps): LSI_SAS" in out and "dump_lsi_sas.sys" in out
+    assert "Diskdump.sys: 6.1.7601.17514" in out and "Crashdmp.sys:" in out
+
+
+def _virtual_machine() -> Machine:
+    """Vista SP2 with the boot disk on a root-enumerated virtual Storport miniport, unfixed Diskdump."""
+    m = Machine()
+    m.software["Microsoft\\Windows NT\\CurrentVersion"].update({
+        "CurrentVersion": (REG_SZ, "6.0"), "CurrentBuildNumber": (REG_SZ, "6002"),
+        "CurrentBuild": (REG_SZ, "6002"), "CSDVersion": (REG_SZ, "Service Pack 2"),
+        "ProductName": (REG_SZ, "Windows Server (R) 2008 Standard"), "InstallationType": (REG_SZ, "Server")})
+    m.system = {k: v for k, v in m.system.items() if "LSI_SAS" not in k and "VEN_1000" not in k}
+    m.system["ControlSet001\\Services\\vdisk"] = {
+        "Type": (REG_DWORD, 1), "Start": (REG_DWORD, 0), "Group": (REG_SZ, "SCSI miniport"),
+        "ImagePath": (REG_EXPAND_SZ, r"system32\DRIVERS\vdisk.sys")}
+    m.system["ControlSet001\\Enum\\ROOT\\SCSIADAPTER\\0000"] = {
+        "Service": (REG_SZ, "vdisk"), "ClassGUID": (REG_SZ, "{4d36e97b-e325-11ce-bfc1-08002be10318}")}
+    m.drivers = [
+        DriverSpec("vdisk.sys", "1.0.0.1", {"storport.sys": ["StorPortInitialize"],
+                                            "ntoskrnl.exe": ["IoCreateDevice"]}, "Example Virtual Disk Inc."),
+        DriverSpec("diskdump.sys", "6.0.6002.18005", {"ntoskrnl.exe": ["KeBugCheckEx"]}),
+    ]
+    m.minidumps = []
+    return m
+
+
+def test_drivers_json_and_exit_code_reflect_what_was_found(tmp_path, capsys):
+    write_bundle_folder(tmp_path / "b", _virtual_machine())
+    code = main(["drivers", str(tmp_path / "b"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    vdisk = next(d for d in data["drivers"] if d["service"] == "vdisk")
+    assert vdisk["pe"]["company"] == "Example Virtual Disk Inc."
+    assert data["diskdump"]["version"] == "6.0.6002.18005"
+    assert data["diskdump"]["state"] == "not-fixed"
+    assert vdisk["kind"] == "storport-virtual" and vdisk["in_use"] is True
+    assert data["boot_miniport"]["service"] == "vdisk"
+    assert data["exposed_to_known_issue"] is True
+    assert code == EXIT_PROBLEM
+
+
+def test_drivers_without_registry_exits_3(tmp_path, capsys):
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "x.txt").write_text("x")
+    assert main(["drivers", str(tmp_path / "b"), "--json"]) == EXIT_UNREADABLE
+    data = json.loads(capsys.readouterr().out)
+    assert data["drivers"] == [] and data["exposed_to_known_issue"] is False
+    assert {m["what"] for m in data["missing"]} >= {"system-hive", "drivers"}
+
+
+@pytest.mark.parametrize("command", ["system", "drivers"])
+def test_help_mentions_source_kinds(command, capsys):
+    with pytest.raises(SystemExit):
+        main([command, "--help"])
+    assert "support bundle" in " ".join(capsys.readouterr().out.split())
+
+
+def test_exit_code_constants_distinct():
+    assert len({EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE, EXIT_CANT_TELL}) == 5

@@ -1,0 +1,255 @@
+"""The scan: every reader's failure is a Problem and the scan goes on; progress per item; cancel
+stops between items; what is absent is listed; and every kind of source gives the same evidence."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from core import scan as scan_module
+from core.dumps.model import DumpInfo, DumpKind, Integrity, IntegrityStatus
+from core.errors import Cancelled, FormatError
+from core.events.model import EventReadResult, Timeline
+from core.evidence_ref import Missing
+from core.progress import CancelToken, ProgressUpdate
+from core.registry.model import CrashControl, RegistryFacts
+from core.scan import scan
+from core.sources import open_source
+from core.sources import registry_load as registry_load_module
+from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from tests.builders.offline_root import Machine, memory_roots, write_bundle_folder, write_offline_root
+
+
+class FakeSource(EvidenceSource):
+    kind = "bundle"
+    description = "fake"
+
+    def __init__(self, dumps: list[Path], events: list[EventInput] | None = None) -> None:
+        super().__init__()
+        self._dumps = dumps
+        self._events = events or []
+        self.missing.append(Missing("drivers", "No driver files in this bundle."))
+
+    def registry(self) -> RegistryHives:
+        return RegistryHives()
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        return list(self._dumps)
+
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        return None
+
+    def event_inputs(self) -> list[EventInput]:
+        return list(self._events)
+
+    def excerpt_of_size(self, path: Path) -> int | None:
+        return 16 << 30 if path.name == "MEMORY.DMP" else None
+
+
+def _fake_dump(path: Path) -> DumpInfo:
+    if path.name.startswith("bad"):
+        raise FormatError("not a crash dump", path=path, offset=0, expected="PAGEDU64")
+    if path.name.startswith("bug"):
+        raise ValueError("reader bug")
+    if path.name.startswith("locked"):
+        raise PermissionError(13, "Permission denied")
+    day = int(path.stem.split("-")[-1]) if "-" in path.stem else 1
+    return DumpInfo(str(path), DumpKind.KERNEL, system_time=datetime(2011, 3, day, tzinfo=UTC))
+
+
+@pytest.fixture
+def fake_dumps(monkeypatch):
+    monkeypatch.setattr(scan_module, "_read_dump", _fake_dump)
+
+
+def test_per_file_errors_are_problems_and_the_scan_goes_on(fake_dumps):
+    paths = [Path("/e/d-02.dmp"), Path("/e/bad.dmp"), Path("/e/bug.dmp"), Path("/e/locked.dmp"),
+             Path("/e/d-09.dmp")]
+    ev = scan(FakeSource(paths))
+    assert [Path(d.path).name for d in ev.dumps] == ["d-09.dmp", "d-02.dmp"]  # newest crash first
+    by_path = {Path(p.path).name: p for p in ev.problems}
+    assert "not a crash dump" in by_path["bad.dmp"].message
+    assert "internal error" in by_path["bug.dmp"].message
+    assert "permission denied" in by_path["locked.dmp"].message
+    assert all(p.step == "dumps" for p in ev.problems)
+
+
+def test_cancel_stops_between_items(fake_dumps):
+    token = CancelToken()
+    seen: list[ProgressUpdate] = []
+
+    def progress(update: ProgressUpdate) -> None:
+        seen.append(update)
+        if update.step == "dumps" and update.done == 1:
+            token.cancel()
+
+    read: list[Path] = []
+
+    def reading(path: Path) -> DumpInfo:
+        read.append(path)
+        return _fake_dump(path)
+
+    scan_module_read = scan_module._read_dump
+    try:
+        scan_module._read_dump = reading
+        with pytest.raises(Cancelled):
+            scan(FakeSource([Path(f"/e/d-0{i}.dmp") for i in range(1, 6)]), progress, token)
+    finally:
+        scan_module._read_dump = scan_module_read
+    assert len(read) == 1
+    assert not any(u.step == "events" for u in seen)
+
+
+def test_progress_reports_each_step_and_item(fake_dumps):
+    updates: list[ProgressUpdate] = []
+    scan(FakeSource([Path("/e/d-01.dmp"), Path("/e/d-02.dmp")]), updates.append)
+    steps = [u.step for u in updates]
+    assert steps.index("registry") < steps.index("dumps") < steps.index("drivers") < steps.index("events")
+    dump_updates = [u for u in updates if u.step == "dumps" and u.total == 2]
+    assert [u.done for u in dump_updates] == [0, 1, 2]
+    assert dump_updates[0].message.endswith("d-01.dmp")
+
+
+def test_missing_evidence_is_listed_once(fake_dumps):
+    ev = scan(FakeSource([]))
+    whats = [m.what for m in ev.missing]
+    assert whats.count("drivers") == 1
+    assert {"system-hive", "event-log", "drivers"} <= set(whats)
+    assert ev.registry is None and ev.timeline is None and ev.storage is None
+
+
+def test_header_excerpt_is_not_reported_as_truncated(monkeypatch):
+    def read(path: Path) -> DumpInfo:
+        return DumpInfo(str(path), DumpKind.KERNEL,
+                        integrity=Integrity(IntegrityStatus.TRUNCATED, "The file is truncated."))
+
+    monkeypatch.setattr(scan_module, "_read_dump", read)
+    ev = scan(FakeSource([Path("/b/dumps/MEMORY.DMP")]))
+    (dump,) = ev.dumps
+    assert dump.excerpt_of_size == 16 << 30
+    assert dump.integrity is not None and dump.integrity.status is IntegrityStatus.HEADER_ONLY
+    assert "16 GB" in dump.integrity.message
+
+
+def test_source_failure_is_a_problem(monkeypatch):
+    class Broken(FakeSource):
+        def dump_files(self, crash_control):
+            raise OSError(5, "Input/output error")
+
+    ev = scan(Broken([]))
+    assert any(p.path == "crash dump folders" and "Input/output" in p.message for p in ev.problems)
+
+
+def test_events_are_read_and_handed_to_the_timeline(monkeypatch, fake_dumps):
+    got: dict[str, object] = {}
+
+    def read_events(inp, cancel):
+        if inp.label == "broken.evtx":
+            raise FormatError("not an event log", path=inp.path)
+        return EventReadResult(origin=inp.label, records_read=10, unreadable_records=1,
+                               notes=["dirty header"])
+
+    def build_timeline(records, dumps, crash_control):
+        got["dumps"] = dumps
+        return Timeline()
+
+    monkeypatch.setattr(scan_module, "_read_events", read_events)
+    monkeypatch.setattr(scan_module, "_build_timeline", build_timeline)
+    inputs = [EventInput("evtx", Path("/e/System.evtx"), "System.evtx"),
+              EventInput("evtx", Path("/e/broken.evtx"), "broken.evtx")]
+    ev = scan(FakeSource([Path("/e/d-01.dmp")], inputs))
+    assert ev.timeline is not None
+    assert ev.timeline.records_read == 10 and ev.timeline.unreadable_records == 1
+    assert ev.timeline.sources == ["System.evtx", "broken.evtx"]
+    assert len(got["dumps"]) == 1
+    assert any(p.path.endswith("broken.evtx") for p in ev.problems)
+    assert any(p.message == "dirty header" for p in ev.problems)
+    assert "event-log" not in {m.what for m in ev.missing}
+
+
+def test_registry_facts_error_is_a_problem(monkeypatch):
+    class WithHive(FakeSource):
+        def registry(self):
+            return RegistryHives(system=memory_roots(Machine())["SYSTEM"])
+
+    def broken(system, software):
+        raise FormatError("bad hive", path="SYSTEM")
+
+    monkeypatch.setattr(scan_module, "_read_registry_facts", broken)
+    ev = scan(WithHive([]))
+    assert ev.registry is None
+    assert ev.problems[0].step == "registry"
+
+
+# -- integration with the real readers ----------------------------------------------------------
+
+
+def _summary(ev) -> dict[str, object]:
+    """What a user sees, without the paths that necessarily differ between sources."""
+    reg: RegistryFacts = ev.registry
+    storage = ev.storage
+    return {
+        "version": reg.system.version_text, "sp": reg.system.csd_version,
+        "product": reg.system.product_name, "arch": reg.system.architecture,
+        "crash_dump_enabled": reg.crash_control.crash_dump_enabled,
+        "services": sorted(reg.services), "devices": sorted(d.instance_path for d in reg.devices),
+        "dumps": [(d.bugcheck.code, d.system_time, d.dump_stack) for d in ev.dumps],
+        "drivers": [(d.service, str(d.kind), d.in_use, d.pe.file_version if d.pe else None)
+                    for d in storage.drivers],
+        "boot_miniport": storage.boot_miniport.service,
+        "diskdump": (storage.diskdump.state, storage.diskdump.version),
+    }
+
+
+def test_offline_root_and_bundle_give_the_same_evidence(tmp_path, monkeypatch):
+    layout = write_offline_root(tmp_path / "vol")
+    if not layout.hives_written:
+        roots = memory_roots(Machine())
+        config = layout.windows / "system32" / "config"
+        for name in roots:
+            (config / name).write_bytes(b"regf")
+        monkeypatch.setattr(registry_load_module, "_open_hive", lambda path: roots[path.name.upper()])
+    write_bundle_folder(tmp_path / "bundle", renamed=True)
+    with open_source(tmp_path / "vol") as offline, open_source(tmp_path / "bundle") as bundle:
+        ev_offline, ev_bundle = scan(offline), scan(bundle)
+    assert ev_offline.source_kind == "offline" and ev_bundle.source_kind == "bundle"
+    assert _summary(ev_offline) == _summary(ev_bundle)
+    summary = _summary(ev_bundle)
+    assert summary["version"] == "6.1.7601" and summary["boot_miniport"] == "LSI_SAS"
+    assert [code for code, _, _ in summary["dumps"]] == [0x7E, 0xD1]
+    assert ev_bundle.problems == [] and ev_offline.problems == []
+
+
+def test_zip_bundle_gives_the_same_evidence_as_its_folder(tmp_path):
+    import zipfile
+
+    folder = write_bundle_folder(tmp_path / "bundle")
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(folder).as_posix())
+    with open_source(folder) as a, open_source(archive) as b:
+        ev_a, ev_b = scan(a), scan(b)
+        assert _summary(ev_a) == _summary(ev_b)
+        assert all(d.path.startswith("bundle.zip!dumps/Minidump/") for d in ev_b.dumps)
+
+
+def test_real_win7_hive_and_log_in_a_bundle(tmp_path, realdata):
+    hive = realdata("hives/SYSTEM_win7sp1")
+    log = realdata("evtx/System_win7sp1.evtx")
+    bundle = tmp_path / "bundle"
+    bundle.mkdir()
+    (bundle / "hive.bin").symlink_to(hive)  # renamed: identified by content
+    shutil.copyfile(log, bundle / "events.dat")
+    with open_source(bundle) as source:
+        ev = scan(source)
+    assert ev.registry is not None and ev.registry.system is not None
+    assert ev.registry.system.version_text.startswith("6.1.7601")
+    assert ev.registry.crash_control is not None and ev.registry.crash_control.crash_dump_enabled == 2
+    assert ev.timeline is not None
+    assert len(ev.timeline.unexpected_restarts()) == 2
+    assert "software-hive" in {m.what for m in ev.missing}
