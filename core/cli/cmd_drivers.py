@@ -9,17 +9,19 @@ dump driver lacks the fix; 3 no registry evidence could be read; 4 the drivers c
 from __future__ import annotations
 
 import argparse
+import textwrap
 from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
-from core.drivers.model import DriverKind, FixCheck, FixState, StorageReport
+from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
 from core.scan import scan
 from core.sources.base import EvidenceSource
+from core.wizard.present import driver_table
 
 _DRIVER_MISSING = {"drivers", "system-hive", "admin"}
-_COLUMNS = ("Service", "Version", "Vendor", "Kind", "Confidence", "In use", "Why")
+_COLUMNS = ("Service", "File", "Version", "Vendor", "Kind", "In use")
 
 
 def add_parser(sub: Any) -> None:
@@ -29,49 +31,48 @@ def add_parser(sub: Any) -> None:
                                    "Diskdump.sys and Crashdmp.sys carry the fix.")
     add_source_argument(p)
     add_json_argument(p)
+    p.add_argument("--why", action="store_true", help="explain every driver, not only those in use")
     p.set_defaults(func=run)
 
 
 def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-    out = []
-    for r in rows:
-        cells = [c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)]
-        out.append("  ".join([*cells, r[-1]]).rstrip())
-    return out
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
-def _fix_line(label: str, fix: FixCheck | None) -> str:
-    if fix is None:
-        return f"{label}: not checked (file not available)"
-    version = fix.version or "version unknown"
-    return f"{label}: {version} — {fix.state} — {fix.message}"
-
-
-def drivers_text(storage: StorageReport | None) -> list[str]:
+def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) -> list[str]:
+    """The same table and wording as the wizard's drivers page (core.wizard.present)."""
     if storage is None:
         return ["The storage drivers could not be assessed (no registry evidence)."]
+    table = driver_table(storage)
     lines: list[str] = []
-    rows: list[tuple[str, ...]] = [_COLUMNS]
-    for d in storage.drivers:
-        pe = d.pe
-        why = "; ".join(d.reasons) if d.reasons else (d.error or "")
-        rows.append((d.service, (pe.file_version if pe else None) or "-", (pe.company if pe else None) or "-",
-                     str(d.kind), str(d.confidence), "yes" if d.in_use else "no", why))
-    if len(rows) > 1:
-        lines += _table(rows)
+    if table.drivers:
+        rows: list[tuple[str, ...]] = [_COLUMNS]
+        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, "yes" if r.in_use else "no")
+                 for r in table.drivers]
+        lines += _table([*rows])
+        explained = [r for r in table.drivers if explain_all or r.in_use or r.virtual]
+        if explained:
+            lines += ["", "Why:"]
+            for r in explained:
+                lines += textwrap.wrap(f"{r.name} ({r.kind}): {r.why}", width=100,
+                                       initial_indent="  ", subsequent_indent="    ")
+        if not explain_all and len(explained) < len(table.drivers):
+            lines.append("  (--why explains every driver)")
     else:
         lines.append("No storage drivers found in the registry evidence.")
-    bm = storage.boot_miniport
-    if bm is not None:
-        lines.append("")
-        who = bm.service or "undetermined"
-        lines.append(f"Boot miniport (writes crash dumps): {who} — {bm.how} (confidence {bm.confidence})")
-        if bm.candidates and not bm.service:
+    if table.boot_miniport:
+        lines += ["", table.boot_miniport]
+        bm = storage.boot_miniport
+        if bm is not None and bm.candidates and not bm.service:
             lines.append(f"  candidates: {', '.join(bm.candidates)}")
     lines.append("")
-    lines.append(_fix_line("Diskdump.sys", storage.diskdump))
-    lines.append(_fix_line("Crashdmp.sys", storage.crashdmp))
+    for fix in table.fixes:
+        mark = "!! " if fix.needs_attention else ""
+        lines += textwrap.wrap(f"{mark}{fix.file_name} {fix.version}: {fix.status}. {fix.message}",
+                               width=100, subsequent_indent="    ")
+    if not table.fixes:
+        lines.append("Diskdump.sys / Crashdmp.sys: not checked (files not available).")
     lines.extend(f"Note: {n}" for n in storage.notes)
     return lines
 
@@ -111,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
             print_json(drivers_json(ev))
         else:
             print(f"Source: {ev.source_description}")
-            print("\n".join(drivers_text(ev.storage)))
+            print("\n".join(drivers_text(ev.storage, explain_all=args.why)))
             if ev.loaded_dump_modules is not None:
                 print(f"Dump stack loaded now: {', '.join(ev.loaded_dump_modules) or 'none'}")
             tail = format_problems(ev.problems, [m for m in ev.missing if m.what in _DRIVER_MISSING])

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from core.diagnosis.model import EvidenceItem, MissingEvidence
 from core.diagnosis.wording import HOW_TO_GET, MISSING_MESSAGES, hex_code
+from core.dumps import bugchecks
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 
@@ -45,19 +45,17 @@ def physical_memory(ev: Evidence) -> tuple[int, EvidenceRef] | None:
 
 
 def bugcheck_words(code: int) -> tuple[str, str]:
-    """(name, plain meaning) for a Stop code, from core.dumps.bugchecks when available."""
-    try:
-        module = importlib.import_module("core.dumps.bugchecks")
-        info = module.lookup(code)
-        name = str(getattr(info, "name", "") or hex_code(code))
-        meaning = str(getattr(info, "meaning", "") or "")
-        return name, meaning
-    except (ImportError, AttributeError, KeyError, LookupError):
-        pass
-    if code == 0xD1:
-        return ("DRIVER_IRQL_NOT_LESS_OR_EQUAL",
-                "a driver touched memory it was not allowed to at that moment")
-    return hex_code(code), "not a code Dump Doctor can name here"
+    """(name, plain meaning) for a Stop code; an undocumented code is named by its hex value and has no
+    meaning (stop_label already says it is undocumented)."""
+    info = bugchecks.lookup(code)
+    return info.name, info.meaning if info.documented else ""
+
+
+def stop_label(code: int) -> str:
+    """'0x000000D1 DRIVER_IRQL_NOT_LESS_OR_EQUAL', or '0x00010001 (not a documented code)' — never the
+    hex value twice."""
+    info = bugchecks.lookup(code)
+    return f"{hex_code(code)} {info.name}" if info.documented else f"{hex_code(code)} (not a documented code)"
 
 
 def missing_evidence(ev: Evidence, wanted: list[str]) -> list[MissingEvidence]:

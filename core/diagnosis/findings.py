@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from core.diagnosis.facts import bugcheck_words, physical_memory
+from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code, plural
 from core.dumps.model import DumpKind, IntegrityStatus
@@ -147,16 +147,16 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     if ev.timeline is not None:
         for e in reversed(ev.timeline.entries):
             if e.kind is TimelineKind.UNEXPECTED_RESTART and e.bugcheck_code:
-                name, meaning = bugcheck_words(e.bugcheck_code)
+                _name, meaning = bugcheck_words(e.bugcheck_code)
                 items.append(EvidenceItem(
-                    f"{e.time:%Y-%m-%d %H:%M} UTC: Stop {hex_code(e.bugcheck_code)} {name}"
+                    f"{e.time:%Y-%m-%d %H:%M} UTC: Stop {stop_label(e.bugcheck_code)}"
                     + (f" \u2014 {meaning}" if meaning else ""), e.events[0] if e.events else None))
                 event_codes.append(e.bugcheck_code)
     if not items:
         return []
     crashes = max(dump_count, len(event_codes))
     all_codes = Counter(codes + event_codes)
-    names = ", ".join(f"{hex_code(c)} {bugcheck_words(c)[0]}" for c, _ in all_codes.most_common())
+    names = ", ".join(stop_label(c) for c, _ in all_codes.most_common())
     out = [Finding(
         "recent-bugchecks", Severity.WARNING,
         f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')} recently.",

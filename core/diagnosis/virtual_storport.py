@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from core.diagnosis.facts import bugcheck_words, missing_evidence, os_build
+from core.diagnosis.facts import missing_evidence, os_build, stop_label
 from core.diagnosis.knowledge import BuildCoverage, KnownIssue
 from core.diagnosis.model import (
     Condition,
@@ -200,8 +200,7 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
                 result.signature.append(e)
             elif e.bugcheck_code:
                 result.other_codes.append(e.bugcheck_code)
-                name = bugcheck_words(e.bugcheck_code)[0]
-                result.other.append(_entry_item(e, f"Stop {hex_code(e.bugcheck_code)} {name}"))
+                result.other.append(_entry_item(e, f"Stop {stop_label(e.bugcheck_code)}"))
     cond = result.check.condition
     if result.signature:
         cond.state = YES
@@ -224,7 +223,7 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
         return result
     if result.other_codes:
         cond.state = NO
-        names = sorted({f"{hex_code(c)} {bugcheck_words(c)[0]}" for c in result.other_codes})
+        names = sorted({stop_label(c) for c in result.other_codes})
         cond.text = issue.reason_text("other-cause") + " Recorded: " + ", ".join(names) + "."
         result.check.reason = "other-cause"
         cond.evidence += result.other[:5]

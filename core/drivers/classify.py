@@ -170,3 +170,30 @@ def classify(
     reasons.append("It imports no port driver and drives no present storage adapter, so it is not "
                    "treated as a disk miniport.")
     return Classification(DriverKind.OTHER, Confidence.MEDIUM, reasons)
+
+
+_PORT_KINDS = {
+    ("storport", "virtual"): DriverKind.STORPORT_VIRTUAL,
+    ("storport", "physical"): DriverKind.STORPORT_PHYSICAL,
+    ("scsiport", "physical"): DriverKind.SCSIPORT,
+    ("ataport", "physical"): DriverKind.ATA,
+}
+
+
+def classify_without_file(entry: KnownDriver | None, devices: list[Device]) -> Classification | None:
+    """When the driver file is not in the evidence (a bundle with the registry only), the knowledge
+    table and the device's bus can still say what it is — with medium confidence at best, because
+    the file's imports were not checked. None when neither says enough."""
+    if entry is None or not entry.confirmed or entry.port is None:
+        return None
+    kind = _PORT_KINDS.get((entry.port, entry.model))
+    if kind is None:
+        return None
+    signals, _notes = device_signals(devices)
+    contradicted = any(s.virtual != (entry.model == "virtual") for s in signals)
+    reasons = [f"Known driver table: {entry.reason} (source: {entry.source})."]
+    if contradicted:
+        reasons.append("Its device placement disagrees with the table, so this is uncertain.")
+    reasons.append("The file itself was not in the evidence, so its imports were not checked; add "
+                   "the driver file (Windows\\System32\\drivers) to confirm.")
+    return Classification(kind, Confidence.LOW if contradicted else Confidence.MEDIUM, reasons)

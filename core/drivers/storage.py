@@ -20,7 +20,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.drivers.classify import PORT_DRIVERS, classify, device_signals, start_sentence
+from core.drivers.classify import (
+    PORT_DRIVERS,
+    classify,
+    classify_without_file,
+    device_signals,
+    start_sentence,
+)
 from core.drivers.fix_check import check_fix
 from core.drivers.knowledge import KnownDriver, lookup
 from core.drivers.model import (
@@ -156,10 +162,15 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
             reasons.append(start)
         signals, notes = device_signals(devs)
         reasons += [s.sentence for s in signals] + notes
-        if entry is not None:
-            reasons.append(f"Known driver table: {entry.reason} (source: {entry.source}"
-                           f"{'; unconfirmed' if not entry.confirmed else ''}).")
-        reasons.append(f"The file could not be inspected, so it is not classified: {result.error}")
+        fallback = classify_without_file(entry, devs)
+        if fallback is not None:
+            kind, confidence = fallback.kind, fallback.confidence
+            reasons += fallback.reasons
+        else:
+            if entry is not None:
+                reasons.append(f"Known driver table: {entry.reason} (source: {entry.source}"
+                               f"{'; unconfirmed' if not entry.confirmed else ''}).")
+            reasons.append(f"The file could not be inspected, so it is not classified: {result.error}")
     return StorageDriver(
         service=svc.name, file_name=file_name,
         file_path=str(result.path) if result.path is not None else None, pe=result.pe, kind=kind,

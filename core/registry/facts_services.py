@@ -11,7 +11,10 @@ from core.registry.model import Device, Service
 
 log = logging.getLogger(__name__)
 
-_BUSES = {"pci": "PCI", "root": "ROOT", "vmbus": "VMBUS", "scsi": "SCSI"}
+# Enumerator → bus. PCIIDE/PCMCIA/ACPI enumerate hardware children (an IDE channel sits on a PCI IDE
+# controller); SWD is the software-device enumerator (Windows 8+), a software bus like ROOT.
+_BUSES = {"pci": "PCI", "pciide": "PCIIDE", "acpi": "ACPI", "pcmcia": "PCMCIA", "usb": "USB",
+          "root": "ROOT", "swd": "SWD", "vmbus": "VMBUS", "scsi": "SCSI"}
 
 
 def effective_start(svc: RegKey, raw_start: int | None) -> int | None:

@@ -95,7 +95,7 @@ class Service:
 @dataclass(frozen=True)
 class Device:
     instance_path: str  # "PCI\\VEN_1000&DEV_0054...\\4&...&0&00A8"
-    bus: str  # "PCI" | "ROOT" | "VMBUS" | "SCSI" | "OTHER"
+    bus: str  # "PCI" | "PCIIDE" | "ACPI" | "PCMCIA" | "USB" | "ROOT" | "SWD" | "VMBUS" | "SCSI" | "OTHER"
     class_guid: str | None
     service: str | None
     legacy: bool = False  # Root\LEGACY_* instances: not evidence of a virtual adapter

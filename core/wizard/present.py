@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.drivers.model import DriverKind, FixCheck, FixState, StorageReport
+from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
 
@@ -27,7 +27,7 @@ KIND_WORDS: dict[DriverKind, str] = {
     DriverKind.MONOLITHIC: "Monolithic (no port driver)",
     DriverKind.DUMP_STACK: "Crash dump stack",
     DriverKind.OTHER: "Other",
-    DriverKind.UNKNOWN: "Unknown (file not readable)",
+    DriverKind.UNKNOWN: "Unknown (file not available)",
 }
 
 FIX_WORDS: dict[FixState, str] = {
@@ -170,13 +170,29 @@ def _fix_row(fix: FixCheck) -> FixRow:
                   needs_attention=fix.state is FixState.NOT_FIXED)
 
 
+def _driver_order(d: StorageDriver) -> tuple[int, str]:
+    """What matters first: drivers in use, then any virtual miniport, then boot-start ones; the dump
+    stack files last (they are reported again under the fix check)."""
+    if d.kind is DriverKind.DUMP_STACK:
+        rank = 4
+    elif d.in_use:
+        rank = 0
+    elif d.kind is DriverKind.STORPORT_VIRTUAL:
+        rank = 1
+    elif d.start == 0:
+        rank = 2
+    else:
+        rank = 3
+    return rank, d.service.casefold()
+
+
 def driver_table(storage: StorageReport | None) -> DriverTable:
     table = DriverTable()
     if storage is None:
         return table
-    for d in storage.drivers:
+    for d in sorted(storage.drivers, key=_driver_order):
         pe = d.pe
-        why = "; ".join(d.reasons) if d.reasons else (d.error or "")
+        why = " ".join(d.reasons) if d.reasons else (d.error or "")
         table.drivers.append(DriverRow(
             name=d.service,
             file_name=d.file_name,

@@ -84,12 +84,16 @@ def test_drivers_table_boot_miniport_and_fix_status(tmp_path, capsys):
     assert main(["drivers", str(tmp_path / "b")]) == EXIT_OK
     out = capsys.readouterr().out
     header = out.splitlines()[1]
-    for column in ("Service", "Version", "Vendor", "Kind", "Confidence", "In use", "Why"):
+    for column in ("Service", "File", "Version", "Vendor", "Kind", "In use"):
         assert column in header
-    lsi = next(line for line in out.splitlines() if line.startswith("LSI_SAS"))
-    assert "1.28.3.52" in lsi and "LSI Corporation" in lsi and "storport-physical" in lsi and " yes " in lsi
-    assert "Boot miniport (writes crash dumps): LSI_SAS" in out and "dump_lsi_sas.sys" in out
-    assert "Diskdump.sys: 6.1.7601.17514" in out and "Crashdmp.sys:" in out
+    rows = out.splitlines()
+    lsi = next(line for line in rows if line.startswith("LSI_SAS"))
+    assert rows.index(lsi) == 2, "the driver in use comes first"
+    assert "1.28.3.52" in lsi and "LSI Corporation" in lsi and "Physical Storport miniport" in lsi
+    assert lsi.rstrip().endswith("yes")
+    assert "LSI_SAS (Physical Storport miniport): " in out  # explained, because it is in use
+    assert "Boot disk miniport: LSI_SAS" in out and "dump_lsi_sas.sys" in out
+    assert "diskdump.sys 6.1.7601.17514" in out and "crashdmp.sys" in out
 
 
 def _virtual_machine() -> Machine:

@@ -133,6 +133,27 @@ def test_missing_driver_file_is_reported_not_fatal(machine):
     assert "not found" in d.error
 
 
+
+def test_known_driver_without_its_file_is_classified_from_the_table_and_bus(machine):
+    # A bundle with the registry only: LSI_SAS on PCI is still recognisably a physical Storport
+    # miniport, but the user is told the file was not checked (medium confidence, not high).
+    machine.service("LSI_SAS", group="SCSI miniport")
+    machine.device(PCI_LSI, "PCI", "LSI_SAS")
+    d = run(machine).driver("LSI_SAS")
+    assert d.kind == DriverKind.STORPORT_PHYSICAL
+    assert d.confidence == Confidence.MEDIUM
+    assert any("not in the evidence" in r for r in d.reasons)
+
+
+def test_known_physical_driver_on_a_root_device_without_file_is_low_confidence(machine):
+    machine.service("LSI_SAS", group="SCSI miniport")
+    machine.device("ROOT\\SCSIADAPTER\\0000", "ROOT", "LSI_SAS")
+    d = run(machine).driver("LSI_SAS")
+    assert d.kind == DriverKind.STORPORT_PHYSICAL
+    assert d.confidence == Confidence.LOW
+    assert any("disagrees" in r for r in d.reasons)
+
+
 def test_unreadable_path_is_reported_not_fatal(machine):
     machine.service("dir", group="SCSI miniport")
     (machine.drivers / "dir.sys").mkdir()
