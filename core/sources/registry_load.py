@@ -53,13 +53,6 @@ def which_hive(path: Path, problems: list[Problem], display: Display) -> str | N
     return None
 
 
-def _hive_notes(key: RegKey, label: str) -> list[str]:
-    notes = getattr(key, "notes", None)
-    if isinstance(notes, list):
-        return [f"{label}: {n}" for n in notes if isinstance(n, str)]
-    return []
-
-
 def load_hive(path: Path, label: str, hives: RegistryHives, problems: list[Problem],
               display: Display) -> RegKey | None:
     """Open one hive file; the registry reader replays .LOG1/.LOG2 beside it."""
@@ -71,7 +64,7 @@ def load_hive(path: Path, label: str, hives: RegistryHives, problems: list[Probl
     except OSError as exc:
         problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
         return None
-    hives.notes.extend(_hive_notes(key, label))
+    # The hive's own notes (dirty, logs replayed) travel on the key; read_registry_facts reports them.
     return key
 
 

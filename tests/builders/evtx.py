@@ -143,9 +143,8 @@ class _BinXml:
     """Encodes one record's BinXML. Offsets are chunk-relative, so the encoder is told where in the chunk
     its first byte will land and which names the chunk already holds."""
 
-    def __init__(self, base: int, names: dict[str, int], dependency_id: bool = False) -> None:
+    def __init__(self, base: int, names: dict[str, int]) -> None:
         self.base = base
-        self.dependency_id = dependency_id
         self.names = names  # shared with the chunk; only committed when the record fits
         self.new_names: dict[str, int] = {}
         self.buf = bytearray()
@@ -173,8 +172,7 @@ class _BinXml:
 
     def element(self, el: Elem) -> None:
         self.buf += bytes([TOKEN_OPEN_START | (FLAG_MORE if el.attrs else 0)])
-        if self.dependency_id:
-            self.buf += struct.pack("<H", 0xFFFF)
+        # no dependency identifier here: see the module docstring
         size_at = len(self.buf)
         self.buf += b"\x00\x00\x00\x00"  # data size, patched below
         self._name(el.name)
