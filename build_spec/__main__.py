@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -67,15 +68,18 @@ def smoke(built: Built) -> dict[str, object]:
     verdict = report["verdict"]["id"]
     assert verdict == "matches", f"demo verdict {verdict!r}, exit {scan.returncode}: {scan.stderr[-2000:]}"
     start = time.perf_counter()
-    gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, env=env,
-                         timeout=300, check=False)
+    gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, timeout=300,
+                         env=dict(env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time())), check=False)
     gui_seconds = time.perf_counter() - start
+    first_window = re.search(r"first window shown ([\d.]+) s", gui.stdout)
     assert gui.returncode == 0, (
         f"GUI self-test exit {gui.returncode}: {gui.stdout[-2000:]} {gui.stderr[-2000:]}")
     size = built.gui.stat().st_size if built.mode == "onefile" else sum(
         p.stat().st_size for p in built.gui.parent.rglob("*") if p.is_file())
     return {"mode": built.mode, "verdict": verdict, "scan_exit": scan.returncode,
-            "gui_self_test_seconds": round(gui_seconds, 2), "size_mb": round(size / 1e6, 1)}
+            "gui_self_test_seconds": round(gui_seconds, 2),
+            "first_window_seconds": float(first_window.group(1)) if first_window else None,
+            "size_mb": round(size / 1e6, 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

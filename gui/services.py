@@ -8,7 +8,7 @@ the rest. The GUI never computes results itself: everything shown comes through 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -53,22 +53,10 @@ def _export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagno
     return export_bundle(source, evidence, diagnosis, dest, options, progress, cancel)
 
 
-def _bundle_option_names() -> set[str]:
-    from core.bundle.export import BundleOptions
-    return {f.name for f in fields(BundleOptions)}
-
-
-def minidump_choice_supported() -> bool:
-    """core.bundle decides what goes in; the GUI offers "leave out minidumps" only if it can."""
-    return "include_minidumps" in _bundle_option_names()
-
-
 def _bundle_options(include_minidumps: bool, include_full_dump: bool, redact: bool) -> Any:
     from core.bundle.export import BundleOptions
-    extra: dict[str, bool] = {}
-    if "include_minidumps" in _bundle_option_names():
-        extra["include_minidumps"] = include_minidumps
-    return BundleOptions(redact=redact, include_memory_dmp=include_full_dump, **extra)
+    return BundleOptions(redact=redact, include_memory_dmp=include_full_dump,
+                         include_minidumps=include_minidumps)
 
 
 def _memory_dmp_size(source: EvidenceSource, evidence: Evidence) -> int | None:
@@ -90,6 +78,5 @@ class CoreServices:
     render_html: Callable[[Diagnosis, Evidence], str] = _render_html
     export_bundle: Callable[..., Any] = _export_bundle
     bundle_options: Callable[[bool, bool, bool], Any] = _bundle_options
-    minidump_choice_supported: Callable[[], bool] = minidump_choice_supported
     memory_dmp_size: Callable[[EvidenceSource, Evidence], int | None] = _memory_dmp_size
     demo_dir: Callable[[], Path | None] = demo_dir

@@ -47,7 +47,7 @@ class BundleOptions:
     include_memory_dmp: bool = False  # the whole MEMORY.DMP instead of its header pages
     include_evtx: bool = True  # the whole System.evtx when small (never with redaction: it is binary)
     evtx_max_bytes: int = layout.EVTX_MAX_BYTES
-    leave_out_dumps_when_redacting: bool = False  # dumps may hold names in memory (see redact.py)
+    include_minidumps: bool = True  # small memory dumps may hold names in memory (see redact.py)
 
     @staticmethod
     def memory_dmp_size(source: EvidenceSource, evidence: Evidence | None = None) -> int | None:
@@ -219,9 +219,8 @@ def _dumps(source: EvidenceSource, evidence: Evidence, plan: _Plan, options: Bun
             plan.left_out.append(LeftOut(shown, "an application (user-mode) crash dump, not a system "
                                          "crash; it can hold documents and passwords"))
             continue
-        if options.redact and options.leave_out_dumps_when_redacting:
-            plan.left_out.append(LeftOut(shown, "left out because redaction was asked for: "
-                                         + _DUMPS_MAY_HOLD_NAMES))
+        if dump.kind == "minidump" and not options.include_minidumps:
+            plan.left_out.append(LeftOut(shown, "left out as asked: " + _DUMPS_MAY_HOLD_NAMES))
             continue
         if dump.kind == "minidump":
             plan.copies.append(_Copy(plan.name(layout.MINIDUMP_DIR, path.name), path))

@@ -31,8 +31,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--redact", action="store_true",
                    help="replace user names, computer name, domain, SIDs, MAC addresses and serial "
                         "numbers in the bundle's text files with tokens (USER1, COMPUTER1, ...)")
-    p.add_argument("--leave-out-dumps", action="store_true",
-                   help="with --redact: leave crash dumps out (their memory may hold names)")
+    p.add_argument("--no-minidumps", action="store_true",
+                   help="leave the small memory dumps out (their memory may hold names, which "
+                        "--redact cannot rewrite)")
     p.add_argument("--include-memory-dmp", action="store_true",
                    help="include the whole MEMORY.DMP (can be many GB) instead of its header pages")
     p.add_argument("--no-evtx", action="store_true",
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     options = BundleOptions(redact=args.redact, include_memory_dmp=args.include_memory_dmp,
                             include_evtx=not args.no_evtx,
-                            leave_out_dumps_when_redacting=args.leave_out_dumps)
+                            include_minidumps=not args.no_minidumps)
     return with_source(args, lambda source: _export(source, dest, options, args.verbose))
 
 

@@ -109,10 +109,9 @@ class BundlePage(FlowPage):
             return
         n_mini = minidump_count(evidence.dumps)
         self.minidumps.setText(f"Include &minidumps ({n_mini} found)")
-        if not self.dd.services.minidump_choice_supported():
-            self.minidumps.setChecked(True)
-            self.minidumps.setEnabled(False)
-            self.minidumps.setToolTip("Minidumps are small and always included.")
+        self.minidumps.setEnabled(n_mini > 0)
+        self.minidumps.setToolTip("Small memory dumps help find the driver that crashed. They hold "
+                                  "some memory, which redaction cannot rewrite.")
         size = self.dd.results.memory_dmp_size
         self.full_dump.setEnabled(size is not None)
         self.full_dump_note.setText(

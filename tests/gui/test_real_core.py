@@ -9,7 +9,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
@@ -19,13 +18,10 @@ from core.resources import resource_path
 from core.wizard.flow import OpState, SourceChoice, Step
 from core.wizard.present import timeline_statement
 from gui.services import CoreServices
+from tests.builders.dumps import typical_drivers, write_kernel_dump
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = resource_path("demo")
-
-pytestmark = pytest.mark.skipif(not (DEMO / "manifest.json").is_file(),
-                                reason="resources/demo is not generated yet")
-
 
 def _walk_to(qtbot, wizard, step: Step) -> None:
     while wizard.flow.current is not step:
@@ -88,6 +84,30 @@ def test_a_corrupt_file_is_listed_and_the_scan_goes_on(qtbot, tmp_path, make_wiz
     assert any(corrupt.name in p for p in problems), problems
     _walk_to(qtbot, wizard, Step.DIAGNOSIS)
     assert wizard.diagnosis_page.headline.text()
+
+
+def test_unticking_minidumps_leaves_them_out_of_the_bundle(qtbot, tmp_path, make_wizard) -> None:
+    minidump = write_kernel_dump(tmp_path / "in" / "Mini031124-01.dmp", 64, 0xD1,
+                                 (0, 2, 0, 0xFFFFF88001234567), dump_type=4,
+                                 drivers=typical_drivers(64))
+    wizard = make_wizard(CoreServices())
+    wizard.show()
+    wizard.open_evidence([minidump, DEMO / "events" / "System.xml"])
+    _walk_to(qtbot, wizard, Step.BUNDLE)
+    page = wizard.bundle_page
+    assert page.minidumps.isEnabled() and page.minidumps.isChecked()
+    assert "1 found" in page.minidumps.text()
+    page.minidumps.setChecked(False)
+    dest = tmp_path / "nominidumps.zip"
+    page.dest.setText(str(dest))
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.flow.data.export is not OpState.RUNNING, timeout=60_000)
+    assert wizard.flow.data.export is OpState.DONE, wizard.flow.data.export_error
+    with zipfile.ZipFile(dest) as zf:
+        names = zf.namelist()
+        manifest = zf.read("manifest.json").decode()
+    assert not [n for n in names if n.lower().endswith(".dmp")]
+    assert "Mini031124-01.dmp" in manifest  # listed under what was left out, with the reason
 
 
 def test_self_test_entry_point_reaches_a_verdict(tmp_path) -> None:

@@ -74,14 +74,16 @@ def test_unredacted_bundle_keeps_identifiers(tmp_path: Path) -> None:
         assert secret in leaks
 
 
-def test_redaction_can_leave_dumps_out(tmp_path: Path) -> None:
+def test_minidumps_can_be_left_out(tmp_path: Path) -> None:
+    # Redaction rewrites text, not the memory inside a dump: a user who wants no memory contents in
+    # the bundle leaves the minidumps out, and the manifest says so.
     source, evidence = personal_source(tmp_path)
     dest = tmp_path / "nodumps.zip"
     result = export_bundle(source, evidence, None, dest,
-                           BundleOptions(redact=True, leave_out_dumps_when_redacting=True))
+                           BundleOptions(redact=True, include_minidumps=False))
     with zipfile.ZipFile(dest) as zf:
-        assert not [n for n in zf.namelist() if n.startswith("dumps/")]
-    assert any("040612-01.dmp" in x.what and "redaction" in x.why for x in result.left_out)
+        assert not [n for n in zf.namelist() if n.startswith("dumps/Minidump/")]
+    assert any("040612-01.dmp" in x.what and "left out as asked" in x.why for x in result.left_out)
 
 
 def test_same_original_gets_same_token_everywhere() -> None:
