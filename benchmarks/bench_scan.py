@@ -100,7 +100,9 @@ def main() -> None:
         drivers = len(ev.storage.drivers) if ev.storage else 0
         records = ev.timeline.records_read if ev.timeline else 0
         print(f"scan: {t_scan:.2f} s ({drivers} storage drivers classified, {len(ev.dumps)} dumps, "
-              f"{records} relevant event records, {len(ev.problems)} problems)")
+              f"{records} event records read, {len(ev.problems)} problems)")
+        for problem in ev.problems:  # expected ones are explained by build_root; anything else is a bug
+            print(f"  problem: {problem}")
         print(f"diagnosis + text/HTML/JSON reports: {t_diag * 1000:.1f} ms; verdict {diag.verdict.id}")
         print(f"peak RSS: {rss_after / 1024:.0f} MB (before scan {rss_before / 1024:.0f} MB)")
         print(f"raw parser libraries on the same files: {t_raw:.2f} s")

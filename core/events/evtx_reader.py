@@ -2,122 +2,94 @@
 
 The library renders each record as XML text; a cheap look at the <EventID> and provider name decides
 whether the record is worth parsing at all, so almost every record of a large log costs two string
-searches. Our own pass over the chunk headers (128 bytes per 64 KiB chunk) tells how many records the
-file really holds: live-copied logs have stale headers (FACTS §7), and the library stops silently at a
-truncated chunk, so the difference is what we report as unreadable.
+searches. Our own pass over the headers (core.events.evtx_census) tells how many records the file really
+holds: live-copied logs have stale headers (FACTS §7), the library skips damaged chunks and records, and
+a copy can be cut short, so the difference is what we report as unreadable.
+
+A file that ends inside a chunk is fed to the library through a zero-padded view (padded_file.py): the
+library drops a chunk shorter than 64 KiB outright, and that last chunk holds the newest events.
 """
 
 from __future__ import annotations
 
 import logging
-import struct
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from core.errors import FormatError, NotRecognisedError, TruncatedError, unreadable
+from core.errors import FormatError, unreadable
+from core.events.evtx_census import (
+    CHUNK_HEADER_READ,
+    CHUNK_SIZE,
+    FILE_MAGIC,
+    HEADER_BLOCK,
+    ChunkCensus,
+    chunk_census,
+)
 from core.events.model import EventReadResult
+from core.events.padded_file import ZeroPaddedFile
 from core.events.relevant import ANY_ID_PROVIDERS, RELEVANT_IDS, count_key, is_relevant
 from core.events.xmlrecord import BadEventError, element_to_record, parse_time
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 
+__all__ = ["FILE_MAGIC", "read_evtx"]
+
 log = logging.getLogger(__name__)
 
-FILE_MAGIC = b"ElfFile\x00"
-CHUNK_MAGIC = b"ElfChnk\x00"
-HEADER_BLOCK = 0x1000
-CHUNK_SIZE = 0x10000
-# A record is at least 24 bytes of header plus a BinXML body, so a 64 KiB chunk cannot hold more than
-# a few thousand; anything larger is a damaged header, not a count to trust.
-MAX_RECORDS_PER_CHUNK = CHUNK_SIZE // 24
 MAX_LIBRARY_ERRORS = 100_000  # a safety stop; each error consumes a record or a chunk
 CANCEL_EVERY = 2048
 PROVIDER_ATTR = '<Provider Name="'
+CHUNK_ERROR = re.compile(r"Failed to parse chunk number (\d+)")
 
 
-@dataclass
-class ChunkCensus:
-    header_chunk_count: int = 0
-    header_next_record: int = 0
-    header_dirty: bool = False
-    chunks_with_records: int = 0
-    damaged_chunks: list[int] = field(default_factory=list)
-    declared_records: int = 0
-    truncated_chunk: int | None = None
-
-
-def chunk_census(path: Path) -> ChunkCensus:
-    """Read the file header and every chunk header; never more than 128 bytes at a time."""
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(HEADER_BLOCK)
-            if len(header) < 8 or header[:8] != FILE_MAGIC:
-                raise NotRecognisedError("not an .evtx event log", path=path, offset=0,
-                                         expected="the signature 'ElfFile'")
-            if len(header) < 128:
-                raise TruncatedError("the .evtx file header is cut short", path=path, offset=len(header),
-                                     expected="a 4096-byte file header")
-            census = ChunkCensus()
-            census.header_next_record = struct.unpack_from("<Q", header, 24)[0]
-            census.header_chunk_count = struct.unpack_from("<H", header, 42)[0]
-            census.header_dirty = bool(struct.unpack_from("<I", header, 120)[0] & 1)
-            index = 0
-            while True:
-                offset = HEADER_BLOCK + index * CHUNK_SIZE
-                fh.seek(offset)
-                head = fh.read(128)
-                if not head:
-                    break
-                if head[:8] == CHUNK_MAGIC and len(head) >= 40:
-                    first, last = struct.unpack_from("<QQ", head, 24)
-                    if first <= last and last - first < MAX_RECORDS_PER_CHUNK:
-                        census.declared_records += last - first + 1
-                        census.chunks_with_records += 1
-                    else:
-                        census.damaged_chunks.append(index)
-                    fh.seek(offset + CHUNK_SIZE - 1)
-                    if not fh.read(1):
-                        census.truncated_chunk = index
-                elif head.strip(b"\x00"):
-                    # Preallocated, never-used chunks are all zeros; anything else was a chunk once.
-                    census.damaged_chunks.append(index)
-                index += 1
-            return census
-    except OSError as exc:
-        raise unreadable(path, exc) from exc
-
-
-def _library_records(path: Path) -> Iterator[dict[str, Any] | Exception]:
+def _library_records(path: Path, census: ChunkCensus) -> Iterator[dict[str, Any] | Exception]:
     """The library's records, with its per-record/per-chunk errors yielded instead of ending the loop
-    (a `for` loop over the iterator would stop at the first damaged record)."""
+    (a `for` loop over the iterator would stop at the first damaged record). Records that the end of
+    a cut file reaches are left out: the library returns them as empty shells of the padding."""
     from evtx import PyEvtxParser  # imported here so that XML-only use does not need the extension
 
+    source: ZeroPaddedFile | None = None
     try:
-        records = PyEvtxParser(str(path)).records()
+        if census.ends_mid_chunk:
+            source = ZeroPaddedFile(path, census.padded_size)
+            records = PyEvtxParser(source).records()
+        else:
+            records = PyEvtxParser(str(path)).records()
     except OSError as exc:
+        if source is not None:
+            source.close()
         if exc.errno is not None:
             raise unreadable(path, exc) from exc
         raise FormatError(f"the event log library could not open it: {exc}", path=path, offset=0,
                           expected="a valid .evtx file header") from exc
     except Exception as exc:  # the extension raises RuntimeError for format errors
+        if source is not None:
+            source.close()
         raise FormatError(f"the event log library could not open it: {exc}", path=path, offset=0,
                           expected="a valid .evtx file header") from exc
+    cut = census.cut
     errors = 0
-    while True:
-        try:
-            record = next(records)
-            if record is not None:
-                yield record
-        except StopIteration:
-            return
-        except Exception as exc:
-            errors += 1
-            yield exc
-            if errors >= MAX_LIBRARY_ERRORS:
+    try:
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
                 return
+            except Exception as exc:
+                errors += 1
+                yield exc
+                if errors >= MAX_LIBRARY_ERRORS:
+                    return
+                continue
+            if record is None or (cut is not None and cut.is_cut(record["event_record_id"])):
+                continue  # counted as unreadable by the census: declared, never read
+            yield record
+    finally:
+        if source is not None:
+            source.close()
 
 
 def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
@@ -128,7 +100,7 @@ def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> 
     first = last = ""
     read = 0
     relevant_ids, any_id, attr, attr_len = RELEVANT_IDS, ANY_ID_PROVIDERS, PROVIDER_ATTR, len(PROVIDER_ATTR)
-    for item in _library_records(path):
+    for item in _library_records(path, census):
         if type(item) is not dict:
             library_errors.append(str(item))
             log.warning("%s: unreadable evtx data: %s", label, item)
@@ -170,25 +142,101 @@ def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> 
     return result
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _account(result: EventReadResult, census: ChunkCensus, errors: list[str], label: str) -> None:
     damaged = census.damaged_chunks
+    # The library names a chunk it skips; those with a broken signature are reported below already.
+    chunk_errors = [e for e in errors if (m := CHUNK_ERROR.match(e)) and int(m.group(1)) not in damaged]
+    record_errors = [e for e in errors if not CHUNK_ERROR.match(e)]
+    missing_ids = census.missing_record_ids()
+    # Records of a missing end are counted only when no damaged chunk could be holding them instead.
+    missing = missing_ids[1] - missing_ids[0] + 1 if missing_ids and not damaged else 0
     result.unreadable_chunks = len(damaged)
-    result.unreadable_records = max(0, census.declared_records - result.records_read)
+    result.unreadable_records = max(0, census.declared_records - result.records_read) + missing
     if census.chunks_with_records > census.header_chunk_count:
         result.notes.append(
             f"dirty header: {census.chunks_with_records} chunks hold records but the header counts "
             f"{census.header_chunk_count}; every chunk with a valid signature was read")
+    first_error = (record_errors + chunk_errors)[:1]
     if result.unreadable_records:
+        reasons = []
+        if census.truncated_chunk is not None:
+            reasons.append(f"chunk {census.truncated_chunk} is cut short")
+        if missing:
+            reasons.append(f"{missing} missing from the end of the file")
         result.problems.append(Problem(
-            label, f"{result.unreadable_records} records could not be read"
-            + (f" (chunk {census.truncated_chunk} is cut short)" if census.truncated_chunk is not None
-               else "") + (f"; first error: {errors[0]}" if errors else ""),
+            label, f"{_plural(result.unreadable_records, 'record')} could not be read"
+            + (f" ({'; '.join(reasons)})" if reasons else "")
+            + (f"; first error: {first_error[0]}" if first_error else ""),
             Severity.WARNING, "events"))
-    elif errors:
-        result.problems.append(Problem(label, f"{len(errors)} damaged records skipped; first: {errors[0]}",
-                                       Severity.WARNING, "events"))
+    else:
+        if record_errors:
+            result.problems.append(Problem(
+                label, f"{_plural(len(record_errors), 'damaged record')} skipped; first: {record_errors[0]}",
+                Severity.WARNING, "events"))
+        if chunk_errors:
+            result.problems.append(Problem(
+                label, f"{_plural(len(chunk_errors), 'chunk')} could not be parsed and "
+                       f"{'was' if len(chunk_errors) == 1 else 'were'} skipped; first: {chunk_errors[0]}",
+                Severity.WARNING, "events"))
+    if census.truncated_chunk is not None:
+        text, lost = _truncation(census, label)
+        result.problems.append(Problem(label, text, Severity.WARNING if lost else Severity.INFO, "events"))
+    if census.missing_chunks() or missing_ids:
+        result.problems.append(Problem(label, _missing_end(census, label, missing_ids), Severity.WARNING,
+                                       "events"))
     if damaged:
         shown = ", ".join(str(i) for i in damaged[:5]) + (" ..." if len(damaged) > 5 else "")
+        one = len(damaged) == 1
         result.problems.append(Problem(
-            label, f"{len(damaged)} chunks are damaged (chunk {shown}); the records in them could not be "
-                   "read and are not counted above", Severity.WARNING, "events"))
+            label, f"{_plural(len(damaged), 'chunk')} {'is' if one else 'are'} damaged (chunk {shown}); the "
+                   f"records in {'it' if one else 'them'} could not be read and are not counted above",
+            Severity.WARNING, "events"))
+
+
+def _truncation(census: ChunkCensus, label: str) -> tuple[str, bool]:
+    """The sentence about a file that ends inside a chunk, and whether records were lost to it."""
+    index = census.truncated_chunk
+    assert index is not None
+    into = census.file_size - (HEADER_BLOCK + index * CHUNK_SIZE)
+    text = (f"{label} is truncated: the file is {census.file_size:,} bytes and ends {into:,} bytes into "
+            f"chunk {index} (offset 0x{census.file_size:X}), before the chunk's 65,536 bytes")
+    cut = census.cut
+    if cut is None:
+        if index not in census.damaged_chunks:
+            return text + "; what is left of that chunk is unused (zeros), so no record is lost", False
+        if into < CHUNK_HEADER_READ:
+            return text + "; too little of that chunk's header is left to tell which records it held", True
+        return text + "; that chunk's header is damaged too", True
+    if cut.last_complete_id is None:
+        return text + f"; not one of its {_ids(cut.first_id, cut.last_id)} is whole", True
+    if cut.last_complete_id >= cut.last_id:
+        return text + f"; its {_ids(cut.first_id, cut.last_id)} all lie before the cut and were read", False
+    return text + (f"; {_ids(cut.first_id, cut.last_complete_id)} before the cut were read, "
+                   f"{_ids(cut.last_complete_id + 1, cut.last_id, verb=True)} lost"), True
+
+
+def _ids(lo: int, hi: int, *, verb: bool = False) -> str:
+    """"record 7" / "records 7–9"; with verb, "record 7 is" / "records 7–9 are"."""
+    if lo == hi:
+        return f"record {lo} is" if verb else f"record {lo}"
+    return f"records {lo}–{hi} are" if verb else f"records {lo}–{hi}"
+
+
+def _missing_end(census: ChunkCensus, label: str, missing_ids: tuple[int, int] | None) -> str:
+    if census.missing_chunks():
+        whole = census.chunk_slots - (1 if census.ends_mid_chunk else 0)
+        text = (f"{label} ends after {whole} of the {census.header_chunk_count} chunks its header lists"
+                + (", inside the next one" if census.ends_mid_chunk else ""))
+    else:
+        text = (f"{label}'s header gives {census.header_next_record} as the next record number, but no "
+                f"chunk holds a record after {census.highest_record_id}")
+    if missing_ids:
+        lo, hi = missing_ids
+        text += f"; {'at least ' if census.header_dirty else ''}{_ids(lo, hi, verb=True)} missing"
+        if census.damaged_chunks:
+            text += " (unless they are in the damaged chunks)"
+    return text + " — the file was cut or copied incompletely"

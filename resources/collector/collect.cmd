@@ -107,6 +107,17 @@ for /f "tokens=*" %%L in ('reg query "%CCS%\Services" /s /v Group 2^>nul') do (
     if /i not "!LINE:SCSI miniport=!"=="!LINE!" call :copydriver "!KEY!"
   )
 )
+rem A virtual miniport need not be in that group, but the one serving the boot disk starts at boot
+rem (Start = 0): copy every boot-start driver too (a few MB; Dump Doctor checks their imports).
+set "KEY="
+for /f "tokens=*" %%L in ('reg query "%CCS%\Services" /s /v Start 2^>nul') do (
+  set "LINE=%%L"
+  if /i "!LINE:~0,5!"=="HKEY_" (
+    set "KEY=%%L"
+  ) else (
+    for /f "tokens=1,3" %%A in ("%%L") do if /i "%%A"=="Start" if "%%B"=="0x0" call :copydriver "!KEY!"
+  )
+)
 
 echo [5/5] System information ...
 ver > "%OUT%\system\ver.txt" 2>&1
