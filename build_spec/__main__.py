@@ -1,7 +1,7 @@
 """Build Dump Doctor's executables here (Linux) or on Windows, then smoke-test them.
 
     python -m build_spec                  one-file build into dist/
-    python -m build_spec --mode onedir    one-folder build into dist/DumpDoctor/
+    python -m build_spec --mode onedir    one-folder build into dist/onedir/DumpDoctor/
     python -m build_spec --mode both --smoke
 """
 
@@ -47,10 +47,13 @@ def prepare(work: Path) -> None:
 def build(mode: str, dist: Path, work: Path) -> Built:
     prepare(work)
     env = dict(os.environ, DUMPDOCTOR_BUILD_MODE=mode, DUMPDOCTOR_BUILD_WORK=str(work))
+    # One-folder builds get their own dist folder: on Linux the folder "DumpDoctor" and the one-file
+    # binary "DumpDoctor" would be the same path.
+    target = dist if mode == "onefile" else dist / "onedir"
     cmd = [sys.executable, "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN",
-           "--distpath", str(dist), "--workpath", str(work / f"pyi-{mode}"), str(SPEC)]
+           "--distpath", str(target), "--workpath", str(work / f"pyi-{mode}"), str(SPEC)]
     subprocess.run(cmd, cwd=ROOT, env=env, check=True)
-    base = dist if mode == "onefile" else dist / "DumpDoctor"
+    base = target if mode == "onefile" else target / "DumpDoctor"
     return Built(mode, base / f"DumpDoctor{EXE_SUFFIX}", base / f"dumpdoctor-cli{EXE_SUFFIX}")
 
 
