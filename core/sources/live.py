@@ -12,10 +12,9 @@ from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem
 from core.paths import expand_system_root, resolve_ci
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
-from core.sources.locate import driver_image_candidates, dump_candidates
+from core.sources.locate import WindowsPathFiles
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +28,7 @@ def _open_live_root(name: str) -> RegKey | None:
     return live_root(name)
 
 
-class LiveSource(EvidenceSource):
+class LiveSource(WindowsPathFiles, EvidenceSource):
     kind = "live"
     description = "This computer"
 
@@ -77,16 +76,6 @@ class LiveSource(EvidenceSource):
                 hives.software = key
         self._registry = hives
         return hives
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return dump_candidates(self.resolve, crash_control)
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        for candidate in driver_image_candidates(file_name, image_path):
-            path = self.resolve(candidate)
-            if path is not None and path.is_file():
-                return path
-        return None
 
     def _tmpdir(self) -> Path:
         if self._tmp is None:

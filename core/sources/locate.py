@@ -70,3 +70,21 @@ def driver_image_candidates(file_name: str, image_path: str | None) -> list[str]
     if name:
         out.append(f"{DRIVERS_DIR}\\{name}")
     return out
+
+
+class WindowsPathFiles:
+    """For sources that hold a whole Windows volume (this computer, an offline folder): dumps and driver
+    files are found where the registry says they are, through the source's own `resolve`."""
+
+    def resolve(self, win_path: str) -> Path | None:
+        raise NotImplementedError
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        return dump_candidates(self.resolve, crash_control)
+
+    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
+        for candidate in driver_image_candidates(file_name, image_path):
+            path = self.resolve(candidate)
+            if path is not None and path.is_file():
+                return path
+        return None

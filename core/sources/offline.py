@@ -9,9 +9,8 @@ from pathlib import Path
 
 from core.evidence_ref import Missing
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
-from core.registry.model import CrashControl
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
-from core.sources.locate import driver_image_candidates, dump_candidates
+from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
 
 _HOW_HIVES = ("point Dump Doctor at the root of the Windows volume (the folder holding Windows\\), "
@@ -29,7 +28,7 @@ def find_windows_dir(folder: Path) -> tuple[Path | None, Path] | None:
     return None
 
 
-class OfflineSource(EvidenceSource):
+class OfflineSource(WindowsPathFiles, EvidenceSource):
     kind = "offline"
 
     def __init__(self, folder: Path) -> None:
@@ -91,16 +90,6 @@ class OfflineSource(EvidenceSource):
                 hives.software = key
         self._registry = hives
         return hives
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return dump_candidates(self.resolve, crash_control)
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        for candidate in driver_image_candidates(file_name, image_path):
-            path = self.resolve(candidate)
-            if path is not None and path.is_file():
-                return path
-        return None
 
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
