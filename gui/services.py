@@ -64,6 +64,11 @@ def _memory_dmp_size(source: EvidenceSource, evidence: Evidence) -> int | None:
     return memory_dmp_size(source, evidence)
 
 
+def _save_collector(dest: Path) -> list[Path]:
+    from core.bundle.collector import save_collector
+    return save_collector(dest)
+
+
 def demo_dir() -> Path | None:
     path = resource_path("demo")
     return path if path.is_dir() and any(path.iterdir()) else None
@@ -80,3 +85,4 @@ class CoreServices:
     bundle_options: Callable[[bool, bool, bool], Any] = _bundle_options
     memory_dmp_size: Callable[[EvidenceSource, Evidence], int | None] = _memory_dmp_size
     demo_dir: Callable[[], Path | None] = demo_dir
+    save_collector: Callable[[Path], list[Path]] = _save_collector

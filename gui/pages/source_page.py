@@ -109,6 +109,19 @@ class SourcePage(FlowPage):
                     row.addWidget(b)
                 row.addStretch(1)
                 box.addLayout(row)
+                # Vista/7/2008 cannot run this program (Qt 6 needs Windows 10): give them the collector.
+                collector_row = QHBoxLayout()
+                self.collector_button = QPushButton("Save the &collector for an older PC…")
+                self.collector_button.setObjectName("save-collector")
+                self.collector_button.setAccessibleName("Save the evidence collector for Windows Vista, "
+                                                        "7, Server 2008 or 2008 R2")
+                self.collector_button.setToolTip("Windows Vista, 7, Server 2008 and 2008 R2 cannot run "
+                                                 "Dump Doctor. The collector gathers the evidence there "
+                                                 "with built-in Windows tools only.")
+                self.collector_button.clicked.connect(self._save_collector)
+                collector_row.addWidget(self.collector_button)
+                collector_row.addStretch(1)
+                box.addLayout(collector_row)
                 self.file_list = QListWidget()
                 self.file_list.setObjectName("evidence-files")
                 self.file_list.setAccessibleName("Chosen evidence files")
@@ -192,6 +205,21 @@ class SourcePage(FlowPage):
         if names:
             self.dd.flow.set_files([*self.dd.flow.data.files, *(Path(n) for n in names)])
             self.show_choice()
+
+    def _save_collector(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Save the collector into this folder "
+                                                  "(a USB stick works well)")
+        if not folder:
+            return
+        try:
+            written = self.dd.services.save_collector(Path(folder))
+        except UsageError as exc:
+            self.status.setText(f"The collector could not be saved: {exc}")
+            return
+        script = next((p for p in written if p.suffix.lower() == ".cmd"), written[0])
+        self.status.setText(f"Saved {script.name} and README.txt in {folder}. On the older PC, "
+                            f"right-click {script.name} and choose “Run as administrator”, then open the "
+                            "folder it writes here.")
 
     def _restart_elevated(self) -> None:
         if restart_as_admin():

@@ -13,6 +13,7 @@ from core.diagnosis.model import VerdictId
 from core.errors import NotRecognisedError
 from core.evidence import Evidence
 from core.progress import CancelToken, ProgressSink
+from core.resources import resource_path
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Platform, SourceChoice, Step
 from gui.wizard import PAGE_ID, DumpDoctorWizard
@@ -323,3 +324,27 @@ def test_keyboard_only_walk_reaches_the_verdict(qtbot, tmp_path, make_wizard) ->
     assert QApplication.focusWidget() is back, "Tab never reaches the Back button"
     qtbot.keyClick(back, Qt.Key.Key_Space)
     assert wizard.flow.current is Step.DRIVERS
+
+
+def test_save_the_collector_for_an_older_pc(qtbot, tmp_path, make_wizard, monkeypatch) -> None:
+    target = tmp_path / "usb"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(target))
+    wizard = make_wizard(fake_services(tmp_path, clean_evidence(), make_diagnosis(VerdictId.NOT_THIS_ISSUE)))
+    wizard.show()
+    qtbot.mouseClick(wizard.source_page.collector_button, Qt.MouseButton.LeftButton)
+    script = target / "collect.cmd"
+    assert script.read_bytes() == resource_path("collector", "collect.cmd").read_bytes()  # CRLF kept
+    assert (target / "README.txt").is_file()
+    status = wizard.source_page.status.text()
+    assert "collect.cmd" in status and "Run as administrator" in status
+    assert wizard.flow.current is Step.SOURCE  # saving the collector is not a scan choice
+
+
+def test_collector_that_cannot_be_saved_says_why(qtbot, tmp_path, make_wizard, monkeypatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(blocker))
+    wizard = make_wizard(fake_services(tmp_path, clean_evidence(), make_diagnosis(VerdictId.NOT_THIS_ISSUE)))
+    wizard.show()
+    qtbot.mouseClick(wizard.source_page.collector_button, Qt.MouseButton.LeftButton)
+    assert wizard.source_page.status.text().startswith("The collector could not be saved")
