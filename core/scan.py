@@ -18,7 +18,7 @@ from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
 from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import Missing, Problem, Severity
+from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
@@ -196,30 +196,81 @@ class _Run:
         return timeline
 
 
-def _version_from_events(facts: RegistryFacts | None, records: list[EventRecord]) -> None:
-    """Without SOFTWARE evidence the registry cannot say which Windows this is, but every boot logs
-    it (Kernel-General 12: MajorVersion.MinorVersion.BuildVersion.QfeVersion): use the newest."""
+def _build_to_version(build: int) -> tuple[int, int] | None:
+    """Windows build numbers map to one major.minor each (NT 6.0 Vista/2008 ... 10.0)."""
+    for low, high, version in ((6000, 6003, (6, 0)), (7600, 7601, (6, 1)), (9200, 9200, (6, 2)),
+                               (9600, 9600, (6, 3)), (10240, 99999, (10, 0))):
+        if low <= build <= high:
+            return version
+    return None
+
+
+def _infer_version(evidence: Evidence, records: list[EventRecord]) -> None:
+    """Without SOFTWARE evidence the registry cannot say which Windows this is. Other evidence can,
+    strongest first: the newest boot event (Kernel-General 12 logs Major.Minor.Build.Qfe), the newest
+    kernel dump's header (its build), and Diskdump.sys / Crashdmp.sys (in-box files carry the OS
+    build in their version). The source is noted and referenced, so the report can say so."""
+    facts = evidence.registry
     if facts is None or (facts.system is not None and facts.system.build is not None):
         return
+    found = _version_from_events(records) or _version_from_dumps(evidence) or _version_from_files(evidence)
+    if found is None:
+        return
+    (major, minor, build), ref, how = found
+    system = facts.system if facts.system is not None else SystemFacts()
+    system.major, system.minor, system.build = major, minor, build
+    system.refs.append(ref)
+    facts.system = system
+    facts.hive_notes.append(f"Windows version {major}.{minor}.{build} taken from {how}: no SOFTWARE "
+                            "evidence was available")
+
+
+_Found = tuple[tuple[int, int, int], EvidenceRef, str] | None
+
+
+def _version_from_events(records: list[EventRecord]) -> _Found:
     from core.events.kinds import KernelGeneral, classify
 
     boots = [t for t in (classify(r) for r in records if r.event_id == 12)
              if isinstance(t, KernelGeneral) and t.version]
     if not boots:
-        return
+        return None
     newest = max(boots, key=lambda t: t.record.time)
     assert newest.version is not None
     parts = newest.version.split(".")
     try:
-        major, minor, build = int(parts[0]), int(parts[1]), int(parts[2])
+        version = (int(parts[0]), int(parts[1]), int(parts[2]))
     except (IndexError, ValueError):
-        return
-    system = facts.system if facts.system is not None else SystemFacts()
-    system.major, system.minor, system.build = major, minor, build
-    system.refs.append(newest.record.ref())
-    facts.system = system
-    facts.hive_notes.append(f"Windows version {major}.{minor}.{build} taken from the System log "
-                            "(Kernel-General 12 at the last boot): no SOFTWARE evidence was available")
+        return None
+    return version, newest.record.ref(), "the System log (Kernel-General 12 at the last boot)"
+
+
+def _version_from_dumps(evidence: Evidence) -> _Found:
+    dated = [d for d in evidence.dumps if d.build and d.system_time is not None]
+    for dump in sorted(dated, key=lambda d: d.system_time or datetime.min.replace(tzinfo=UTC),
+                       reverse=True):
+        assert dump.build is not None
+        major_minor = _build_to_version(dump.build)
+        if major_minor is not None:
+            return ((*major_minor, dump.build), EvidenceRef("dump", dump.path, "build in the dump header"),
+                    "the newest crash dump's header")
+    return None
+
+
+def _version_from_files(evidence: Evidence) -> _Found:
+    storage = evidence.storage
+    for fix in (storage.diskdump, storage.crashdmp) if storage is not None else ():
+        if fix is None or not fix.version:
+            continue
+        parts = fix.version.split(".")
+        try:
+            version = (int(parts[0]), int(parts[1]), int(parts[2]))
+        except (IndexError, ValueError):
+            continue
+        if _build_to_version(version[2]) == version[:2]:
+            ref = fix.ref or EvidenceRef("file", fix.file_name, f"FileVersion {fix.version}")
+            return version, ref, f"the version of {fix.file_name}, an in-box Windows file"
+    return None
 
 
 def _human_size(size: int) -> str:
@@ -264,7 +315,7 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
         cancel.check()
     if "events" in steps:
         evidence.timeline = run.events(evidence.dumps, crash_control)
-        _version_from_events(evidence.registry, run.records)
+    _infer_version(evidence, run.records)
     if evidence.registry is None:
         run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
                                    "found, so the configuration cannot be checked.",

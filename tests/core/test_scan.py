@@ -253,3 +253,30 @@ def test_real_win7_hive_and_log_in_a_bundle(tmp_path, realdata):
     assert ev.timeline is not None
     assert len(ev.timeline.unexpected_restarts()) == 2
     assert "software-hive" in {m.what for m in ev.missing}
+
+
+def _scan_bundle(folder: Path):
+    with open_source(folder) as source:
+        return scan(source)
+
+
+def test_without_software_hive_the_build_comes_from_the_newest_crash_dump(tmp_path):
+    ev = _scan_bundle(write_bundle_folder(tmp_path / "b", Machine(software={})))
+    assert ev.registry.system.build == 7601  # the builder's dump headers say 7601
+    assert (ev.registry.system.major, ev.registry.system.minor) == (6, 1)
+    assert any("crash dump's header" in n for n in ev.registry.hive_notes)
+    assert any(r.kind == "dump" for r in ev.registry.system.refs)
+
+
+def test_without_software_hive_or_dumps_the_build_comes_from_diskdump_sys(tmp_path):
+    # A bundle with the registry and drivers only: Diskdump.sys 6.1.7601.17514 is an in-box file, so
+    # this is Windows 6.1 build 7601 — enough to tell whether the article covers it.
+    ev = _scan_bundle(write_bundle_folder(tmp_path / "b", Machine(software={}, minidumps=[])))
+    assert (ev.registry.system.major, ev.registry.system.minor, ev.registry.system.build) == (6, 1, 7601)
+    assert any("diskdump.sys" in n.lower() for n in ev.registry.hive_notes)
+
+
+def test_without_any_version_evidence_the_build_stays_unknown(tmp_path):
+    ev = _scan_bundle(write_bundle_folder(tmp_path / "b", Machine(software={}, minidumps=[], drivers=[])))
+    assert ev.registry.system is None or ev.registry.system.build is None
+    assert not any("taken from" in n for n in ev.registry.hive_notes)
