@@ -289,16 +289,18 @@ def unreadable_evidence(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
         summary or "; ".join(notes), items)]
 
 
-def missing_evidence_summary(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
-    if not ev.missing:
+def missing_evidence_summary(ev: Evidence, verdicts: list[Verdict]) -> list[Finding]:
+    """Absent evidence no verdict already names (a verdict lists what it needed, with how to get it)."""
+    named = {m.what for v in verdicts for m in v.missing}
+    rest = [m for m in ev.missing if m.what not in named]
+    if not rest:
         return []
     return [Finding(
         "missing-evidence", Severity.INFO,
-        f"{plural(len(ev.missing), 'kind')} of evidence {'was' if len(ev.missing) == 1 else 'were'} "
-        "not available.",
-        " ".join(m.message for m in ev.missing),
-        ", ".join(m.what for m in ev.missing),
-        [EvidenceItem(f"{m.message} {m.how_to_get}".strip()) for m in ev.missing])]
+        f"{plural(len(rest), 'kind')} of evidence {'was' if len(rest) == 1 else 'were'} not available.",
+        " ".join(m.message for m in rest),
+        ", ".join(m.what for m in rest),
+        [EvidenceItem(f"{m.message} {m.how_to_get}".strip()) for m in rest])]
 
 
 FindingCheck = Callable[[Evidence, list[Verdict]], list[Finding]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -101,12 +102,19 @@ def timeline_table(ev: Evidence) -> Table:
 
 
 def problems_table(ev: Evidence) -> Table:
+    """Files that were there but could not be (fully) read. Evidence that is absent altogether is the
+    verdict's "Evidence that would help", not a row here."""
     t = Table("problems", ["File", "Problem", "Step"], empty="Every file could be read.")
     for p in ev.problems:
         t.rows.append([clean(p.path), clean(p.message), clean(p.step)])
-    for m in ev.missing:
-        t.rows.append(["(missing)", clean(m.message), clean(m.what)])
     return t
+
+
+def missing_not_in_steps(v: Verdict) -> list[MissingEvidence]:
+    """Missing evidence the next steps do not already ask for (a can't-tell verdict's steps are
+    exactly how to get it), so a report says each thing once."""
+    asked = {s.title for s in v.next_steps}
+    return [m for m in v.missing if m.message not in asked]
 
 
 def appendix_tables(ev: Evidence) -> list[Table]:

@@ -15,7 +15,7 @@ from core.diagnosis.wording import (
     VERDICT_LABELS,
 )
 from core.evidence import Evidence
-from core.report.common import Table, appendix_tables, clean, ref_text, system_rows
+from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
 from core.version import __version__
 
 CSS = """
@@ -79,9 +79,10 @@ def _verdict(v: Verdict) -> str:
                 extra += f"<br>{_link(s.link)}"
             parts.append(f"<li><strong>{_e(s.title)}</strong>{extra}</li>")
         parts.append("</ol>")
-    if v.missing:
+    missing = missing_not_in_steps(v)
+    if missing:
         parts.append(f"<h2>{_e(SECTION_TITLES['missing'])}</h2><ul>")
-        parts += [f"<li>{_e(m.message)} {_e(m.how_to_get)}</li>" for m in v.missing]
+        parts += [f"<li>{_e(m.message)} {_e(m.how_to_get)}</li>" for m in missing]
         parts.append("</ul>")
     parts.append(f"<h2>{_e(SECTION_TITLES['conditions'])}</h2><table><tr><th>Condition</th><th>Shown?</th>"
                  "<th>What the evidence says</th></tr>")

@@ -7,7 +7,7 @@ import textwrap
 from core.diagnosis.model import ConditionState, Diagnosis, Verdict
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
 from core.evidence import Evidence
-from core.report.common import Table, appendix_tables, clean, ref_text, system_rows
+from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
 
 WIDTH = 100
 _MARK = {ConditionState.YES: "yes", ConditionState.NO: "no ", ConditionState.UNKNOWN: " ? "}
@@ -48,9 +48,10 @@ def _verdict(v: Verdict, lines: list[str]) -> None:
         for item in v.evidence:
             where = ref_text(item.ref)
             lines += _wrap(f"{'+' if item.supports else '-'} {item.text}" + (f"  [{where}]" if where else ""))
-    if v.missing:
+    missing = missing_not_in_steps(v)
+    if missing:
         lines += _title(SECTION_TITLES["missing"])
-        for m in v.missing:
+        for m in missing:
             lines += _wrap(f"- {m.message} {m.how_to_get}")
 
 

@@ -13,7 +13,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
@@ -273,7 +273,8 @@ class BundleSource(EvidenceSource):
 # -- constructors ------------------------------------------------------------------------------------
 
 
-def _identify_local(path: Path, name: str, problems: list[Problem]) -> BundleItem | None:
+def _identify_local(path: Path, name: str, problems: list[Problem], *,
+                    explicit: bool = False) -> BundleItem | None:
     try:
         with path.open("rb") as fh:
             prefix = fh.read(PREFIX_SIZE)
@@ -281,14 +282,37 @@ def _identify_local(path: Path, name: str, problems: list[Problem]) -> BundleIte
     except OSError as exc:
         problems.append(Problem(str(path), unreadable(path, exc).message, step="bundle"))
         return None
-    return _item(name, prefix, mtime, problems, str(path), local=path)
+    return _item(name, prefix, mtime, problems, str(path), local=path, explicit=explicit)
+
+
+# What a file's name promises; when the content is something else the user must hear about it.
+_NAMED_LIKE = {".dmp": "a crash dump", ".mdmp": "a crash dump", ".evtx": "an event log",
+               ".reg": "a registry export", ".sys": "a driver", ".xml": "an event log export",
+               ".hiv": "a registry hive"}
+_HIVE_NAMES = {"system", "software", "sam", "security", "default", "ntuser.dat"}
+
+
+def _unrecognised(name: str, shown: str, explicit: bool, problems: list[Problem]) -> None:
+    base = PurePosixPath(name).name.lower()
+    promised = _NAMED_LIKE.get(PurePosixPath(base).suffix) or (
+        "a registry hive" if base in _HIVE_NAMES else None)
+    if promised:
+        problems.append(Problem(shown, f"named like {promised}, but its content is not one (damaged, "
+                                "incomplete or a different file); it was not used", Severity.WARNING,
+                                "bundle"))
+    elif explicit:
+        problems.append(Problem(shown, "not a file Dump Doctor reads (a crash dump, registry hive or "
+                                ".reg export, event log or driver); it was not used", Severity.WARNING,
+                                "bundle"))
+    else:  # companions in a bundle folder: systeminfo.txt, README.txt, report.html ...
+        log.info("%s: not evidence Dump Doctor reads; ignored", shown)
 
 
 def _item(name: str, prefix: bytes, mtime: float, problems: list[Problem], shown: str,
-          local: Path | None = None) -> BundleItem | None:
+          local: Path | None = None, *, explicit: bool = False) -> BundleItem | None:
     kind = identify_bytes(prefix)
     if kind is FileKind.UNKNOWN:
-        log.info("%s: not evidence Dump Doctor reads; ignored", shown)
+        _unrecognised(name, shown, explicit, problems)
         return None
     if kind is FileKind.ZIP:
         problems.append(Problem(shown, "a zip inside the bundle is not opened; unpack it and add its "
@@ -341,7 +365,7 @@ def loose_bundle(paths: list[Path]) -> BundleSource:
     problems: list[Problem] = []
     items: list[BundleItem] = []
     for path in paths:
-        item = _identify_local(path, path.name, problems)
+        item = _identify_local(path, path.name, problems, explicit=True)
         if item is not None:
             items.append(item)
     names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")

@@ -7,9 +7,10 @@ import json
 import zipfile
 from pathlib import Path
 
+from core.evidence_ref import Severity
 from core.registry.keys import REG_DWORD
 from core.sources import open_source
-from core.sources.bundle import BundleSource
+from core.sources.bundle import BundleSource, folder_bundle, loose_bundle
 from core.sources.identify import FileKind
 from tests.builders.dumps import build_kernel_dump
 from tests.builders.offline_root import Machine, write_bundle_folder, write_reg_export
@@ -152,3 +153,25 @@ def test_zipped_hive_is_extracted_with_its_transaction_logs_beside_it(tmp_path):
         assert hives.system.subkey(r"ControlSet001\Control\CrashControl") is not None
         extracted = {i.name for i in source.items if i.local is not None}
         assert extracted == {"registry/sys.hiv", "registry/sys.hiv.LOG1"}
+
+
+def test_file_named_like_a_dump_with_other_content_is_reported(tmp_path):
+    (tmp_path / "b" / "dumps").mkdir(parents=True)
+    (tmp_path / "b" / "dumps" / "Mini0311-01.dmp").write_bytes(b"\x00garbage" * 100)
+    (tmp_path / "b" / "system").mkdir()
+    (tmp_path / "b" / "system" / "systeminfo.txt").write_text("Host Name: PC42")
+    with folder_bundle(tmp_path / "b") as source:
+        problems = {p.path.replace("\\", "/"): p for p in source.problems}
+    [dump_problem] = [p for path, p in problems.items() if path.endswith("Mini0311-01.dmp")]
+    assert "named like a crash dump" in dump_problem.message
+    assert dump_problem.severity is Severity.WARNING
+    # a companion text file in a bundle folder is expected and not worth a message
+    assert not [path for path in problems if path.endswith("systeminfo.txt")]
+
+
+def test_a_file_the_user_chose_that_is_not_evidence_is_reported(tmp_path):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("the PC restarts when I close the lid")
+    with loose_bundle([notes]) as source:
+        [problem] = [p for p in source.problems if p.path.endswith("notes.txt")]
+    assert "not a file Dump Doctor reads" in problem.message
