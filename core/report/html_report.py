@@ -32,7 +32,7 @@ ol.steps li{margin:.4rem 0}code{background:#eee;padding:0 .25rem;border-radius:3
 .finding.error{border-color:#c62828}.finding.warning{border-color:#ef6c00}.finding.info{border-color:#1565c0}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
 th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-word}
-th{background:#eee}.yes{color:#c62828}.no{color:#2e7d32}.unknown{color:#ef6c00}
+th{background:#eee}th.met{white-space:nowrap;word-break:normal}.yes{color:#c62828}.no{color:#2e7d32}.unknown{color:#ef6c00}
 details{margin:.3rem 0}
 @media print{body{max-width:none;margin:0;font-size:11pt}details{display:block}
 details>summary{list-style:none}.answer,.finding{break-inside:avoid}a{color:#000}
@@ -84,8 +84,8 @@ def _verdict(v: Verdict) -> str:
         parts.append(f"<h2>{_e(SECTION_TITLES['missing'])}</h2><ul>")
         parts += [f"<li>{_e(m.message)} {_e(m.how_to_get)}</li>" for m in missing]
         parts.append("</ul>")
-    parts.append(f"<h2>{_e(SECTION_TITLES['conditions'])}</h2><table><tr><th>Condition</th><th>Shown?</th>"
-                 "<th>What the evidence says</th></tr>")
+    parts.append(f"<h2>{_e(SECTION_TITLES['conditions'])}</h2><table><tr><th>Condition</th>"
+                 "<th class='met'>Met?</th><th>What the evidence says</th></tr>")
     words = {ConditionState.YES: "yes", ConditionState.NO: "no", ConditionState.UNKNOWN: "unknown"}
     for c in v.conditions:
         parts.append(f"<tr><td>{_e(c.label)}</td><td class=\"{words[c.state]}\">{words[c.state]}</td>"

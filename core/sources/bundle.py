@@ -138,6 +138,11 @@ class BundleSource(EvidenceSource):
                                              "file sizes and excerpts are not known", Severity.WARNING,
                                              "bundle"))
                 continue
+            origin = manifest.get("source")
+            if isinstance(origin, str) and origin.strip() and item.name.count("/") == 0:
+                # Where the evidence was collected is what the helpdesk reads first; it is the
+                # bundle's own words (possibly redacted), shown beside where we opened it.
+                self.description = f"{self.description} — {' '.join(origin.split())[:200]}"
             prefix = item.name[: len(item.name) - len(item.base_name)].casefold()
             files = manifest.get("files")
             for entry in files if isinstance(files, list) else []:

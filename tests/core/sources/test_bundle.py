@@ -175,3 +175,12 @@ def test_a_file_the_user_chose_that_is_not_evidence_is_reported(tmp_path):
     with loose_bundle([notes]) as source:
         [problem] = [p for p in source.problems if p.path.endswith("notes.txt")]
     assert "not a file Dump Doctor reads" in problem.message
+
+
+def test_bundle_says_where_its_evidence_was_collected(tmp_path):
+    folder = write_bundle_folder(tmp_path / "b")
+    (folder / "manifest.json").write_text(json.dumps(
+        {"format_version": 1, "source": "Offline Windows folder E:\\ on PC42", "files": []}))
+    with folder_bundle(folder) as source:
+        assert source.description.endswith("Offline Windows folder E:\\ on PC42")
+        assert str(folder) in source.description
