@@ -68,14 +68,17 @@ class Cancelled(Exception):  # noqa: N818 - it is an outcome, not an error about
 def unreadable(path: str | Path, exc: OSError) -> UnreadableError:
     """Turn an OSError into a sentence that tells the user what to do about it."""
     code = exc.errno
-    if isinstance(exc, PermissionError) or code in {errno.EACCES, errno.EPERM}:
+    # Windows reports a file another program holds open (a live MEMORY.DMP, a hive in use) as
+    # PermissionError with errno EACCES too; only winerror 32/33 (sharing / lock violation) tells
+    # it apart, and "run as administrator" would not help there.
+    if getattr(exc, "winerror", None) in {32, 33}:
+        msg = "the file is in use by another program (locked); copy it first or close that program"
+    elif isinstance(exc, PermissionError) or code in {errno.EACCES, errno.EPERM}:
         msg = "permission denied; run Dump Doctor as administrator, or copy the file somewhere readable"
     elif isinstance(exc, FileNotFoundError) or code == errno.ENOENT:
         msg = "file not found"
     elif isinstance(exc, IsADirectoryError):
         msg = "this is a folder, not a file"
-    elif getattr(exc, "winerror", None) in {32, 33}:  # sharing / lock violation
-        msg = "the file is in use by another program (locked); copy it first or close that program"
     else:
         msg = f"could not be read: {exc.strerror or exc}"
     return UnreadableError(msg, path=path)

@@ -34,3 +34,51 @@ def realdata():
         return path
 
     return get
+
+
+def _sharing_violation(path: Path) -> OSError:
+    exc = OSError(13, "The process cannot access the file because it is being used by another process",
+                  str(path))
+    exc.winerror = 32  # type: ignore[attr-defined]  # what Windows reports for a locked file
+    return exc
+
+
+@pytest.fixture
+def deny_open(monkeypatch: pytest.MonkeyPatch):
+    """`deny_open(path, how="permission" | "locked")`: opening that file fails as it would for a user
+    without rights, or for a file another program holds locked. Works as root, where chmod 000 does
+    not stop reads, and on Linux, where files are never locked."""
+    import builtins
+    import io
+
+    denied: dict[str, str] = {}
+    real_path_open = Path.open
+    real_open = builtins.open
+
+    def error_for(target: object) -> OSError | None:
+        how = denied.get(str(Path(str(target)).resolve())) if isinstance(target, (str, Path)) else None
+        if how is None:
+            return None
+        if how == "locked":
+            return _sharing_violation(Path(str(target)))
+        return PermissionError(13, "Permission denied", str(target))
+
+    def path_open(self: Path, *args: object, **kwargs: object) -> io.IOBase:
+        exc = error_for(self)
+        if exc is not None:
+            raise exc
+        return real_path_open(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    def open_(file: object, *args: object, **kwargs: object) -> io.IOBase:
+        exc = error_for(file)
+        if exc is not None:
+            raise exc
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(Path, "open", path_open)
+    monkeypatch.setattr(builtins, "open", open_)
+
+    def deny(path: Path, how: str = "permission") -> None:
+        denied[str(path.resolve())] = how
+
+    return deny

@@ -280,3 +280,21 @@ def test_without_any_version_evidence_the_build_stays_unknown(tmp_path):
     ev = _scan_bundle(write_bundle_folder(tmp_path / "b", Machine(software={}, minidumps=[], drivers=[])))
     assert ev.registry.system is None or ev.registry.system.build is None
     assert not any("taken from" in n for n in ev.registry.hive_notes)
+
+
+def test_denied_driver_and_locked_dump_are_reported_and_the_scan_goes_on(tmp_path, deny_open):
+    layout = write_offline_root(tmp_path / "vol")
+    drivers = layout.windows / "system32" / "DRIVERS"
+    deny_open(drivers / "diskdump.sys")
+    deny_open(layout.windows / "Minidump" / "031511-01.dmp", "locked")
+    with open_source(tmp_path / "vol") as source:
+        ev = scan(source)
+    # Diskdump.sys could not be read: its fix state is unknown and the user is told why
+    assert ev.storage.diskdump.state.value == "unknown"
+    disk = ev.storage.driver("diskdump.sys")
+    assert "administrator" in (disk.error or "")
+    # the locked minidump is a problem naming it, and the other dump was still read
+    [locked] = [p for p in ev.problems if p.path.endswith("031511-01.dmp")]
+    assert "in use by another program" in locked.message
+    assert [d.path for d in ev.dumps if d.path.endswith("040111-02.dmp")]
+    assert ev.registry.system.build == 7601  # the rest of the evidence was read

@@ -121,3 +121,11 @@ def test_corrupted_drivers_raise_only_project_errors(tmp_path, data):
         assert "fuzz.sys" in str(exc)
     else:
         assert info.bits in (32, 64)
+
+
+def test_denied_driver_file_is_unreadable_with_advice(tmp_path, deny_open):
+    path = build_driver(tmp_path / "locked.sys", bits=64)
+    deny_open(path)
+    with pytest.raises(UnreadableError, match="administrator") as err:
+        inspect_pe(path)
+    assert "locked.sys" in str(err.value)

@@ -78,3 +78,14 @@ def test_permission_denied_tells_the_user_what_to_do(tmp_path: Path) -> None:
             read_dump(path)
     finally:
         path.chmod(0o600)
+
+
+@pytest.mark.parametrize(("how", "words"), [("permission", "administrator"), ("locked", "in use")])
+def test_denied_or_locked_dump_names_the_file_and_what_to_do(tmp_path: Path, deny_open, how: str,
+                                                             words: str) -> None:
+    path = tmp_path / "MEMORY.DMP"
+    path.write_bytes(build_kernel_dump(64, 0xD1, dump_type=1))
+    deny_open(path, how)
+    with pytest.raises(UnreadableError, match=words) as err:
+        read_dump(path)
+    assert "MEMORY.DMP" in str(err.value)
