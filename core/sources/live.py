@@ -9,8 +9,8 @@ import tempfile
 from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
-from core.evidence_ref import Missing, Problem
-from core.paths import expand_system_root, resolve_ci
+from core.evidence_ref import Missing, Problem, Severity
+from core.paths import expand_system_root, resolve_ci, split_windows_path
 from core.registry.keys import RegKey
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
@@ -21,11 +21,12 @@ log = logging.getLogger(__name__)
 _HOW_ADMIN = "Run Dump Doctor as administrator (right-click → Run as administrator)."
 
 
-def _open_live_root(name: str) -> RegKey | None:
-    """HKLM\\<name> from the live registry; None when it cannot be opened."""
+def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
+    """HKLM\\<name> from the live registry; None when it cannot be opened. Keys skipped during the
+    walk (access denied) are summed up in `notes`."""
     from core.registry.live import live_root
 
-    return live_root(name)
+    return live_root(name, notes)
 
 
 class LiveSource(WindowsPathFiles, EvidenceSource):
@@ -35,6 +36,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
     def __init__(self) -> None:
         super().__init__()
         self.system_root = live_win.system_root()
+        self._wow64 = live_win.is_wow64()
         self._tmp: Path | None = None
         self._registry: RegistryHives | None = None
         self._elevated: bool | None = None
@@ -50,8 +52,18 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         if text.casefold().startswith(root.casefold()) and text[len(root):len(root) + 1] in ("\\", "/"):
             # Under the Windows folder: resolved part by part, so the same code runs against a test
             # tree on a case-sensitive file system.
-            return resolve_ci(Path(root), text[len(root) + 1:])
+            return resolve_ci(Path(root), self._undo_redirection(text[len(root) + 1:]))
         return Path(text)
+
+    def _undo_redirection(self, relative: str) -> str:
+        """A 32-bit process on 64-bit Windows that opens System32 is given SysWOW64 (its drivers folder
+        lacks the 64-bit drivers); the Sysnative alias reaches the real System32."""
+        if not self._wow64:
+            return relative
+        parts = split_windows_path(relative)
+        if parts and parts[0].casefold() == "system32":
+            return "\\".join(["Sysnative", *parts[1:]])
+        return relative
 
     def registry(self) -> RegistryHives:
         if self._registry is not None:
@@ -59,7 +71,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             try:
-                key = _open_live_root(name)
+                key = _open_live_root(name, hives.notes)
             except DumpDoctorError as exc:
                 self.problems.append(Problem(f"HKLM\\{name}", exc.message, step="registry"))
                 continue
@@ -83,34 +95,42 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         return self._tmp
 
     def event_inputs(self) -> list[EventInput]:
-        output = self._tmpdir() / "System.xml"
+        folder = self._tmpdir()
+        output = folder / "System.xml"
         try:
-            live_win.run_wevtutil(output)
+            live_win.run_wevtutil(output, folder / "query.xml")
         except DumpDoctorError as exc:
             self.problems.append(Problem("live System log", exc.message, step="events"))
             self.missing.append(Missing("event-log", "The System event log could not be queried.",
                                         _HOW_ADMIN))
             return []
+        if not _has_content(output):
+            # The query worked and matched nothing (a log cleared recently): said plainly, instead of
+            # the XML reader calling our own empty file "not an event log".
+            self.problems.append(Problem("live System log", "the System log holds none of the events "
+                                         "the diagnosis reads (it may have been cleared)",
+                                         Severity.INFO, "events"))
+            return []
         return [EventInput("xml", output, "live System log")]
 
     def loaded_dump_modules(self) -> list[str] | None:
+        # No fallback: driverquery and the Services key list *installed* drivers, and the dump_*.sys
+        # modules are in-memory clones that are never installed, so they could only ever report
+        # "none loaded" — a wrong answer where "unknown" (None) is the right one.
         try:
             names = live_win.enum_device_drivers()
-        except (OSError, AttributeError) as exc:
-            log.info("EnumDeviceDrivers unavailable (%s); trying driverquery", exc)
-            try:
-                names = live_win.driverquery_modules()
-            except (OSError, ValueError) as exc2:
-                self.problems.append(Problem("loaded drivers", f"could not list loaded drivers ({exc2})",
-                                             step="drivers"))
-                return None
+        except (OSError, AttributeError, ValueError) as exc:
+            self.problems.append(Problem("loaded drivers", f"could not list loaded drivers ({exc})",
+                                         Severity.WARNING, "drivers"))
+            return None
         return sorted({n for n in names if n.lower().startswith("dump_")}, key=str.lower)
 
     def elevated(self) -> bool | None:
         if self._elevated is None:
             try:
                 self._elevated = live_win.is_user_an_admin()
-            except (OSError, AttributeError):
+            except (OSError, AttributeError, ValueError):
+                log.info("could not tell whether we run elevated", exc_info=True)
                 return None
         return self._elevated
 
@@ -118,3 +138,15 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
+
+
+def _has_content(path: Path) -> bool:
+    """True unless the file is empty or only whitespace (what wevtutil writes for no matches)."""
+    try:
+        with path.open("rb") as fh:
+            while chunk := fh.read(1 << 16):
+                if chunk.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+                    return True
+    except OSError:
+        return True  # let the reader report what is wrong with it
+    return False

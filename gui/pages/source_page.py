@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import UsageError
 from core.wizard.flow import SourceChoice, Step
-from gui.elevation import restart_as_admin
+from gui.elevation import request_admin_restart
 from gui.widgets import wrapped
 from gui.wizard import DumpDoctorWizard, FlowPage
 
@@ -222,8 +222,8 @@ class SourcePage(FlowPage):
                             "folder it writes here.")
 
     def _restart_elevated(self) -> None:
-        if restart_as_admin():
+        result = request_admin_restart()
+        if result.started:
             QApplication.quit()
         else:
-            self.status.setText("Windows did not start Dump Doctor as administrator (the request was "
-                                "declined or failed). You can go on without administrator rights.")
+            self.status.setText(f"{result.message} You can go on without administrator rights.")

@@ -16,6 +16,7 @@ from core.progress import CancelToken, ProgressSink
 from core.resources import resource_path
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Platform, SourceChoice, Step
+from gui.elevation import ElevationResult
 from gui.wizard import PAGE_ID, DumpDoctorWizard
 from tests.gui.conftest import (
     ARTICLE,
@@ -254,11 +255,13 @@ def test_windows_without_admin_offers_restart_as_administrator(qtbot, tmp_path, 
     calls: list[tuple[object, ...]] = []
     import gui.pages.source_page as source_page
 
-    def fake_restart() -> bool:
+    def fake_restart() -> ElevationResult:
         calls.append(("restart",))
-        return False  # the user declined the UAC prompt
+        # what request_admin_restart says when the user declines the UAC prompt (ShellExecute 5)
+        return ElevationResult(False, "Windows did not start Dump Doctor as administrator (the request "
+                                      "was refused).")
 
-    monkeypatch.setattr(source_page, "restart_as_admin", fake_restart)
+    monkeypatch.setattr(source_page, "request_admin_restart", fake_restart)
     wizard = make_wizard(fake_services(tmp_path, clean_evidence(), make_diagnosis(VerdictId.CANT_TELL)),
                          platform=Platform(is_windows=True, elevated=False))
     wizard.show()
@@ -267,7 +270,8 @@ def test_windows_without_admin_offers_restart_as_administrator(qtbot, tmp_path, 
     assert page.elevate_button.isVisible()
     assert "administrator" in page.live_note.text()
     qtbot.mouseClick(page.elevate_button, Qt.MouseButton.LeftButton)
-    assert calls and "did not start" in page.status.text()
+    assert calls and "the request was refused" in page.status.text()
+    assert "go on without administrator rights" in page.status.text()
 
 
 def test_window_geometry_is_remembered(qtbot, tmp_path, settings, make_wizard) -> None:
