@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QApplication
 from core.version import __version__
 from core.wizard.flow import OpState, SourceChoice, Step
 from gui.logging_setup import setup_logging, where_to_look
+from gui.platform_check import x11_problem
 from gui.widgets import icon
 from gui.wizard import DumpDoctorWizard
 
@@ -93,6 +94,11 @@ def self_test(app: QApplication, wizard: DumpDoctorWizard) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     setup_logging()
+    problem = x11_problem()
+    if problem:
+        log.error("%s", problem)
+        print(problem, file=sys.stderr)
+        return 3
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Dump Doctor")

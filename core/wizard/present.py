@@ -4,12 +4,14 @@ come from core.diagnosis."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
+from core.evidence_ref import EvidenceRef
 
 # the order the scan reports its steps in, with the words the progress page shows
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
@@ -127,13 +129,21 @@ class TimelineRow:
     events: str  # the records behind it, one per line
 
 
+def event_ref_text(ref: EvidenceRef) -> str:
+    """'System.xml #1026: Kernel-Power 41' — the file name and record, and which event; the row already
+    shows the time, and the full path is in the reports' technical appendix."""
+    location = re.split(r"[\\/]", ref.location)[-1]
+    what = ref.detail.split(" at ", 1)[0].removeprefix("Microsoft-Windows-")
+    return f"{location}: {what}" if what else location
+
+
 def timeline_rows(timeline: Timeline | None, *, only_crashes: bool = True) -> list[TimelineRow]:
     if timeline is None:
         return []
     interesting = {"unexpected-restart", "bugcheck", "dump-error", "hardware-error"}
     entries: list[TimelineEntry] = [e for e in timeline.entries
                                     if not only_crashes or e.kind in interesting]
-    return [TimelineRow(format_time(e.time), e.summary, "\n".join(str(r) for r in e.events))
+    return [TimelineRow(format_time(e.time), e.summary, "\n".join(event_ref_text(r) for r in e.events))
             for e in entries]
 
 

@@ -195,7 +195,8 @@ class ScanPage(FlowPage):
                             f"{n_dumps} dump file{'s' if n_dumps != 1 else ''} found. "
                             "Choose Next to see the crash history.")
         lines = [f"Could not read {p}" for p in evidence.problems]
-        lines += [f"Not available: {m.message} {m.how_to_get}".strip() for m in evidence.missing]
+        lines += [f"Not available: {m.message}" + (f" \u2014 {m.how_to_get}" if m.how_to_get else "")
+                  for m in evidence.missing]
         self._show_problems(lines)
         self.completeChanged.emit()
         self.dd.refresh_buttons()

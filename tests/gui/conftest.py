@@ -152,8 +152,22 @@ def slow_scan(seconds: float, evidence: Evidence) -> Callable[[EvidenceSource, P
 
 
 @pytest.fixture(autouse=True)
-def _logs_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _logs_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test logs into its own folder and starts with logging not yet configured (the GUI
+    configures it once per process), and the file handlers it adds are removed afterwards."""
+    import logging
+
+    import gui.logging_setup as logging_setup
+
     monkeypatch.setenv("DUMPDOCTOR_LOG_DIR", str(tmp_path / "logs"))
+    monkeypatch.setattr(logging_setup, "_configured", False)
+    monkeypatch.setattr(logging_setup, "_log_file", None)
+    root = logging.getLogger()
+    before = list(root.handlers)
+    yield
+    for handler in [h for h in root.handlers if h not in before]:
+        root.removeHandler(handler)
+        handler.close()
 
 
 @pytest.fixture
