@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from core.errors import TruncatedError, UnreadableError, UnsafeInputError
+from core.errors import UnreadableError, UnsafeInputError
 
 # No structure we read is anywhere near this; a larger request means a hostile or corrupt count.
 MAX_READ = 8 * 1024 * 1024
@@ -35,9 +35,3 @@ class DumpStream:
             raise UnreadableError(f"could not be read: {exc.strerror or exc}", path=self.path,
                                   offset=offset) from exc
 
-    def read_exact(self, offset: int, length: int, what: str) -> bytes:
-        data = self.read_upto(offset, length)
-        if len(data) < length:
-            raise TruncatedError(f"the file ends inside the {what}", path=self.path, offset=offset,
-                                 expected=f"{length} bytes of {what}")
-        return data

@@ -212,3 +212,11 @@ def test_save_collector_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(UsageError):
         save_collector(blocker)
+
+
+def test_collector_query_stays_within_the_event_log_xpath_limit() -> None:
+    # EvtQuery (which wevtutil uses) refuses an XPath with more than 20 expressions unless it is a
+    # structured XML query; the collector passes a plain /q: string, so it must stay at 20 or fewer.
+    query = event_xpath()
+    expressions = query.count("Provider[@Name=") + query.count("EventID=")
+    assert expressions <= 20, f"{expressions} expressions: split the query or use a structured query"
