@@ -23,6 +23,13 @@ class RegistryHives:
     software: RegKey | None = None
     notes: list[str] = field(default_factory=list)  # "dirty hive; transaction logs replayed"
 
+    def put(self, name: str, key: RegKey) -> None:
+        """Place a root by hive name ("SYSTEM" or "SOFTWARE")."""
+        if name == "SYSTEM":
+            self.system = key
+        else:
+            self.software = key
+
 
 @dataclass(frozen=True)
 class EventInput:

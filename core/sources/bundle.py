@@ -220,10 +220,8 @@ class BundleSource(EvidenceSource):
                 how = _HOW_SYSTEM if name == "SYSTEM" else _HOW_SOFTWARE
                 self.missing.append(Missing(f"{name.lower()}-hive", f"No {name} hive in this bundle.",
                                             how))
-            elif name == "SYSTEM":
-                hives.system = key
             else:
-                hives.software = key
+                hives.put(name, key)
         self._registry = hives
         return hives
 

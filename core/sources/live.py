@@ -82,10 +82,8 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive", f"HKLM\\{name} could not be opened.",
                                             _HOW_ADMIN))
-            elif name == "SYSTEM":
-                hives.system = key
             else:
-                hives.software = key
+                hives.put(name, key)
         self._registry = hives
         return hives
 

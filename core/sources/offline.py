@@ -84,10 +84,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"The {name} hive could not be read.",
                                             _HOW_HIVES.format(name=name)))
-            elif name == "SYSTEM":
-                hives.system = key
             else:
-                hives.software = key
+                hives.put(name, key)
         self._registry = hives
         return hives
 
