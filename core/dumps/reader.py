@@ -28,6 +28,7 @@ from core.dumps.header import (
     parse_header,
 )
 from core.dumps.model import DumpInfo, DumpKind, Integrity, IntegrityStatus
+from core.dumps.modules import MEMORY_TYPES, read_memory_drivers
 from core.dumps.stream import DumpStream
 from core.dumps.structs import (
     DUMP_BLOB_FILE_HEADER,
@@ -35,7 +36,14 @@ from core.dumps.structs import (
     SECONDARY_DATA_SIGNATURE,
     SUMMARY_SIGNATURES,
 )
-from core.dumps.triage import TriageFacts, driver_at, marker_valid, read_triage_block, read_triage_lists
+from core.dumps.triage import (
+    DUMP_STACK_NAME,
+    TriageFacts,
+    driver_at,
+    marker_valid,
+    read_triage_block,
+    read_triage_lists,
+)
 from core.errors import NotRecognisedError, unreadable
 
 log = logging.getLogger(__name__)
@@ -75,6 +83,10 @@ def read_dump_stream(fh: BinaryIO, path: str, size: int) -> DumpInfo:
         if triage is not None and marker_valid(triage):
             read_triage_lists(stream, triage, bits, info)
             _name_faulting_driver(info)
+    elif header.dump_type in MEMORY_TYPES and header.present == header.size and size > header.size:
+        read_memory_drivers(stream, header, info)
+        info.dump_stack = [d.name for d in info.drivers if DUMP_STACK_NAME.match(d.name)]
+        _name_faulting_driver(info)
     info.integrity = _integrity(stream, header, triage, info)
     return info
 

@@ -224,3 +224,72 @@ DUMP_BLOB_HEADER = Struct(
     "PrePad" / Int32ul,
     "PostPad" / Int32ul,
 )
+
+# ---------------------------------------------------------------------------------------------
+# Complete and kernel dumps: where each physical page sits in the file, and the kernel structures
+# walked through the page tables to list the loaded drivers (core/dumps/physmem.py, modules.py).
+
+# PHYSICAL_MEMORY_RUN32/64: the runs follow the descriptor's fixed part in PhysicalMemoryBlockBuffer;
+# a DumpType 1 file stores the pages of every run, in run order, right after the header.
+PHYSICAL_MEMORY_RUN32 = Struct(
+    "BasePage" / Int32ul,
+    "PageCount" / Int32ul,
+)
+PHYSICAL_MEMORY_RUN64 = Struct(
+    "BasePage" / Int64ul,
+    "PageCount" / Int64ul,
+)
+# How many runs fit in the header's buffer (0x2BC / 0x2C0 bytes after the fixed part).
+MAX_PHYSICAL_RUNS32 = (0x2BC - 8) // 8
+MAX_PHYSICAL_RUNS64 = (0x2C0 - 0x10) // 16
+
+# The sub-header of summary / bitmap dumps (DumpType 2, 5, 6) at 0x1000 / 0x2000, the same layout in
+# both widths (kdmp-parser BMP_HEADER64, volatility _SUMMARY_DUMP). The bitmap (one bit per physical
+# page, least significant bit first) follows; the pages whose bit is set are stored in PFN order
+# from FirstPage on.
+BITMAP_DUMP_HEADER = Struct(
+    "Signature" / Bytes(4),  # +0x00 "SDMP" kernel summary, "FDMP" full bitmap
+    "ValidDump" / Bytes(4),  # +0x04 "DUMP"
+    "Reserved" / Bytes(0x18),  # +0x08 DumpOptions and undecoded fields
+    "FirstPage" / Int64ul,  # +0x20 absolute file offset of the first stored page
+    "TotalPresentPages" / Int64ul,  # +0x28 how many bits are set
+    "Pages" / Int64ul,  # +0x30 how many bits the bitmap holds
+)
+BITMAP_VALID_DUMP = b"DUMP"
+
+LIST_ENTRY32 = Struct("Flink" / Int32ul, "Blink" / Int32ul)
+LIST_ENTRY64 = Struct("Flink" / Int64ul, "Blink" / Int64ul)
+
+UNICODE_STRING32 = Struct(
+    "Length" / Int16ul,  # in bytes, without a terminating NUL
+    "MaximumLength" / Int16ul,
+    "Buffer" / Int32ul,  # a virtual address
+)
+UNICODE_STRING64 = Struct(
+    "Length" / Int16ul,
+    "MaximumLength" / Int16ul,
+    "Padding" / Bytes(4),
+    "Buffer" / Int64ul,
+)
+
+# The stable prefix of KLDR_DATA_TABLE_ENTRY (the entries of PsLoadedModuleList), unchanged from
+# Windows XP to 11; later fields (TimeDateStamp among them) moved between versions and are not read.
+KLDR_DATA_TABLE_ENTRY32 = Struct(
+    "InLoadOrderLinks" / LIST_ENTRY32,  # +0x00
+    "Reserved" / Bytes(0x10),  # +0x08 ExceptionTable, ExceptionTableSize, GpValue, NonPagedDebugInfo
+    "DllBase" / Int32ul,  # +0x18
+    "EntryPoint" / Int32ul,  # +0x1C
+    "SizeOfImage" / Int32ul,  # +0x20
+    "FullDllName" / UNICODE_STRING32,  # +0x24
+    "BaseDllName" / UNICODE_STRING32,  # +0x2C
+)
+KLDR_DATA_TABLE_ENTRY64 = Struct(
+    "InLoadOrderLinks" / LIST_ENTRY64,  # +0x00
+    "Reserved" / Bytes(0x20),  # +0x10 ExceptionTable, ExceptionTableSize, GpValue, NonPagedDebugInfo
+    "DllBase" / Int64ul,  # +0x30
+    "EntryPoint" / Int64ul,  # +0x38
+    "SizeOfImage" / Int32ul,  # +0x40
+    "Padding" / Bytes(4),  # +0x44
+    "FullDllName" / UNICODE_STRING64,  # +0x48
+    "BaseDllName" / UNICODE_STRING64,  # +0x58
+)
