@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QByteArray, QSettings, QThreadPool
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
@@ -115,11 +115,6 @@ class DumpDoctorWizard(QWizard):
 
     # --- navigation bookkeeping ------------------------------------------------------------
 
-    def step_page(self, step: Step) -> FlowPage:
-        page = self.page(PAGE_ID[step])
-        assert isinstance(page, FlowPage)
-        return page
-
     def _follow_qt_navigation(self, page_id: int) -> None:
         if page_id < 0:
             return
@@ -211,7 +206,3 @@ class DumpDoctorWizard(QWizard):
         self.stop_work()
         self.save_geometry()
         super().closeEvent(event)
-
-
-def set_default_focus(widget: QWidget) -> None:
-    widget.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import time
 import uuid
@@ -26,6 +27,7 @@ from core.bundle.manifest import FileEntry, LeftOut, Manifest
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
 from core.diagnosis.model import Diagnosis
+from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord
 from core.events.reader import read_events
@@ -33,6 +35,8 @@ from core.evidence import Evidence
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
 from core.sources.base import EvidenceSource
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1 << 20
 MAX_DRIVER_BYTES = 64 * 1024 * 1024  # no real driver comes close; anything bigger is not one
@@ -48,12 +52,6 @@ class BundleOptions:
     include_evtx: bool = True  # the whole System.evtx when small (never with redaction: it is binary)
     evtx_max_bytes: int = layout.EVTX_MAX_BYTES
     include_minidumps: bool = True  # small memory dumps may hold names in memory (see redact.py)
-
-    @staticmethod
-    def memory_dmp_size(source: EvidenceSource, evidence: Evidence | None = None) -> int | None:
-        """Size of the complete/kernel memory dump the source holds (None: there is none), so the
-        GUI can show it before the user asks for the whole file."""
-        return memory_dmp_size(source, evidence)
 
 
 @dataclass
@@ -99,10 +97,13 @@ class _Plan:
 
 
 def memory_dmp_size(source: EvidenceSource, evidence: Evidence | None = None) -> int | None:
+    """Size of the complete/kernel memory dump the source holds (None: there is none), so the
+    GUI can show it before the user asks for the whole file."""
     for path in _dump_candidates(source, evidence):
         try:
             plan = plan_dump(path)
-        except DumpDoctorError:
+        except DumpDoctorError as exc:  # the scan reports unreadable dumps; this is only a size hint
+            log.info("no size for %s: %s", path, exc)
             continue
         if plan.kind == "memory":
             return plan.size
@@ -182,9 +183,9 @@ def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions,
             plan.left_out.append(LeftOut(inp.label, "not asked for; the relevant events are in "
                                          f"{layout.EVENTS_XML}"))
         elif size is None or size > options.evtx_max_bytes:
-            shown = "unknown size" if size is None else f"{size / 1048576:.0f} MB"
+            shown = "unknown size" if size is None else format_size(size)
             plan.left_out.append(LeftOut(inp.label, f"too large to include ({shown}, limit "
-                                         f"{options.evtx_max_bytes // 1048576} MB); the relevant "
+                                         f"{format_size(options.evtx_max_bytes)}); the relevant "
                                          f"events are in {layout.EVENTS_XML}"))
         else:
             plan.copies.append(_Copy(plan.name("events", "System.evtx"), inp.path))
@@ -230,12 +231,13 @@ def _dumps(source: EvidenceSource, evidence: Evidence, plan: _Plan, options: Bun
             plan.copies.append(_Copy(plan.name(layout.DUMPS_DIR, path.name), path, limit=dump.excerpt_len,
                                      excerpt_of_size=dump.size))
             plan.left_out.append(LeftOut(f"{shown} beyond its first {dump.excerpt_len:#x} bytes",
-                                         f"the whole file is {dump.size / 1048576:.0f} MB; only the "
+                                         f"the whole file is {format_size(dump.size)}; only the "
                                          "header pages were included (ask for the whole file if needed)"))
 
 
 def _drivers(source: EvidenceSource, evidence: Evidence, plan: _Plan) -> None:
     wanted: dict[str, tuple[str, Path | None]] = {}
+    errors: dict[str, str] = {}
 
     def want(file_name: str, image_path: str | None = None, known: str | None = None) -> None:
         key = file_name.casefold()
@@ -245,8 +247,8 @@ def _drivers(source: EvidenceSource, evidence: Evidence, plan: _Plan) -> None:
         if path is None:
             try:
                 path = source.driver_file(file_name, image_path)
-            except DumpDoctorError:
-                path = None
+            except DumpDoctorError as exc:  # the reason goes to left_out, not "not found"
+                path, errors[key] = None, f"could not be located: {exc.message}"
         wanted[key] = (file_name, path)
 
     for name in layout.DUMP_STACK_FILES:
@@ -267,14 +269,16 @@ def _drivers(source: EvidenceSource, evidence: Evidence, plan: _Plan) -> None:
                 want(name)
     for key, (file_name, path) in wanted.items():
         if path is None:
-            if key in layout.REQUIRED_DUMP_STACK_FILES or key not in layout.DUMP_STACK_FILES:
+            if key in errors:
+                plan.left_out.append(LeftOut(file_name, errors[key]))
+            elif key in layout.REQUIRED_DUMP_STACK_FILES or key not in layout.DUMP_STACK_FILES:
                 plan.left_out.append(LeftOut(file_name, "not found in this source"))
             continue
         size = _size(path)
         if size is None:
             plan.left_out.append(LeftOut(source.display_path(path), "could not be read"))
         elif size > MAX_DRIVER_BYTES:
-            plan.left_out.append(LeftOut(source.display_path(path), f"{size / 1048576:.0f} MB is too "
+            plan.left_out.append(LeftOut(source.display_path(path), f"{format_size(size)} is too "
                                          "large to be a driver; not copied"))
         else:
             plan.copies.append(_Copy(plan.name(layout.DRIVERS_DIR, file_name), path))

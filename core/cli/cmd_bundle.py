@@ -12,10 +12,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from core.bundle.export import BundleOptions, BundleResult, export_bundle
+from core.bundle.export import BundleOptions, BundleResult, export_bundle, memory_dmp_size
 from core.cli.common import add_source_argument, with_source
 from core.cli.main import EXIT_OK, EXIT_USAGE
 from core.diagnosis import diagnose
+from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError, UsageError
 from core.progress import ProgressUpdate
 from core.scan import scan
@@ -60,9 +61,9 @@ def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose:
     evidence = scan(source)
     diagnosis = diagnose(evidence)
     if options.include_memory_dmp:
-        size = BundleOptions.memory_dmp_size(source, evidence)
+        size = memory_dmp_size(source, evidence)
         if size:
-            print(f"Including the whole memory dump: {size / 1048576:,.0f} MB.", file=sys.stderr)
+            print(f"Including the whole memory dump: {format_size(size)}.", file=sys.stderr)
     try:
         result = export_bundle(source, evidence, diagnosis, dest, options, progress)
     except UsageError as exc:
@@ -77,7 +78,7 @@ def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose:
 
 def summary_lines(result: BundleResult) -> list[str]:
     m = result.manifest
-    lines = [f"Wrote {result.path} ({result.size / 1048576:.1f} MB, {len(m.files) + 1} files)."]
+    lines = [f"Wrote {result.path} ({format_size(result.size)}, {len(m.files) + 1} files)."]
     if m.redacted.applied:
         kinds = ", ".join(f"{k} ({n})" for k, n in m.redacted.identifiers.items()) or "nothing found"
         lines.append(f"Redacted: {kinds}; {m.redacted.count} replacements.")

@@ -16,6 +16,7 @@ from core.cli.common import add_json_argument, add_source_argument, format_probl
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
 from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
+from core.report.common import aligned_columns
 from core.scan import scan
 from core.sources.base import EvidenceSource
 from core.wizard.present import driver_table
@@ -35,11 +36,6 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-
-
 def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) -> list[str]:
     """The same table and wording as the wizard's drivers page (core.wizard.present)."""
     if storage is None:
@@ -50,7 +46,7 @@ def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) ->
         rows: list[tuple[str, ...]] = [_COLUMNS]
         rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, "yes" if r.in_use else "no")
                  for r in table.drivers]
-        lines += _table([*rows])
+        lines += aligned_columns(rows)
         explained = [r for r in table.drivers if explain_all or r.in_use or r.virtual]
         if explained:
             lines += ["", "Why:"]

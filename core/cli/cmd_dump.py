@@ -12,15 +12,15 @@ import sys
 from datetime import UTC
 from typing import Any
 
+from core.cli.main import EXIT_OK, EXIT_PROBLEM
+from core.diagnosis.wording import hex_code
 from core.dumps import detect, read_dump
-from core.dumps.bugchecks import format_code
 from core.dumps.header import DUMP_TYPE_LABELS
 from core.dumps.model import DumpInfo, DumpKind
 from core.errors import DumpDoctorError
 from core.jsonutil import to_jsonable
 
-EXIT_OK = 0
-EXIT_NOT_READ = 1
+EXIT_NOT_READ = EXIT_PROBLEM  # for `dump`, a file that could not be read is the problem found
 
 
 def add_parser(sub: Any) -> None:
@@ -87,7 +87,7 @@ def render_text(info: DumpInfo) -> str:
         lines.append(f"  Crashed at: {info.system_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
     if info.bugcheck:
         bc = info.bugcheck
-        lines.append(f"  Bug check {format_code(bc.code)} {bc.name}")
+        lines.append(f"  Bug check {hex_code(bc.code)} {bc.name}")
         lines.append(f"    {bc.meaning}")
         for number, (value, note) in enumerate(zip(bc.parameters, bc.parameter_meanings, strict=True), 1):
             lines.append(f"    Parameter {number}: 0x{value:X}" + (f"  {note}" if note else ""))

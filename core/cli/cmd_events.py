@@ -13,27 +13,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from core.cli.main import EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
+from core.dumps import read_dump
 from core.dumps.model import DumpInfo
-from core.errors import DumpDoctorError
+from core.errors import DumpDoctorError, UsageError
 from core.events import build_timeline, detect_event_format, merge_reads, read_events
 from core.events.model import EventReadResult, Timeline
 from core.evidence_ref import Problem
 from core.jsonutil import iso_utc, to_jsonable
+from core.registry import read_registry_facts
 from core.registry.model import CrashControl
+from core.sources import open_source
 from core.sources.base import EventInput, EvidenceSource
 
-log = logging.getLogger(__name__)
-
-EXIT_OK = 0
-EXIT_RESTARTS = 1
-EXIT_USAGE = 2
-EXIT_UNREADABLE = 3
+EXIT_RESTARTS = EXIT_PROBLEM
 MAX_DUMPS = 50  # dump headers are cheap, but a folder of thousands of minidumps is not worth linking
 
 
@@ -52,7 +50,7 @@ def parse_since(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError as exc:
-        raise DumpDoctorError(f"--since {text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from exc
+        raise UsageError(f"--since {text!r} is not a date (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from exc
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -80,19 +78,13 @@ def _source_evidence(source: EvidenceSource, problems: list[Problem]) -> tuple[C
     """Dump settings and dump headers from the source, when it has them; never fatal."""
     crash_control: CrashControl | None = None
     try:
-        from core.registry import read_registry_facts
-
         hives = source.registry()
         if hives.system is not None:
             crash_control = read_registry_facts(hives.system, hives.software).crash_control
-    except ImportError:
-        log.info("registry reader not available; dump settings not used")
     except DumpDoctorError as exc:
         problems.append(Problem(exc.path or "registry", exc.message, step="events"))
     dumps: list[DumpInfo] = []
     try:
-        from core.dumps import read_dump
-
         for path in source.dump_files(crash_control)[:MAX_DUMPS]:
             try:
                 dumps.append(read_dump(path))
@@ -111,8 +103,6 @@ def collect(names: list[str]) -> tuple[list[EventReadResult], list[Problem], Cra
     inputs = _direct_inputs(names)
     source: EvidenceSource | None = None
     if inputs is None:
-        from core.sources import open_source
-
         source = open_source([Path(n) for n in names] if names else None)
     try:
         if source is not None:
@@ -135,9 +125,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         since = parse_since(args.since) if args.since else None
         results, problems, crash_control, dumps = collect(list(args.sources))
-    except DumpDoctorError as exc:
+    except UsageError as exc:  # a bad --since, no such file, not Windows
         sys.stderr.write(f"dumpdoctor events: {exc}\n")
         return EXIT_USAGE
+    except DumpDoctorError as exc:  # the source is there but cannot be read (a damaged zip, ...)
+        sys.stderr.write(f"dumpdoctor events: {exc}\n")
+        return EXIT_UNREADABLE
     merged = merge_reads(results)
     problems = problems + merged.problems
     timeline = build_timeline(merged, dumps, crash_control)

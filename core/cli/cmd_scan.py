@@ -12,15 +12,18 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from core.cli.common import add_json_argument, add_source_argument, with_source
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
+from core.diagnosis import diagnose
 from core.errors import DumpDoctorError
+from core.progress import ProgressSink, ProgressUpdate, no_progress
+from core.report import render_html, render_json, render_text
 from core.resources import resource_path
+from core.scan import scan
 from core.sources.base import EvidenceSource
 
 
 def add_parser(sub: Any) -> None:
-    from core.cli.common import add_json_argument, add_source_argument
-
     p = sub.add_parser("scan", help="is this the known issue? what else explains the crashes?",
                        description="Scan evidence and say whether this is the known Stop 0xD1 dump issue, "
                                    "what else explains the crashes or the missing dump, and what to do.")
@@ -32,9 +35,7 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
-def _progress(verbose: bool) -> Any:
-    from core.progress import ProgressUpdate, no_progress
-
+def _progress(verbose: bool) -> ProgressSink:
     if not verbose:
         return no_progress
 
@@ -46,10 +47,6 @@ def _progress(verbose: bool) -> Any:
 
 
 def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
-    from core.diagnosis import diagnose
-    from core.report import render_html, render_json, render_text
-    from core.scan import scan
-
     evidence = scan(source, _progress(bool(getattr(args, "verbose", False))))
     diag = diagnose(evidence)
     if args.html:
@@ -66,8 +63,6 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.cli.common import with_source
-
     if args.demo:
         if args.source:
             print("dumpdoctor: --demo scans the built-in demo evidence; give no SOURCE with it",

@@ -8,6 +8,7 @@ the words every report uses: verdict and severity labels, section titles, glossa
 from __future__ import annotations
 
 from core.diagnosis.model import Outcome, VerdictId
+from core.dumps.bugchecks import format_code
 from core.evidence_ref import Severity
 
 VERDICT_LABELS: dict[VerdictId, str] = {
@@ -91,7 +92,18 @@ DUMP_TYPE_WORDS = {
 
 
 def hex_code(code: int) -> str:
-    return f"0x{code:08X}"
+    """'0x000000D1': the one spelling of a Stop code (core.dumps names codes the same way)."""
+    return format_code(code)
+
+
+def format_size(n: int) -> str:
+    """'512 bytes', '1.5 KB', '3.2 GB': sizes as every page and command shows them."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB"):
+        if size < 1024:
+            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
 
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from core.diagnosis.model import MissingEvidence, Verdict
@@ -28,6 +29,16 @@ class Table:
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
     empty: str = "none"
+
+
+def aligned_columns(rows: Sequence[Sequence[str]], cap: int | None = None) -> list[str]:
+    """Plain-text table lines: each column as wide as its widest cell (at most `cap`, cut there)."""
+    if not rows:
+        return []
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    if cap is not None:
+        widths = [min(cap, w) for w in widths]
+    return ["  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def system_rows(ev: Evidence) -> list[tuple[str, str]]:

@@ -7,7 +7,15 @@ import textwrap
 from core.diagnosis.model import ConditionState, Diagnosis, Verdict
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
 from core.evidence import Evidence
-from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
+from core.report.common import (
+    Table,
+    aligned_columns,
+    appendix_tables,
+    clean,
+    missing_not_in_steps,
+    ref_text,
+    system_rows,
+)
 
 WIDTH = 100
 _MARK = {ConditionState.YES: "yes", ConditionState.NO: "no ", ConditionState.UNKNOWN: " ? "}
@@ -60,10 +68,7 @@ def _table(t: Table, lines: list[str]) -> None:
     if not t.rows:
         lines.append(f"  {t.empty}")
         return
-    widths = [min(60, max(len(h), *(len(r[i]) for r in t.rows))) for i, h in enumerate(t.headers)]
-    lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(t.headers, widths, strict=True)).rstrip())
-    for r in t.rows:
-        lines.append("  " + "  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip())
+    lines += [("  " + line).rstrip() for line in aligned_columns([t.headers, *t.rows], cap=60)]
 
 
 def render_text(diag: Diagnosis, ev: Evidence) -> str:

@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.diagnosis.model import Verdict
+from core.diagnosis.wording import hex_code, plural
 from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
@@ -48,15 +50,6 @@ def format_date(when: datetime) -> str:
     return f"{when.day} {when.strftime('%B %Y')}"
 
 
-def format_size(n: int) -> str:
-    size = float(n)
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if size < 1024 or unit == "GB":
-            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} bytes"  # unreachable; keeps type checkers content
-
-
 @dataclass(frozen=True)
 class DumpRow:
     time: str
@@ -72,7 +65,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
     rows = []
     for d in dumps:
         if d.bugcheck is not None:
-            bugcheck = f"{d.bugcheck.name} (0x{d.bugcheck.code:08X})"
+            bugcheck = f"{d.bugcheck.name} ({hex_code(d.bugcheck.code)})"
         else:
             bugcheck = "not recorded" if d.kind == "kernel" else "application dump, not a system crash"
         integ = d.integrity
@@ -88,10 +81,6 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
     return rows
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def timeline_statement(timeline: Timeline | None) -> str:
     """One sentence summing up unexpected restarts, for when there are no dump files to list."""
     if timeline is None:
@@ -101,7 +90,7 @@ def timeline_statement(timeline: Timeline | None) -> str:
         since = f" since {format_date(timeline.first_event)}" if timeline.first_event else ""
         return f"No unexpected restarts are recorded in the System event log{since}."
     since = format_date(restarts[0].time)
-    head = f"{_plural(len(restarts), 'unexpected restart')} since {since}"
+    head = f"{plural(len(restarts), 'unexpected restart')} since {since}"
     without = sum(1 for e in restarts if e.dump_written is False)
     with_dump = sum(1 for e in restarts if e.dump_written is True)
     unknown = len(restarts) - without - with_dump
@@ -174,6 +163,12 @@ class DriverTable:
     fixes: list[FixRow] = field(default_factory=list)
     boot_miniport: str = ""
 
+    @property
+    def focus_row(self) -> int:
+        """The row to show first: a virtual miniport (what the article is about), else one in use."""
+        return next((i for i, r in enumerate(self.drivers) if r.virtual),
+                    next((i for i, r in enumerate(self.drivers) if r.in_use), 0))
+
 
 def _fix_row(fix: FixCheck) -> FixRow:
     return FixRow(fix.file_name, fix.version or "unknown", FIX_WORDS[fix.state], fix.message,
@@ -228,3 +223,11 @@ _SMALL_DUMP_TYPES = {"small", "triage", "minidump"}
 
 def minidump_count(dumps: list[DumpInfo]) -> int:
     return sum(1 for d in dumps if d.kind == "kernel" and (d.dump_type or "") in _SMALL_DUMP_TYPES)
+
+
+def hotfix_link(verdict: Verdict) -> str | None:
+    """The article to offer for this verdict: a fix step's link, else the verdict's own."""
+    for step in verdict.next_steps:
+        if step.link and step.kind == "fix":
+            return step.link
+    return verdict.link

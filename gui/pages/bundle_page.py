@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -20,10 +19,12 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from core.bundle.export import BundleResult
+from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError
-from core.progress import CancelToken, ProgressUpdate
+from core.progress import CancelToken, ProgressSink, ProgressUpdate
 from core.wizard.flow import OpState, Step
-from core.wizard.present import format_size, minidump_count
+from core.wizard.present import minidump_count
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
 from gui.widgets import wrapped
@@ -131,14 +132,12 @@ class BundlePage(FlowPage):
             return
         dest = Path(text)
         source, evidence, diagnosis = results.source, results.evidence, results.diagnosis
-        try:
-            options = services.bundle_options(self.minidumps.isChecked(), self.full_dump.isChecked(),
-                                              self.redact.isChecked())
-        except Exception as exc:
-            self._fail(exc)
-            return
+        # the gate passed, so the scan finished, and finishing sets both
+        assert source is not None and evidence is not None
+        options = services.bundle_options(self.minidumps.isChecked(), self.full_dump.isChecked(),
+                                          self.redact.isChecked())
 
-        def work(progress: Any, cancel: CancelToken) -> Any:
+        def work(progress: ProgressSink, cancel: CancelToken) -> BundleResult:
             return services.export_bundle(source, evidence, diagnosis, dest, options, progress, cancel)
 
         flow.export_started()
@@ -163,15 +162,14 @@ class BundlePage(FlowPage):
         if u.message:
             self.status.setText(u.message)
 
-    def _done(self, result: Any) -> None:
-        path = Path(result.path)
+    def _done(self, result: BundleResult) -> None:
+        path = result.path
         self.dd.flow.export_finished(path)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         lines = [f"The bundle was saved as {path} ({format_size(result.size)})."]
-        left_out = list(getattr(result, "left_out", []))
-        if left_out:
-            lines.append("Left out: " + "; ".join(f"{x.what} ({x.why})" for x in left_out))
+        if result.left_out:
+            lines.append("Left out: " + "; ".join(f"{x.what} ({x.why})" for x in result.left_out))
         self.status.setText("\n".join(lines))
         self._show_state()
 

@@ -20,23 +20,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.diagnosis.model import Diagnosis, EvidenceItem, NextStep, Verdict
+from core.diagnosis.model import Diagnosis, EvidenceItem, NextStep
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS
 from core.wizard.flow import Step
+from core.wizard.present import hotfix_link
 from gui.logging_setup import where_to_look
 from gui.verdict_style import style_for
 from gui.widgets import icon, scaled_font, wrapped
 from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
-
-
-def hotfix_link(verdict: Verdict) -> str | None:
-    """The article link core gave for this verdict (a next step's link, else the verdict's)."""
-    for step in verdict.next_steps:
-        if step.link and step.kind == "fix":
-            return step.link
-    return verdict.link
 
 
 def _evidence_line(item: EvidenceItem) -> str:

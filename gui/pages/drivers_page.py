@@ -52,11 +52,8 @@ class DriversPage(FlowPage):
                                    "yes" if r.in_use else "no"] for r in t.drivers],
                    bold_rows=[r.virtual for r in t.drivers])
         self._reasons = [f"Why {r.name} is “{r.kind}”: {r.why}" if r.why else "" for r in t.drivers]
-        # start on the driver that matters most: a virtual miniport, else one in use, else the first
-        pick = next((i for i, r in enumerate(t.drivers) if r.virtual),
-                    next((i for i, r in enumerate(t.drivers) if r.in_use), 0))
         if t.drivers:
-            self.drivers.selectRow(pick)
+            self.drivers.selectRow(t.focus_row)
         self._show_why()
         fill_table(self.fixes, [[("⚠ " if r.needs_attention else "") + r.file_name, r.version, r.status,
                                  r.message] for r in t.fixes],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QVBoxLayout
 
+from core.diagnosis.wording import plural
 from core.wizard.flow import Step
 from core.wizard.present import dump_rows, timeline_rows, timeline_statement
 from gui.widgets import fill_table, scaled_font, table, wrapped
@@ -38,7 +39,7 @@ class HistoryPage(FlowPage):
         rows = dump_rows(evidence.dumps)
         statement = timeline_statement(evidence.timeline)
         if rows:
-            self.setSubTitle(f"{len(rows)} crash dump file{'s' if len(rows) != 1 else ''} found, "
+            self.setSubTitle(f"{plural(len(rows), 'crash dump file')} found, "
                              "newest first.")
             self.statement.setText(statement if evidence.timeline is not None else "")
             fill_table(self.dumps, [[r.time, r.bugcheck, r.faulting_driver, r.dump_type, r.integrity,

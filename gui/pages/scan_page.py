@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.diagnosis.model import Diagnosis
+from core.diagnosis.wording import plural
 from core.errors import DumpDoctorError
 from core.evidence import Evidence
 from core.progress import CancelToken, ProgressUpdate
@@ -190,9 +191,8 @@ class ScanPage(FlowPage):
             bar.setValue(1)
             self.step_status[step_id].setText("Done")
         seconds = self.clock.elapsed() / 1000
-        n_dumps = len(evidence.dumps)
         self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
-                            f"{n_dumps} dump file{'s' if n_dumps != 1 else ''} found. "
+                            f"{plural(len(evidence.dumps), 'dump file')} found. "
                             "Choose Next to see the crash history.")
         lines = [f"Could not read {p}" for p in evidence.problems]
         lines += [f"Not available: {m.message}" + (f" \u2014 {m.how_to_get}" if m.how_to_get else "")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from core.bundle.export import BundleOptions, export_bundle
+from core.bundle.export import BundleOptions, export_bundle, memory_dmp_size
 from core.errors import Cancelled, UsageError
 from core.progress import CancelToken, ProgressUpdate
 from tests.builders.dumps import write_kernel_dump
@@ -47,7 +47,7 @@ def test_memory_dmp_is_cut_to_its_header_pages_unless_asked(tmp_path: Path) -> N
     with big.open("ab") as fh:
         fh.truncate(64 * 1024 * 1024)  # sparse: a "large" kernel dump without writing 64 MB
     source.dumps.append(big)
-    assert BundleOptions.memory_dmp_size(source, evidence) == 64 * 1024 * 1024
+    assert memory_dmp_size(source, evidence) == 64 * 1024 * 1024
     dest = tmp_path / "b.zip"
     result = export_bundle(source, evidence, None, dest)
     members = _members(dest)

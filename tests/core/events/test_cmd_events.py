@@ -63,3 +63,10 @@ def test_realdata_win7(realdata, capsys):
     out = capsys.readouterr().out
     assert code == 1
     assert "2 unexpected restart(s); 1 without a dump" in out
+
+
+def test_a_bundle_that_cannot_be_read_exits_unreadable_not_usage(tmp_path, capsys):
+    broken = tmp_path / "bundle.zip"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a zip header with nothing valid behind it
+    assert main(["events", str(broken)]) == 3
+    assert "bundle.zip" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.diagnosis.model import ConfidenceInfo, NextStep, Verdict, VerdictId
 from core.drivers.model import (
     BootMiniport,
     Confidence,
@@ -20,6 +21,7 @@ from core.evidence_ref import EvidenceRef
 from core.wizard.present import (
     driver_table,
     dump_rows,
+    hotfix_link,
     minidump_count,
     timeline_rows,
     timeline_statement,
@@ -92,3 +94,28 @@ def test_driver_table_flags_virtual_miniports_and_an_unfixed_diskdump() -> None:
     assert t.fixes[0].needs_attention and t.fixes[0].status == "NOT the fixed version"
     assert "vmstor" in t.boot_miniport
     assert driver_table(None).drivers == []
+
+
+def _driver(name: str, kind: DriverKind, *, in_use: bool = False) -> StorageDriver:
+    return StorageDriver(name, f"{name}.sys", None, None, kind, Confidence.HIGH, in_use=in_use)
+
+
+def test_driver_table_shows_the_virtual_miniport_first_else_the_one_in_use() -> None:
+    physical = _driver("lsi_sas", DriverKind.STORPORT_PHYSICAL)
+    in_use = _driver("iastor", DriverKind.STORPORT_PHYSICAL, in_use=True)
+    virtual = _driver("vsmraid", DriverKind.STORPORT_VIRTUAL)
+    with_virtual = driver_table(StorageReport(drivers=[physical, in_use, virtual]))
+    assert with_virtual.drivers[with_virtual.focus_row].name == "vsmraid"
+    without = driver_table(StorageReport(drivers=[physical, in_use]))
+    assert without.drivers[without.focus_row].name == "iastor"
+
+
+def test_hotfix_link_prefers_the_fix_step_over_the_verdicts_own_link() -> None:
+    verdict = Verdict("issue", "Issue", VerdictId.MATCHES, None, "h", "e", "",
+                      ConfidenceInfo(Confidence.HIGH, ""),
+                      next_steps=[NextStep("why", "info", "Read this", link="https://example.org/info"),
+                                  NextStep("install-hotfix", "fix", "Install", link="https://example.org/fix")],
+                      link="https://example.org/article")
+    assert hotfix_link(verdict) == "https://example.org/fix"
+    verdict.next_steps.clear()
+    assert hotfix_link(verdict) == "https://example.org/article"
