@@ -2,7 +2,8 @@
 
 Nothing a reader says about bad input stops the scan: each file that cannot be read becomes a Problem
 naming it, and the next file is read. Only Cancelled ends a scan early. The readers are called through
-the small `_read_*` functions below so the orchestration can be tested on its own.
+this module's names (read_dump, read_events, ...) so a test can replace one reader and check the
+orchestration on its own.
 """
 
 from __future__ import annotations
@@ -13,56 +14,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from core.drivers import assess_storage
 from core.drivers.model import StorageReport
+from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
 from core.errors import Cancelled, DumpDoctorError, unreadable
+from core.events import build_timeline, merge_reads, read_events
+from core.events.kinds import KernelGeneral, classify
 from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
-from core.registry.keys import RegKey
+from core.registry import read_registry_facts
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
-from core.sources.base import EventInput, EvidenceSource
+from core.sources.base import EvidenceSource
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 STEPS = ("registry", "dumps", "drivers", "events")
-
-
-# -- the readers (see docs/architecture.md for their contracts) -------------------------------------
-
-
-def _read_registry_facts(system: RegKey | None, software: RegKey | None) -> RegistryFacts:
-    from core.registry import read_registry_facts
-
-    return read_registry_facts(system, software)
-
-
-def _read_dump(path: Path) -> DumpInfo:
-    from core.dumps import read_dump
-
-    return read_dump(path)
-
-
-def _assess_storage(facts: RegistryFacts, find_file: Callable[[str, str | None], Path | None],
-                    dump_stack: list[str], loaded: list[str] | None) -> StorageReport:
-    from core.drivers import assess_storage
-
-    return assess_storage(facts, find_file, dump_stack, loaded)
-
-
-def _read_events(inp: EventInput, cancel: CancelToken) -> EventReadResult:
-    from core.events import read_events
-
-    return read_events(inp, cancel)
-
-
-def _build_timeline(records: list[EventRecord], dumps: list[DumpInfo],
-                    crash_control: CrashControl | None) -> Timeline:
-    from core.events import build_timeline
-
-    return build_timeline(records, dumps, crash_control)
 
 
 # -- orchestration ---------------------------------------------------------------------------------
@@ -105,7 +75,7 @@ class _Run:
         facts = None
         if hives is not None and (hives.system is not None or hives.software is not None):
             facts = self.guarded("registry", "registry",
-                                 lambda: _read_registry_facts(hives.system, hives.software))
+                                 lambda: read_registry_facts(hives.system, hives.software))
             if facts is not None:
                 facts.hive_notes.extend(n for n in hives.notes if n not in facts.hive_notes)
         self.cancel.check()
@@ -121,7 +91,7 @@ class _Run:
             shown = self.source.display_path(path)
             self.report("dumps", done, len(paths), shown)
             self.cancel.check()
-            info = self.guarded("dumps", shown, lambda p=path: _read_dump(p))  # type: ignore[misc]
+            info = self.guarded("dumps", shown, lambda p=path: read_dump(p))  # type: ignore[misc]
             if info is not None:
                 info.path = shown
                 self._note_excerpt(info, path)
@@ -150,7 +120,7 @@ class _Run:
             return None
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: _assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
         self.cancel.check()
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
@@ -168,7 +138,7 @@ class _Run:
             self.report("events", done, len(inputs), inp.label)
             self.cancel.check()
             res = self.guarded("events", inp.label,
-                               lambda i=inp: _read_events(i, self.cancel))  # type: ignore[misc]
+                               lambda i=inp: read_events(i, self.cancel))  # type: ignore[misc]
             if res is not None:
                 results.append(res)
                 self.problems.extend(res.problems)
@@ -177,19 +147,15 @@ class _Run:
         if not results:
             return None
         self.cancel.check()
-        records = [r for res in results for r in res.records]
-        self.records = records
-        timeline = self.guarded("events", "timeline",
-                                lambda: _build_timeline(records, dumps, crash_control))
+        # One read for all inputs, as `dumpdoctor events` does: the timeline then spans every record
+        # read (first_event / last_event), not only the relevant ones.
+        merged = merge_reads(results)
+        self.records = merged.records
+        timeline = self.guarded("events", "timeline", lambda: build_timeline(merged, dumps, crash_control))
         if timeline is None:
             return None
-        timeline.records_read = timeline.records_read or sum(r.records_read for r in results)
-        timeline.unreadable_records = max(timeline.unreadable_records,
-                                          sum(r.unreadable_records for r in results))
-        if not timeline.counts:
-            for res in results:
-                for key, n in res.counts.items():
-                    timeline.counts[key] = timeline.counts.get(key, 0) + n
+        timeline.records_read = merged.records_read
+        timeline.unreadable_records = merged.unreadable_records
         for inp in inputs:
             if inp.label not in timeline.sources:
                 timeline.sources.append(inp.label)
@@ -228,19 +194,23 @@ def _infer_version(evidence: Evidence, records: list[EventRecord]) -> None:
 _Found = tuple[tuple[int, int, int], EvidenceRef, str] | None
 
 
-def _version_from_events(records: list[EventRecord]) -> _Found:
-    from core.events.kinds import KernelGeneral, classify
+def _major_minor_build(text: str | None) -> tuple[int, int, int] | None:
+    """(6, 1, 7600) from "6.1.7600.16385"; None when the text does not start with three numbers."""
+    parts = (text or "").split(".")
+    try:
+        return int(parts[0]), int(parts[1]), int(parts[2])
+    except (IndexError, ValueError):
+        return None
 
+
+def _version_from_events(records: list[EventRecord]) -> _Found:
     boots = [t for t in (classify(r) for r in records if r.event_id == 12)
              if isinstance(t, KernelGeneral) and t.version]
     if not boots:
         return None
     newest = max(boots, key=lambda t: t.record.time)
-    assert newest.version is not None
-    parts = newest.version.split(".")
-    try:
-        version = (int(parts[0]), int(parts[1]), int(parts[2]))
-    except (IndexError, ValueError):
+    version = _major_minor_build(newest.version)
+    if version is None:
         return None
     return version, newest.record.ref(), "the System log (Kernel-General 12 at the last boot)"
 
@@ -260,12 +230,8 @@ def _version_from_dumps(evidence: Evidence) -> _Found:
 def _version_from_files(evidence: Evidence) -> _Found:
     storage = evidence.storage
     for fix in (storage.diskdump, storage.crashdmp) if storage is not None else ():
-        if fix is None or not fix.version:
-            continue
-        parts = fix.version.split(".")
-        try:
-            version = (int(parts[0]), int(parts[1]), int(parts[2]))
-        except (IndexError, ValueError):
+        version = _major_minor_build(fix.version) if fix is not None else None
+        if fix is None or version is None:
             continue
         if _build_to_version(version[2]) == version[:2]:
             ref = fix.ref or EvidenceRef("file", fix.file_name, f"FileVersion {fix.version}")

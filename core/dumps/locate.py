@@ -1,71 +1,94 @@
-"""Find the crash dump files of an offline Windows volume, as its CrashControl settings place them."""
+"""Where Windows keeps crash dumps: the one rule every source uses.
+
+A source only knows how to turn a Windows path into a file it can open (the live machine asks its own
+file system; an offline folder resolves names case-insensitively under a mounted volume), so the rule
+takes that resolver. The places: the configured DumpFile and DedicatedDumpFile, the configured
+MinidumpDir, the default MEMORY.DMP and Minidump (dumps written before a setting changed stay where
+they were) and LiveKernelReports (Windows 8+). Content decides later whether a file is a dump.
+"""
 
 from __future__ import annotations
 
-import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
+from core.errors import unreadable
+from core.evidence_ref import Problem, Severity
 from core.paths import resolve_ci, windows_to_root_relative
 from core.registry.model import CrashControl
 
-log = logging.getLogger(__name__)
+Resolve = Callable[[str], Path | None]
 
 SYSTEM_ROOT = r"C:\Windows"
-LIVE_KERNEL_REPORTS = r"Windows\LiveKernelReports"
+DEFAULT_DUMP_FILE = r"%SystemRoot%\MEMORY.DMP"
+DEFAULT_MINIDUMP_DIR = r"%SystemRoot%\Minidump"
+LIVE_KERNEL_REPORTS = r"%SystemRoot%\LiveKernelReports"
 MAX_FILES = 10_000  # a runaway folder must not stall the scan
 
 
-def find_dumps(root: Path, crash_control: CrashControl | None = None) -> list[Path]:
-    """Dump files under the volume root `root`, newest first: the DumpFile (and DedicatedDumpFile),
-    MinidumpDir\\*.dmp and Windows\\LiveKernelReports\\**\\*.dmp. Names match case-insensitively."""
+def find_dump_files(resolve: Resolve, crash_control: CrashControl | None,
+                    problems: list[Problem] | None = None) -> list[Path]:
+    """Dump candidates newest first (by modification time), each file once. A folder that cannot be
+    listed becomes a Problem (when `problems` is given), so "no dumps" is never said of a folder
+    nobody could look into."""
     control = crash_control or CrashControl()
-    found: dict[Path, float] = {}
+    found: dict[str, tuple[Path, float]] = {}
 
     def add(path: Path) -> None:
         try:
             if path.is_file():
-                found.setdefault(path, path.stat().st_mtime)
-        except OSError as exc:  # unreadable entry: tell the log, keep looking
-            log.warning("%s: could not be examined: %s", path, exc)
+                found.setdefault(os.path.realpath(path), (path, path.stat().st_mtime))
+        except OSError as exc:
+            _report(problems, path, exc)
 
-    for setting in (control.dump_file, control.dedicated_dump_file):
-        target = _resolve(root, setting)
+    for setting in (control.dump_file, control.dedicated_dump_file, DEFAULT_DUMP_FILE):
+        target = resolve(setting) if setting else None
         if target is not None:
             add(target)
-    minidump_dir = _resolve(root, control.minidump_dir)
-    if minidump_dir is not None and minidump_dir.is_dir():
-        for path in _dmp_files(minidump_dir, recursive=False):
-            add(path)
-    reports = resolve_ci(root, LIVE_KERNEL_REPORTS)
-    if reports is not None and reports.is_dir():
-        for path in _dmp_files(reports, recursive=True):
-            add(path)
-    return sorted(found, key=lambda p: (-found[p], str(p)))
+    seen_folders: set[str] = set()  # the configured MinidumpDir is usually the default one
+    for setting, recursive in ((control.minidump_dir, False), (DEFAULT_MINIDUMP_DIR, False),
+                               (LIVE_KERNEL_REPORTS, True)):
+        folder = resolve(setting) if setting else None
+        if folder is not None and folder.is_dir() and os.path.realpath(folder) not in seen_folders:
+            seen_folders.add(os.path.realpath(folder))
+            for path in _dmp_files(folder, recursive=recursive, problems=problems):
+                if len(found) >= MAX_FILES:
+                    break
+                add(path)
+    ordered = sorted(found.values(), key=lambda item: (-item[1], str(item[0])))
+    return [path for path, _mtime in ordered]
 
 
-def _resolve(root: Path, setting: str | None) -> Path | None:
-    if not setting:
-        return None
-    relative = windows_to_root_relative(setting, SYSTEM_ROOT)
-    if relative is None:
-        return None  # on another drive than the system volume
-    return resolve_ci(root, relative)
+def find_dumps(root: Path, crash_control: CrashControl | None = None,
+               problems: list[Problem] | None = None) -> list[Path]:
+    """find_dump_files for a Windows volume root folder (a mounted disk or a copy of one)."""
+
+    def resolve(setting: str) -> Path | None:
+        relative = windows_to_root_relative(setting, SYSTEM_ROOT)
+        return None if relative is None else resolve_ci(root, relative)  # None: another drive
+
+    return find_dump_files(resolve, crash_control, problems)
 
 
-def _dmp_files(folder: Path, *, recursive: bool) -> list[Path]:
+def _report(problems: list[Problem] | None, path: Path, exc: OSError) -> None:
+    if problems is not None:
+        problems.append(Problem(str(path), unreadable(path, exc).message, Severity.WARNING, "dumps"))
+
+
+def _dmp_files(folder: Path, *, recursive: bool, problems: list[Problem] | None) -> list[Path]:
     result: list[Path] = []
     pending = [folder]
     while pending and len(result) < MAX_FILES:
         current = pending.pop()
         try:
             with os.scandir(current) as entries:
-                for entry in entries:
+                for entry in sorted(entries, key=lambda e: e.name):
                     if entry.is_dir(follow_symlinks=False):
                         if recursive:
                             pending.append(Path(entry.path))
                     elif entry.name.lower().endswith(".dmp"):
                         result.append(Path(entry.path))
-        except OSError as exc:
-            log.warning("%s: could not be listed: %s", current, exc)
+        except OSError as exc:  # an unreadable dump folder: the scan goes on with what it could list
+            _report(problems, current, exc)
     return result

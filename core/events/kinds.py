@@ -10,6 +10,7 @@ import struct
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from core.dumps.bugchecks import format_code
 from core.events.model import EventRecord
 from core.events.relevant import (
     BUGCHECK_ALIASES,
@@ -22,7 +23,7 @@ from core.events.relevant import (
     WHEA,
     provider_key,
 )
-from core.events.xmlrecord import parse_time
+from core.events.xmlrecord import parse_time, to_int
 
 # SYSTEM_POWER_STATE as Windows numbers it. Kernel-Power 42's TargetState and Windows 10's numeric
 # SleepInProgress use these numbers; that 5 means S4 (hibernate) in these events is *unconfirmed*
@@ -31,18 +32,6 @@ POWER_STATES = {0: "unspecified", 1: "working (S0)", 2: "sleep (S1)", 3: "sleep 
                 5: "hibernate (S4, unconfirmed)", 6: "shutdown (S5)"}
 HIBERNATE_STATE = 5  # *unconfirmed*, see above
 SLEEP_STATES = frozenset({2, 3, 4, 5})
-
-
-def to_int(text: str | None) -> int | None:
-    if text is None:
-        return None
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return int(text, 16) if text.lower().startswith("0x") else int(text)
-    except ValueError:
-        return None
 
 
 def to_bool(text: str | None) -> bool | None:
@@ -55,10 +44,6 @@ def to_bool(text: str | None) -> bool | None:
         return False
     number = to_int(value)
     return None if number is None else number != 0
-
-
-def hex_code(code: int) -> str:
-    return f"0x{code:08X}"
 
 
 @dataclass(frozen=True)
@@ -80,11 +65,7 @@ class KernelPower41:
 
     @property
     def bugcheck_hex(self) -> str | None:
-        return hex_code(self.bugcheck_code) if self.bugcheck_code is not None else None
-
-    @property
-    def has_bugcheck(self) -> bool:
-        return bool(self.bugcheck_code)
+        return format_code(self.bugcheck_code) if self.bugcheck_code is not None else None
 
 
 _KP41_KNOWN = {"BugcheckCode", "BugcheckParameter1", "BugcheckParameter2", "BugcheckParameter3",
@@ -226,7 +207,7 @@ class BugCheck1001:
 
     @property
     def bugcheck_hex(self) -> str | None:
-        return hex_code(self.bugcheck_code) if self.bugcheck_code is not None else None
+        return format_code(self.bugcheck_code) if self.bugcheck_code is not None else None
 
 
 def parse_1001(rec: EventRecord) -> BugCheck1001:

@@ -8,11 +8,11 @@ with bugcheck 0xD1, often while hibernating, with no 1001 and no dump file.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core.dumps.bugchecks import lookup
 from core.dumps.model import DumpInfo
 from core.events.kinds import (
     POWER_STATES,
@@ -39,8 +39,6 @@ from core.events.model import (
 from core.events.relevant import count_key, provider_key
 from core.evidence_ref import EvidenceRef
 from core.registry.model import CrashControl
-
-log = logging.getLogger(__name__)
 
 # How events of one restart are grouped. The 41 and 6008 are both written early in the next boot;
 # WER writes the 1001 once the session starts (seconds to a few minutes later).
@@ -74,13 +72,7 @@ def when_text(value: datetime) -> str:
 def code_text(code: int) -> str:
     """"0xD1 (DRIVER_IRQL_NOT_LESS_OR_EQUAL)" when the code is known."""
     short = f"0x{code:X}"
-    try:
-        from core.dumps.bugchecks import lookup
-
-        info = lookup(code)
-    except Exception as exc:  # the name is a nicety; a lookup problem must not lose the crash
-        log.debug("bugcheck name lookup failed for %s: %s", short, exc)
-        return short
+    info = lookup(code)
     return f"{short} ({info.name})" if info.documented else short
 
 

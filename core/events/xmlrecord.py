@@ -49,7 +49,8 @@ def parse_time(text: str) -> datetime | None:
     return value
 
 
-def _int(text: str | None) -> int | None:
+def to_int(text: str | None) -> int | None:
+    """Decimal or 0x-hex text as the logs write numbers; None when blank or not a number."""
     text = clean(text)
     if not text:
         return None
@@ -98,7 +99,7 @@ def element_to_record(event: ET.Element, origin: str) -> EventRecord:
     if provider_el is not None:
         source_name = provider_el.get("EventSourceName")
         provider = provider_el.get("Name") or source_name or ""
-    event_id = _int(fields["EventID"].text) if "EventID" in fields else None
+    event_id = to_int(fields["EventID"].text) if "EventID" in fields else None
     created = fields.get("TimeCreated")
     when = parse_time(created.get("SystemTime") or "") if created is not None else None
     if not provider or event_id is None or when is None:
@@ -114,9 +115,9 @@ def element_to_record(event: ET.Element, origin: str) -> EventRecord:
         provider=provider,
         event_id=event_id,
         time=when,
-        record_id=_int(record_el.text) if record_el is not None else None,
-        level=_int(level_el.text) if level_el is not None else None,
-        version=_int(version_el.text) if version_el is not None else None,
+        record_id=to_int(record_el.text) if record_el is not None else None,
+        level=to_int(level_el.text) if level_el is not None else None,
+        version=to_int(version_el.text) if version_el is not None else None,
         computer=clean(computer_el.text) or None if computer_el is not None else None,
         data=data,
         source_name=source_name,

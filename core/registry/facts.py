@@ -13,6 +13,7 @@ from core.registry.facts_common import current_control_set
 from core.registry.facts_control import read_crash_control, read_hibernation, read_page_files
 from core.registry.facts_services import read_devices, read_services
 from core.registry.facts_system import read_system_facts
+from core.registry.hive import HiveRoot
 from core.registry.keys import RegKey
 from core.registry.model import RegistryFacts
 
@@ -33,7 +34,8 @@ def read_registry_facts(system: RegKey | None, software: RegKey | None) -> Regis
     facts = RegistryFacts()
     notes = facts.hive_notes
     for root in (system, software):
-        notes.extend(getattr(root, "notes", []))  # HiveRoot: dirty / logs replayed / not found
+        if isinstance(root, HiveRoot):  # only a hive file has these: dirty / logs replayed / not found
+            notes.extend(root.notes)
     cs: RegKey | None = None
     cs_name: str | None = None
     if system is not None:

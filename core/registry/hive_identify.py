@@ -3,10 +3,13 @@ Windows loaded it from) and, when that is blank or unknown, the root key's subke
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
 from core.registry.hive_format import BASE_BLOCK_SIZE, MAGIC, parse_base_block
+
+log = logging.getLogger(__name__)
 
 _BY_FILE_NAME = {
     "system": "SYSTEM", "software": "SOFTWARE", "sam": "SAM", "security": "SECURITY",
@@ -66,14 +69,16 @@ def identify_hive(path: str | Path) -> str | None:
         return None
     try:
         kind = identify_from_header(parse_base_block(head, path).file_name)
-    except DumpDoctorError:
+    except DumpDoctorError as exc:
+        log.info("%s: hive not identified: %s", path, exc)
         return None
     if kind is not None:
         return kind
-    from core.registry.hive import open_hive
+    from core.registry.hive import open_hive  # here: hive.py imports this module
 
     try:
         root = open_hive(path, use_logs=False)
         return identify_from_subkeys([k.name for k in root.subkeys()])
-    except DumpDoctorError:
+    except DumpDoctorError as exc:
+        log.info("%s: hive not identified by its keys: %s", path, exc)
         return None

@@ -47,7 +47,9 @@ def find_logs(hive: Path) -> list[Path]:
             rank = wanted.get(entry.name.casefold())
             if rank is not None and entry.is_file():
                 found.append((rank, entry))
-    except OSError:
+    except OSError as exc:
+        # Without the listing the logs cannot be replayed; the hive is then read as it is on disk.
+        log.warning("%s: cannot look for its transaction logs: %s", hive, exc)
         return []
     return [p for _rank, p in sorted(found)]
 

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from core.errors import UsageError
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
+from core.sources.live import LiveSource
+from core.sources.offline import OfflineSource, find_windows_dir
 
 NOT_WINDOWS = ("This computer is not Windows. Point Dump Doctor at evidence: a mounted Windows folder, "
                "a support bundle (.zip or folder), or dump/hive/.evtx/.reg files.")
@@ -29,17 +32,12 @@ def _is_zip(path: Path) -> bool:
 
 
 def _open_path(path: Path) -> EvidenceSource:
-    from core.sources.bundle import folder_bundle, zip_bundle
-    from core.sources.offline import OfflineSource, find_windows_dir
-
     if path.is_dir():
         if find_windows_dir(path) is not None:
             return OfflineSource(path)
         return folder_bundle(path)
     if _is_zip(path):
         return zip_bundle(path)
-    from core.sources.bundle import loose_bundle
-
     return loose_bundle([path])
 
 
@@ -50,8 +48,6 @@ def open_source(spec: str | Path | list[Path] | list[str] | None) -> EvidenceSou
     if spec is None or (isinstance(spec, list) and not spec):
         if sys.platform != "win32":
             raise UsageError(NOT_WINDOWS)
-        from core.sources.live import LiveSource
-
         return LiveSource()
     paths = [Path(p) for p in spec] if isinstance(spec, list) else [Path(spec)]
     absent = [p for p in paths if not p.exists()]
@@ -61,6 +57,4 @@ def open_source(spec: str | Path | list[Path] | list[str] | None) -> EvidenceSou
         return _open_path(paths[0])
     if any(p.is_dir() for p in paths) or any(_is_zip(p) for p in paths):
         raise UsageError("give one folder or one zip, or any number of evidence files — not a mix")
-    from core.sources.bundle import loose_bundle
-
     return loose_bundle(paths)

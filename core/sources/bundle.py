@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.registry.model import CrashControl
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
-from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes
+from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
+from core.sources.locate import driver_file_name
 from core.sources.registry_load import load_hive, merge_reg_exports, which_hive
 from core.sources.zipsafe import SafeZip, ZipLimits
 
@@ -115,8 +117,6 @@ class BundleSource(EvidenceSource):
     # -- manifest ----------------------------------------------------------------------------------
 
     def _read_manifest(self) -> None:
-        from core.sources.identify import parse_manifest
-
         for item in self.of_kind(FileKind.MANIFEST):
             path = self._fetch(item)
             if path is None:
@@ -210,7 +210,7 @@ class BundleSource(EvidenceSource):
             if item is not None:
                 path = self._fetch_hive(item)
                 if path is not None:
-                    key = load_hive(path, name, hives, self.problems, self.display_path)
+                    key = load_hive(path, self.problems, self.display_path)
             if key is None and name in merged:
                 key = merged[name]
                 hives.notes.append(f"{name}: read from {len(exports)} registry export(s), not a hive file")
@@ -232,8 +232,7 @@ class BundleSource(EvidenceSource):
         return [p for p in (self._fetch(i) for i in dumps) if p is not None]
 
     def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        name = file_name or (image_path or "").replace("/", "\\").rsplit("\\", 1)[-1]
-        wanted = name.casefold()
+        wanted = driver_file_name(file_name, image_path).casefold()
         matches = [i for i in self.of_kind(FileKind.PE) if i.base_name.casefold() == wanted]
         if not matches:
             matches = [i for i in self.of_kind(FileKind.PE) if self._original_name(i) == wanted]
@@ -248,8 +247,6 @@ class BundleSource(EvidenceSource):
             path = self._fetch(item)
             if path is not None:
                 try:
-                    from core.drivers import inspect_pe
-
                     original = inspect_pe(path).original_filename
                 except DumpDoctorError as exc:
                     log.info("%s: %s", self._name(item), exc)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from core.errors import unreadable
+from core.registry.hive_identify import identify_from_header
 
 PREFIX_SIZE = 4096  # enough for every signature below; never read more to identify
 
@@ -95,15 +96,11 @@ def identify_file(path: Path) -> FileKind:
 
 def hive_name_from_header(prefix: bytes) -> str | None:
     """Which hive a regf file is, from the file name Windows stores in its base block (0x30, UTF-16,
-    e.g. "\\SystemRoot\\System32\\Config\\SYSTEM"); used when the registry package cannot say."""
+    e.g. "\\SystemRoot\\System32\\Config\\SYSTEM"), named as core.registry.identify_hive names it.
+    Works on a prefix, so a hive inside a zip is named without extracting it."""
     if len(prefix) < 0x70 or not prefix.startswith(b"regf"):
         return None
-    raw = prefix[0x30:0x70].decode("utf-16-le", errors="ignore").split("\0", 1)[0]
-    name = raw.replace("/", "\\").rsplit("\\", 1)[-1].upper()
-    for known in ("SYSTEM", "SOFTWARE", "SAM", "SECURITY", "DEFAULT", "NTUSER.DAT", "COMPONENTS"):
-        if name == known:
-            return known
-    return None
+    return identify_from_header(prefix[0x30:0x70].decode("utf-16-le", errors="ignore").split("\0", 1)[0])
 
 
 def parse_manifest(data: bytes) -> dict[str, object] | None:

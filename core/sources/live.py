@@ -12,6 +12,7 @@ from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.paths import expand_system_root, resolve_ci, split_windows_path
 from core.registry.keys import RegKey
+from core.registry.live import live_root
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
@@ -24,8 +25,6 @@ _HOW_ADMIN = "Run Dump Doctor as administrator (right-click → Run as administr
 def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
     """HKLM\\<name> from the live registry; None when it cannot be opened. Keys skipped during the
     walk (access denied) are summed up in `notes`."""
-    from core.registry.live import live_root
-
     return live_root(name, notes)
 
 

@@ -62,9 +62,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         if self.volume is not None:
             return resolve_ci(self.volume, rel)
         parts = split_windows_path(rel)
-        if parts and parts[0].casefold() == self.windows.name.casefold():
-            return resolve_ci(self.windows, "\\".join(parts[1:]))
-        if parts and parts[0].casefold() == "windows":
+        # Only the Windows folder was given: a path inside it still resolves, whatever it is called.
+        if parts and parts[0].casefold() in (self.windows.name.casefold(), "windows"):
             return resolve_ci(self.windows, "\\".join(parts[1:]))
         return None
 
@@ -79,7 +78,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                                             f"No {name} hive at Windows\\System32\\config\\{name}.",
                                             _HOW_HIVES.format(name=name)))
                 continue
-            key = load_hive(path, name, hives, self.problems, str)
+            key = load_hive(path, self.problems, str)
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"The {name} hive could not be read.",

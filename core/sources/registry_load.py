@@ -12,60 +12,35 @@ from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Problem, Severity
+from core.registry import identify_hive, open_hive
 from core.registry.keys import MemoryKey, RegKey
-from core.registry.reg_export import RegExport
-from core.sources.base import RegistryHives
-from core.sources.identify import PREFIX_SIZE, hive_name_from_header
+from core.registry.reg_export import RegExport, read_reg_exports
 
 Display = Callable[[Path], str]
 
 
-def _open_hive(path: Path) -> RegKey:
-    from core.registry import open_hive
-
-    return open_hive(path)
-
-
-def _read_reg_export(path: Path, into: RegExport) -> None:
-    from core.registry.reg_export import read_reg_exports
-
-    read_reg_exports([path], into)
-
-
-def _identify_hive(path: Path) -> str | None:
-    from core.registry import identify_hive
-
-    found = identify_hive(path)
-    if found is None:  # fall back on the name Windows stored in the base block
-        with path.open("rb") as fh:
-            found = hive_name_from_header(fh.read(PREFIX_SIZE))
-    return found
+def _problem(path: Path, exc: DumpDoctorError | OSError, display: Display) -> Problem:
+    message = exc.message if isinstance(exc, DumpDoctorError) else unreadable(path, exc).message
+    return Problem(display(path), message, step="registry")
 
 
 def which_hive(path: Path, problems: list[Problem], display: Display) -> str | None:
     """"SYSTEM", "SOFTWARE", ... for a regf file, or None (recorded as a Problem when unreadable)."""
     try:
-        return _identify_hive(path)
-    except DumpDoctorError as exc:
-        problems.append(Problem(display(path), exc.message, step="registry"))
-    except OSError as exc:
-        problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
+        return identify_hive(path)
+    except (DumpDoctorError, OSError) as exc:
+        problems.append(_problem(path, exc, display))
     return None
 
 
-def load_hive(path: Path, label: str, hives: RegistryHives, problems: list[Problem],
-              display: Display) -> RegKey | None:
+def load_hive(path: Path, problems: list[Problem], display: Display) -> RegKey | None:
     """Open one hive file; the registry reader replays .LOG1/.LOG2 beside it."""
     try:
-        key = _open_hive(path)
-    except DumpDoctorError as exc:
-        problems.append(Problem(display(path), exc.message, step="registry"))
-        return None
-    except OSError as exc:
-        problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
-        return None
-    # The hive's own notes (dirty, logs replayed) travel on the key; read_registry_facts reports them.
-    return key
+        # The hive's own notes (dirty, logs replayed) travel on the key; read_registry_facts reports them.
+        return open_hive(path)
+    except (DumpDoctorError, OSError) as exc:
+        problems.append(_problem(path, exc, display))
+    return None
 
 
 def merge_reg_exports(paths: Iterable[Path], problems: list[Problem],
@@ -77,12 +52,9 @@ def merge_reg_exports(paths: Iterable[Path], problems: list[Problem],
     for path in paths:
         skipped_before = len(result.skipped)
         try:
-            _read_reg_export(path, result)
-        except DumpDoctorError as exc:
-            problems.append(Problem(display(path), exc.message, step="registry"))
-            continue
-        except OSError as exc:
-            problems.append(Problem(display(path), unreadable(path, exc).message, step="registry"))
+            read_reg_exports([path], result)
+        except (DumpDoctorError, OSError) as exc:
+            problems.append(_problem(path, exc, display))
             continue
         skipped = result.skipped[skipped_before:]
         if skipped:

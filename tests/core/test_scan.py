@@ -20,6 +20,7 @@ from core.scan import scan
 from core.sources import open_source
 from core.sources import registry_load as registry_load_module
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from tests.builders import events as ev_builders
 from tests.builders.offline_root import Machine, memory_roots, write_bundle_folder, write_offline_root
 
 
@@ -62,7 +63,7 @@ def _fake_dump(path: Path) -> DumpInfo:
 
 @pytest.fixture
 def fake_dumps(monkeypatch):
-    monkeypatch.setattr(scan_module, "_read_dump", _fake_dump)
+    monkeypatch.setattr(scan_module, "read_dump", _fake_dump)
 
 
 def test_per_file_errors_are_problems_and_the_scan_goes_on(fake_dumps):
@@ -77,7 +78,7 @@ def test_per_file_errors_are_problems_and_the_scan_goes_on(fake_dumps):
     assert all(p.step == "dumps" for p in ev.problems)
 
 
-def test_cancel_stops_between_items(fake_dumps):
+def test_cancel_stops_between_items(fake_dumps, monkeypatch):
     token = CancelToken()
     seen: list[ProgressUpdate] = []
 
@@ -92,13 +93,9 @@ def test_cancel_stops_between_items(fake_dumps):
         read.append(path)
         return _fake_dump(path)
 
-    scan_module_read = scan_module._read_dump
-    try:
-        scan_module._read_dump = reading
-        with pytest.raises(Cancelled):
-            scan(FakeSource([Path(f"/e/d-0{i}.dmp") for i in range(1, 6)]), progress, token)
-    finally:
-        scan_module._read_dump = scan_module_read
+    monkeypatch.setattr(scan_module, "read_dump", reading)
+    with pytest.raises(Cancelled):
+        scan(FakeSource([Path(f"/e/d-0{i}.dmp") for i in range(1, 6)]), progress, token)
     assert len(read) == 1
     assert not any(u.step == "events" for u in seen)
 
@@ -126,7 +123,7 @@ def test_header_excerpt_is_not_reported_as_truncated(monkeypatch):
         return DumpInfo(str(path), DumpKind.KERNEL,
                         integrity=Integrity(IntegrityStatus.TRUNCATED, "The file is truncated."))
 
-    monkeypatch.setattr(scan_module, "_read_dump", read)
+    monkeypatch.setattr(scan_module, "read_dump", read)
     ev = scan(FakeSource([Path("/b/dumps/MEMORY.DMP")]))
     (dump,) = ev.dumps
     assert dump.excerpt_of_size == 16 << 30
@@ -156,8 +153,8 @@ def test_events_are_read_and_handed_to_the_timeline(monkeypatch, fake_dumps):
         got["dumps"] = dumps
         return Timeline()
 
-    monkeypatch.setattr(scan_module, "_read_events", read_events)
-    monkeypatch.setattr(scan_module, "_build_timeline", build_timeline)
+    monkeypatch.setattr(scan_module, "read_events", read_events)
+    monkeypatch.setattr(scan_module, "build_timeline", build_timeline)
     inputs = [EventInput("evtx", Path("/e/System.evtx"), "System.evtx"),
               EventInput("evtx", Path("/e/broken.evtx"), "broken.evtx")]
     ev = scan(FakeSource([Path("/e/d-01.dmp")], inputs))
@@ -170,6 +167,21 @@ def test_events_are_read_and_handed_to_the_timeline(monkeypatch, fake_dumps):
     assert "event-log" not in {m.what for m in ev.missing}
 
 
+def test_timeline_spans_every_record_read_not_only_the_relevant_ones(tmp_path):
+    # The log's coverage ("events from ... to ...") must count the records the diagnosis ignores too.
+    first = ev_builders.at("2011-03-01 08:00:00")
+    boot_at = ev_builders.at("2011-03-02 08:00:00")
+    last = ev_builders.at("2011-03-03 08:00:00")
+    path = ev_builders.write_export(tmp_path / "System.xml", [
+        ev_builders.unrelated(first, "Application Error", 1000), *ev_builders.boot(boot_at),
+        ev_builders.unrelated(last, "Application Error", 1000)])
+    ev = scan(FakeSource([], [EventInput("xml", path, "System.xml")]))
+    assert ev.timeline is not None
+    assert ev.timeline.records_read == 5
+    assert (ev.timeline.first_event, ev.timeline.last_event) == (first, last)
+    assert ev.timeline.sources == ["System.xml"]
+
+
 def test_registry_facts_error_is_a_problem(monkeypatch):
     class WithHive(FakeSource):
         def registry(self):
@@ -178,7 +190,7 @@ def test_registry_facts_error_is_a_problem(monkeypatch):
     def broken(system, software):
         raise FormatError("bad hive", path="SYSTEM")
 
-    monkeypatch.setattr(scan_module, "_read_registry_facts", broken)
+    monkeypatch.setattr(scan_module, "read_registry_facts", broken)
     ev = scan(WithHive([]))
     assert ev.registry is None
     assert ev.problems[0].step == "registry"
@@ -211,7 +223,7 @@ def test_offline_root_and_bundle_give_the_same_evidence(tmp_path, monkeypatch):
         config = layout.windows / "system32" / "config"
         for name in roots:
             (config / name).write_bytes(b"regf")
-        monkeypatch.setattr(registry_load_module, "_open_hive", lambda path: roots[path.name.upper()])
+        monkeypatch.setattr(registry_load_module, "open_hive", lambda path: roots[path.name.upper()])
     write_bundle_folder(tmp_path / "bundle", renamed=True)
     with open_source(tmp_path / "vol") as offline, open_source(tmp_path / "bundle") as bundle:
         ev_offline, ev_bundle = scan(offline), scan(bundle)

@@ -24,7 +24,7 @@ def fake_hives(monkeypatch):
         opened.append(path)
         return roots[path.name.upper()]
 
-    monkeypatch.setattr(registry_load_module, "_open_hive", open_hive)
+    monkeypatch.setattr(registry_load_module, "open_hive", open_hive)
     return opened
 
 
