@@ -24,6 +24,7 @@ from core.events.kinds import KernelGeneral, classify
 from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
+from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry import read_registry_facts
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
@@ -107,7 +108,7 @@ class _Run:
         if size is None:
             return
         info.excerpt_of_size = size
-        text = f"header excerpt of a {_human_size(size)} dump (the bundle holds its first pages only)"
+        text = f"header excerpt of a {format_size(size)} dump (the bundle holds its first pages only)"
         info.notes.append(text)
         if info.integrity is None or info.integrity.status is IntegrityStatus.TRUNCATED:
             info.integrity = Integrity(IntegrityStatus.HEADER_ONLY, text[0].upper() + text[1:] + ".")
@@ -239,13 +240,6 @@ def _version_from_files(evidence: Evidence) -> _Found:
     return None
 
 
-def _human_size(size: int) -> str:
-    value = float(size)
-    for unit in ("bytes", "KB", "MB", "GB", "TB"):
-        if value < 1024 or unit == "TB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}".replace(".0 ", " ")
-        value /= 1024
-    return f"{size} bytes"
 
 
 def _merge_missing(*groups: list[Missing]) -> list[Missing]:

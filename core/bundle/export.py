@@ -27,11 +27,11 @@ from core.bundle.manifest import FileEntry, LeftOut, Manifest
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
 from core.diagnosis.model import Diagnosis
-from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord
 from core.events.reader import read_events
 from core.evidence import Evidence
+from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
 from core.sources.base import EvidenceSource

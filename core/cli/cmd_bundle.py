@@ -16,8 +16,8 @@ from core.bundle.export import BundleOptions, BundleResult, export_bundle, memor
 from core.cli.common import add_source_argument, with_source
 from core.cli.main import EXIT_OK, EXIT_USAGE
 from core.diagnosis import diagnose
-from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError, UsageError
+from core.formatting import format_size
 from core.progress import ProgressUpdate
 from core.scan import scan
 from core.sources.base import EvidenceSource

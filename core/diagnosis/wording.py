@@ -96,14 +96,6 @@ def hex_code(code: int) -> str:
     return format_code(code)
 
 
-def format_size(n: int) -> str:
-    """'512 bytes', '1.5 KB', '3.2 GB': sizes as every page and command shows them."""
-    size = float(n)
-    for unit in ("bytes", "KB", "MB"):
-        if size < 1024:
-            return f"{n} bytes" if unit == "bytes" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{size:.1f} GB"
 
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from core.bundle.export import BundleResult
-from core.diagnosis.wording import format_size
 from core.errors import DumpDoctorError
+from core.formatting import format_size
 from core.progress import CancelToken, ProgressSink, ProgressUpdate
 from core.wizard.flow import OpState, Step
 from core.wizard.present import minidump_count
