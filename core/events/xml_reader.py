@@ -23,6 +23,7 @@ from core.events.relevant import count_key, is_relevant
 from core.events.xmlrecord import BadEventError, element_to_record, local
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
+from core.textenc import sniff_encoding
 
 log = logging.getLogger(__name__)
 
@@ -33,19 +34,6 @@ _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORBIDDEN_TAIL = 16  # longest prefix of a forbidden marker that can straddle two reads
 
 
-def sniff_encoding(head: bytes) -> tuple[str, int]:
-    """Codec name and BOM length from the first bytes."""
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8", 3
-    if head.startswith(codecs.BOM_UTF16_LE):
-        return "utf-16-le", 2
-    if head.startswith(codecs.BOM_UTF16_BE):
-        return "utf-16-be", 2
-    if len(head) >= 2 and head[0] == 0 and head[1] != 0:
-        return "utf-16-be", 0
-    if len(head) >= 2 and head[0] != 0 and head[1] == 0:
-        return "utf-16-le", 0
-    return "utf-8", 0
 
 
 def looks_like_event_xml(path: Path) -> bool:

@@ -8,7 +8,6 @@ Malformed lines are skipped, counted and reported with file and line number.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import io
 import logging
@@ -20,6 +19,7 @@ from pathlib import Path
 from core.errors import FormatError, NotRecognisedError, unreadable
 from core.registry.keys import REG_BINARY, REG_DWORD, REG_SZ, MemoryKey, RegData
 from core.registry.values import decode_value
+from core.textenc import sniff_encoding
 
 log = logging.getLogger(__name__)
 
@@ -83,14 +83,7 @@ def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
             head = fh.read(4)
         except OSError as exc:
             raise unreadable(path, exc) from exc
-        if head.startswith(codecs.BOM_UTF16_LE):
-            encoding, skip = "utf-16-le", 2
-        elif head.startswith(codecs.BOM_UTF8):
-            encoding, skip = "utf-8", 3
-        elif len(head) >= 4 and head[1] == 0 and head[3] == 0:
-            encoding, skip = "utf-16-le", 0  # UTF-16 written without a BOM
-        else:
-            encoding, skip = "utf-8", 0
+        encoding, skip = sniff_encoding(head)
         fh.seek(skip)
         # errors="replace": REGEDIT4 files are in the ANSI code page; a stray byte is not fatal.
         # newline="": only CR/LF end lines (str.splitlines would also split on \x0c or U+2028).

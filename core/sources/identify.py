@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import unreadable
 from core.registry.hive_identify import identify_from_header
+from core.textenc import decode_start
 
 PREFIX_SIZE = 4096  # enough for every signature below; never read more to identify
 
@@ -33,15 +34,7 @@ _REG_HEADERS = ("windows registry editor version 5.00", "regedit4")
 
 def _text_start(prefix: bytes) -> str:
     """The prefix decoded as text (UTF-16 with BOM or UTF-8), lower-cased, without leading space."""
-    if prefix.startswith((b"\xff\xfe", b"\xfe\xff")):
-        # An odd cut at PREFIX_SIZE must not make a valid file look undecodable.
-        body = prefix[: len(prefix) // 2 * 2]
-        text = body.decode("utf-16", errors="ignore")
-    elif len(prefix) >= 4 and prefix[0] != 0 and prefix[1] == 0 and prefix[3] == 0:
-        text = prefix[: len(prefix) // 2 * 2].decode("utf-16-le", errors="ignore")  # no BOM
-    else:
-        text = prefix.decode("utf-8", errors="ignore")
-    return text.lstrip("\ufeff \t\r\n").lower()
+    return decode_start(prefix).lstrip("\ufeff \t\r\n").lower()
 
 
 def _is_pe(prefix: bytes) -> bool:
