@@ -195,8 +195,8 @@ class ScanPage(FlowPage):
                             f"{plural(len(evidence.dumps), 'dump file')} found. "
                             "Choose Next to see the crash history.")
         lines = [f"Could not read {p}" for p in evidence.problems]
-        lines += [f"Not available: {m.message.rstrip('.')}" + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".")
-                  for m in evidence.missing]
+        lines += [f"Not available: {m.message.rstrip('.')}"
+                  + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".") for m in evidence.missing]
         self._show_problems(lines)
         self.completeChanged.emit()
         self.dd.refresh_buttons()
