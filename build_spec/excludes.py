@@ -5,7 +5,8 @@ from __future__ import annotations
 
 EXCLUDED_MODULES = [
     "tkinter", "unittest", "pydoc_data", "lib2to3", "test",
-    "pytest", "hypothesis", "mypy", "ruff", "regipy", "Registry", "Evtx",  # dev-only / benchmarks only
+    # dev-only / benchmarks only. Not "Registry": that is python-registry, the hive reader the exe needs.
+    "pytest", "hypothesis", "mypy", "ruff", "regipy", "Evtx", "dissect",
     *(f"PySide6.{m}" for m in (
         "QtConcurrent", "QtDBus", "QtDesigner", "QtHelp", "QtLabsStyleKit", "QtNetwork", "QtOpenGL",
         "QtOpenGLWidgets", "QtPrintSupport", "QtQml", "QtQmlFeatures", "QtQuick", "QtQuickControls2",
@@ -17,12 +18,20 @@ EXCLUDED_MODULES = [
 _UNUSED_QT_LIBS = ("Qt6Quick", "Qt6Qml", "Qt6Pdf", "Qt6VirtualKeyboard", "Qt6Designer", "Qt6Sql",
                    "Qt6Network", "Qt6OpenGLWidgets", "Qt6Test", "Qt6Help", "Qt6LabsStyleKit")
 _UNUSED_PLUGIN_DIRS = ("/qmltooling/", "/sqldrivers/", "/networkinformation/", "/tls/",
-                       "/platforminputcontexts/", "/generic/", "/position/", "/webview/")
+                       "/platforminputcontexts/", "/generic/", "/position/", "/webview/", "/multimedia/")
+# Software OpenGL (20 MB) and the Direct2D platform: the wizard draws plain widgets with the
+# `windows` platform (or `offscreen` for the self-test).
+_UNUSED_FILES = ("opengl32sw.dll", "qdirect2d.dll", "d3dcompiler_47.dll")
+# Image formats: PNG is built into QtGui; the icons are SVG and the exe icon ICO.
+_IMAGE_FORMATS_KEPT = ("qsvg", "qico")
 
 
 def keep_binary(dest: str) -> bool:
     name = dest.replace("\\", "/")
-    if any(lib in name.rsplit("/", 1)[-1] for lib in _UNUSED_QT_LIBS):
+    base = name.rsplit("/", 1)[-1]
+    if any(lib in base for lib in _UNUSED_QT_LIBS) or base.lower() in _UNUSED_FILES:
+        return False
+    if "/imageformats/" in f"/{name}" and not any(f in base for f in _IMAGE_FORMATS_KEPT):
         return False
     return not any(d in f"/{name}" for d in _UNUSED_PLUGIN_DIRS)
 

@@ -121,13 +121,15 @@ class _Run:
             return None
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
+                                                              self.source.display_path))
         self.cancel.check()
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
-                                        "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys and the "
-                                        "boot disk's miniport), or run the collector"))
+                                        self.source.how_to_add(
+                                            "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys "
+                                            "and the boot disk's miniport), or run the collector")))
         self.report("drivers", 1, 1)
         return storage
 
@@ -279,11 +281,13 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
     if evidence.registry is None:
         run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
                                    "found, so the configuration cannot be checked.",
-                                   "add Windows\\System32\\config\\SYSTEM, or run the collector"))
+                                   source.how_to_add(
+                                       "add Windows\\System32\\config\\SYSTEM, or run the collector")))
     if evidence.timeline is None and "events" in steps:
         run.missing.append(Missing("event-log", "No System event log could be read, so crashes without "
                                    "a dump cannot be seen.",
-                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
+                                   source.how_to_add("add Windows\\System32\\winevt\\Logs\\System.evtx, "
+                                                     "or run the collector")))
     evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidence.missing = _merge_missing(source.missing, run.missing)
     return evidence

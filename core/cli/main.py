@@ -8,7 +8,9 @@ Exit codes (stable, fleet scripts key on them): 0 nothing wrong, 1 a problem was
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -42,7 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def use_utf8_output() -> None:
+    """Write UTF-8 whatever stdout/stderr are. Redirected to a file or a pipe on Windows they would
+    use the ANSI code page (cp1252), and the first "→" or non-Latin file name would end the command
+    with UnicodeEncodeError and exit 1, which fleet scripts read as "problem found". (A Windows
+    console is written in UTF-16 by Python itself, whatever this encoding says.)"""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.encoding.replace("-", "").lower() != "utf8":
+            # a stream that cannot change any more keeps its encoding
+            with contextlib.suppress(OSError, ValueError):
+                stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    use_utf8_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

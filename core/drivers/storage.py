@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.drivers.classify import (
@@ -82,8 +82,9 @@ def _normal_guid(guid: str | None) -> str:
 class _Inspector:
     """Locate and inspect each file once; failures become a sentence, never an exception."""
 
-    def __init__(self, find_file: FindFile) -> None:
+    def __init__(self, find_file: FindFile, display: Callable[[Path], str] = str) -> None:
         self.find_file = find_file
+        self.display = display  # how the user knows the file (never a temporary extraction path)
         self.cache: dict[tuple[str, str | None], _Inspected] = {}
 
     def __call__(self, file_name: str, image_path: str | None) -> _Inspected:
@@ -101,7 +102,7 @@ class _Inspector:
             where = f" (ImagePath {image_path})" if image_path else ""
             return _Inspected(None, None, f"{file_name} was not found in the evidence{where}")
         try:
-            return _Inspected(path, inspect_pe(path), None)
+            return _Inspected(path, replace(inspect_pe(path), path=self.display(path)), None)
         except DumpDoctorError as exc:
             return _Inspected(path, None, str(exc))
 
@@ -173,8 +174,8 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
             reasons.append(f"The file could not be inspected, so it is not classified: {result.error}")
     return StorageDriver(
         service=svc.name, file_name=file_name,
-        file_path=str(result.path) if result.path is not None else None, pe=result.pe, kind=kind,
-        confidence=confidence, reasons=reasons, start=svc.start, group=svc.group,
+        file_path=inspect.display(result.path) if result.path is not None else None, pe=result.pe,
+        kind=kind, confidence=confidence, reasons=reasons, start=svc.start, group=svc.group,
         devices=[d.instance_path for d in devs], error=result.error, refs=refs,
     )
 
@@ -187,7 +188,7 @@ def _dump_stack_driver(file_name: str, inspect: _Inspector) -> StorageDriver:
     refs = [EvidenceRef("file", result.pe.path, result.pe.file_version or "no version")] if result.pe else []
     return StorageDriver(
         service=file_name, file_name=file_name,
-        file_path=str(result.path) if result.path is not None else None, pe=result.pe,
+        file_path=inspect.display(result.path) if result.path is not None else None, pe=result.pe,
         kind=DriverKind.DUMP_STACK, confidence=Confidence.HIGH, reasons=reasons, error=result.error,
         refs=refs,
     )
@@ -258,9 +259,11 @@ def assess_storage(
     find_file: FindFile,
     dump_stack: list[str],
     loaded_dump_modules: list[str] | None,
+    display: Callable[[Path], str] = str,
 ) -> StorageReport:
-    """See the module docstring. Missing or unreadable files are recorded per driver, never raised."""
-    inspect = _Inspector(find_file)
+    """See the module docstring. Missing or unreadable files are recorded per driver, never raised.
+    `display` names a found file for the user (a source's display_path)."""
+    inspect = _Inspector(find_file, display)
     arch = facts.system.architecture if facts.system else None
     devs = _devices_by_service(facts.devices)
     report = StorageReport()

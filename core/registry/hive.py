@@ -37,6 +37,7 @@ class HiveState:
         self.logs_replayed: list[str] = []
         self.notes: list[str] = []
         self.skipped_values = 0
+        self.mapping: mmap.mmap | None = None  # the mapped file, closed by HiveRoot.close()
 
 
 @contextlib.contextmanager
@@ -112,6 +113,13 @@ class HiveRoot(HiveKey):
     def dirty(self) -> bool:
         return self._state.dirty
 
+    def close(self) -> None:
+        """Unmap the file. On Windows a mapped file cannot be deleted, so a source that extracted the
+        hive into a temporary folder must close it before removing the folder."""
+        if self._state.mapping is not None:
+            self._state.mapping.close()
+            self._state.mapping = None
+
 
 def detect(path: str | Path) -> bool:
     """Cheap content check: does the file start with the 'regf' signature?"""
@@ -146,6 +154,8 @@ def open_hive(path: str | Path, *, use_logs: bool = True) -> HiveRoot:
     if block.hbins_size and BASE_BLOCK_SIZE + block.hbins_size > size:
         log.warning("%s: shorter than its header declares", path)
     state = HiveState(path, block)
+    if isinstance(data, mmap.mmap):
+        state.mapping = data
     buffer: bytes | bytearray | mmap.mmap = data
     if block.dirty:
         logs = find_logs(path) if use_logs else []

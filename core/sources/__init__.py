@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 from core.errors import UsageError
+from core.resources import resource_path
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
-from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
+from core.sources.bundle import BundleSource, folder_bundle, loose_bundle, zip_bundle
 from core.sources.live import LiveSource
 from core.sources.offline import OfflineSource, find_windows_dir
 
@@ -27,6 +28,13 @@ def _is_zip(path: Path) -> bool:
     try:
         with path.open("rb") as fh:
             return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+    except OSError:
+        return False
+
+
+def _is_demo(path: Path) -> bool:
+    try:
+        return path.resolve() == resource_path("demo").resolve()
     except OSError:
         return False
 
@@ -54,7 +62,12 @@ def open_source(spec: str | Path | list[Path] | list[str] | None) -> EvidenceSou
     if absent:
         raise UsageError(f"{absent[0]}: no such file or folder")
     if len(paths) == 1:
-        return _open_path(paths[0])
+        source = _open_path(paths[0])
+        if isinstance(source, BundleSource) and _is_demo(paths[0]):
+            # Frozen, the demo lives in the exe's temporary unpack folder: name its files by what they are.
+            source.shown_root = "demo"
+            source.description = source.description.replace(f"Bundle folder {paths[0]}", "Built-in demo", 1)
+        return source
     if any(p.is_dir() for p in paths) or any(_is_zip(p) for p in paths):
         raise UsageError("give one folder or one zip, or any number of evidence files — not a mix")
     return loose_bundle(paths)

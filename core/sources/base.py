@@ -23,6 +23,13 @@ class RegistryHives:
     software: RegKey | None = None
     notes: list[str] = field(default_factory=list)  # "dirty hive; transaction logs replayed"
 
+    def close(self) -> None:
+        """Release the hive files (mapped into memory) so their folder can be removed."""
+        for key in (self.system, self.software):
+            close = getattr(key, "close", None)
+            if close is not None:
+                close()
+
     def put(self, name: str, key: RegKey) -> None:
         """Place a root by hive name ("SYSTEM" or "SOFTWARE")."""
         if name == "SYSTEM":
@@ -67,6 +74,12 @@ class EvidenceSource(ABC):
 
     def elevated(self) -> bool | None:
         return None
+
+    def how_to_add(self, hint: str) -> str:
+        """How the user gets evidence this source lacks. `hint` is the advice for copied evidence
+        (add a file, run the collector); the live source replaces it, since neither helps on the
+        machine being read."""
+        return hint
 
     def display_path(self, path: Path) -> str:
         """How to name a file to the user: bundles map private extraction paths back to

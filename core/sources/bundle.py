@@ -71,6 +71,7 @@ class BundleSource(EvidenceSource):
                  label: str = "") -> None:
         super().__init__()
         self.label = label  # zip file name shown before "!member"
+        self.shown_root = ""  # set for the demo: items are shown as "<shown_root>/<name>"
         self.description = description
         self.items = items
         self._materialize_fn = materialize
@@ -104,6 +105,8 @@ class BundleSource(EvidenceSource):
         return None
 
     def _name(self, item: BundleItem) -> str:
+        if self.shown_root:  # the built-in demo: never the folder it was unpacked to
+            return f"{self.shown_root}/{item.name}"
         return f"{self.label}!{item.name}" if self._materialize_fn is not None else (
             str(item.local) if item.local is not None else item.name)
 
@@ -265,6 +268,8 @@ class BundleSource(EvidenceSource):
         return out
 
     def close(self) -> None:
+        if self._registry is not None:  # mapped hives first: Windows cannot delete a mapped file
+            self._registry.close()
         if self._cleanup is not None:
             self._cleanup()
             self._cleanup = None

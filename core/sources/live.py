@@ -4,7 +4,6 @@ Windows folder, and the System log queried with wevtutil (only the events the di
 from __future__ import annotations
 
 import logging
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from core.registry.live import live_root
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
+from core.tempfolder import remove_temp_folder
 
 log = logging.getLogger(__name__)
 
@@ -131,9 +131,16 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
                 return None
         return self._elevated
 
+    def how_to_add(self, hint: str) -> str:
+        # Copying files or running the collector on the machine being read adds nothing: what it
+        # lacks here, only rights can add (or nothing can).
+        if self.elevated() is True:
+            return "Nothing to add: this computer does not have it (a cleared log, a removed file)."
+        return f"{_HOW_ADMIN} If it is still missing then, this computer does not have it."
+
     def close(self) -> None:
         if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            remove_temp_folder(self._tmp)
             self._tmp = None
 
 

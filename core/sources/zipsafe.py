@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import stat
 import tempfile
 import zipfile
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from core.errors import UnsafeInputError, unreadable
 from core.evidence_ref import Problem, Severity
+from core.tempfolder import remove_temp_folder
 
 _CHUNK = 1 << 20
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -180,6 +180,6 @@ class SafeZip:
     def close(self) -> None:
         self._zip.close()
         if self._tmp is not None:
-            shutil.rmtree(self._tmp, ignore_errors=True)
+            remove_temp_folder(self._tmp)
             self._tmp = None
             self._extracted.clear()
