@@ -5,6 +5,8 @@
     python3 dev.py test     lint, type-check and run the whole test suite
     python3 dev.py cli ...  run the `dumpdoctor` command line
     python3 dev.py build    build the one-file and one-folder executables (PyInstaller)
+    python3 dev.py test-windows   the Windows lane: CLI, tests, GUI, exes and collector under Wine
+                                  (Linux with apt-get; see scripts/windows_lane)
 
 Each command first makes `.venv/` beside this file and installs the project into it, and again
 whenever pyproject.toml changes, so a fresh clone needs nothing else.
@@ -56,7 +58,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 0
     command, rest = argv[0], argv[1:]
-    if command not in {"app", "test", "cli", "build", "lint"}:
+    if command not in {"app", "test", "cli", "build", "lint", "test-windows"}:
         print(__doc__)
         return 2
     _ensure_venv()
@@ -66,6 +68,8 @@ def main(argv: list[str]) -> int:
         return _run([str(PY), "-m", "core.cli.main", *rest])
     if command == "build":
         return _run([str(PY), "-m", "build_spec", *rest])
+    if command == "test-windows":
+        return _run([str(PY), "-m", "scripts.windows_lane", *rest])
     # lint / test
     _check([str(PY), "-m", "ruff", "check", "."])
     _check([str(PY), "-m", "mypy"])

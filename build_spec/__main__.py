@@ -17,7 +17,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from build_spec.icon import png_to_ico
+from build_spec.icon import app_pngs, pngs_to_ico
+from build_spec.selfcheck_samples import write_samples
+from build_spec.smoke_real import realdata_dir, scan_real_samples
 from build_spec.versioninfo import version_info_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,15 +35,18 @@ class Built:
 
 
 def prepare(work: Path) -> None:
-    """Generated inputs of the spec: version resources and the .ico (from resources/icons)."""
+    """Generated inputs of the spec: version resources, the .ico (every size in resources/icons) and
+    the --self-check samples."""
     work.mkdir(parents=True, exist_ok=True)
     (work / "version_gui.txt").write_text(
         version_info_text("Dump Doctor - Windows crash diagnosis wizard", "DumpDoctor.exe"), encoding="utf-8")
     (work / "version_cli.txt").write_text(
         version_info_text("Dump Doctor command line", "dumpdoctor-cli.exe"), encoding="utf-8")
-    png = ROOT / "resources" / "icons" / "app-256.png"
-    if png.exists():
-        png_to_ico(png, work / "dumpdoctor.ico")
+    pngs = app_pngs()
+    if not pngs:
+        raise SystemExit("resources/icons/app-<size>.png are missing: run `python -m build_spec.icon`")
+    pngs_to_ico(pngs, work / "dumpdoctor.ico")
+    write_samples(work / "selfcheck")
 
 
 def build(mode: str, dist: Path, work: Path) -> Built:
@@ -70,6 +75,13 @@ def smoke(built: Built) -> dict[str, object]:
     report = json.loads(scan.stdout)
     verdict = report["verdict"]["id"]
     assert verdict == "matches", f"demo verdict {verdict!r}, exit {scan.returncode}: {scan.stderr[-2000:]}"
+    check = subprocess.run([str(built.cli), "--self-check"], capture_output=True, text=True, env=env,
+                           timeout=300, check=False)
+    assert check.returncode == 0 and "self-check passed" in check.stdout, (
+        f"--self-check exit {check.returncode}: {check.stdout[-3000:]} {check.stderr[-2000:]}")
+    assert "_MEI" not in scan.stdout and "_internal" not in scan.stdout, (
+        "the demo report names files in the exe's unpack folder")
+    real = scan_real_samples(built.cli, env, realdata_dir()) if realdata_dir() else "skipped: no realdata"
     start = time.perf_counter()
     gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, timeout=300,
                          env=dict(env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time())), check=False)
@@ -79,7 +91,7 @@ def smoke(built: Built) -> dict[str, object]:
         f"GUI self-test exit {gui.returncode}: {gui.stdout[-2000:]} {gui.stderr[-2000:]}")
     size = built.gui.stat().st_size if built.mode == "onefile" else sum(
         p.stat().st_size for p in built.gui.parent.rglob("*") if p.is_file())
-    return {"mode": built.mode, "verdict": verdict, "scan_exit": scan.returncode,
+    return {"mode": built.mode, "verdict": verdict, "scan_exit": scan.returncode, "real_samples": real,
             "gui_self_test_seconds": round(gui_seconds, 2),
             "first_window_seconds": float(first_window.group(1)) if first_window else None,
             "size_mb": round(size / 1e6, 1)}

@@ -9,6 +9,11 @@ from pathlib import Path
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["--self-check"]:
+        # Every reader on the samples shipped inside the exe (build_spec/selfcheck_samples.py).
+        from core.selfcheck import run
+
+        return run()
     if Path(sys.executable).stem.lower().endswith("-cli"):
         from core.cli.main import main as cli_main
 

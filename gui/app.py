@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from core.tempfolder import remove_temp_folder
 from core.version import __version__
 from core.wizard.flow import OpState, SourceChoice, Step
 from gui.logging_setup import setup_logging, where_to_look
@@ -105,10 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setOrganizationName("DumpDoctor")
     app.setApplicationVersion(__version__)
     app.setWindowIcon(icon("app"))
+    scratch: Path | None = None
     if args.self_test:
         # A check must not move the user's remembered window: use a throw-away settings file.
-        scratch = tempfile.mkdtemp(prefix="dumpdoctor-selftest-")
-        settings = QSettings(str(Path(scratch) / "settings.ini"), QSettings.Format.IniFormat)
+        scratch = Path(tempfile.mkdtemp(prefix="dumpdoctor-selftest-"))
+        settings = QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat)
     else:
         settings = QSettings("DumpDoctor", "Dump Doctor")
     try:
@@ -121,3 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.exception("the wizard stopped with an unexpected error")
         print(f"Dump Doctor stopped with an unexpected error. {where_to_look()}", file=sys.stderr)
         return 1
+    finally:
+        if scratch is not None:  # the self-test leaves nothing behind
+            settings.sync()  # written and closed: nothing holds the file open any more
+            remove_temp_folder(scratch)

@@ -93,8 +93,9 @@ class DumpDoctorWizard(QWizard):
         self.setObjectName("dump-doctor-wizard")
         self.setWindowTitle("Dump Doctor")
         self.setWindowIcon(icon("app"))
-        self.setWizardStyle(QWizard.WizardStyle.AeroStyle if sys.platform == "win32"
-                            else QWizard.WizardStyle.ModernStyle)
+        # ModernStyle on Windows too: AeroStyle puts Back into the title area, where Tab never
+        # reaches it (keyboard users could not go back), and draws it only with the native platform.
+        self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
         self.setAcceptDrops(True)

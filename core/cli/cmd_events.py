@@ -24,7 +24,7 @@ from core.dumps.model import DumpInfo
 from core.errors import DumpDoctorError, UsageError
 from core.events import build_timeline, detect_event_format, merge_reads, read_events
 from core.events.model import EventReadResult, Timeline
-from core.evidence_ref import Problem
+from core.evidence_ref import Problem, Severity
 from core.jsonutil import iso_utc, to_jsonable
 from core.registry import read_registry_facts
 from core.registry.model import CrashControl
@@ -121,6 +121,13 @@ def collect(names: list[str]) -> tuple[list[EventReadResult], list[Problem], Cra
     return results, problems, crash_control, dumps
 
 
+def _read_and_empty(problems: list[Problem]) -> bool:
+    """No input to read, yet nothing failed: the log was read and holds none of the events (the live
+    query says so with an INFO note). That is a readable log with nothing in it, exit 0, not 3."""
+    events = [p for p in problems if p.step == "events"]
+    return bool(events) and all(p.severity is Severity.INFO for p in events)
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         since = parse_since(args.since) if args.since else None
@@ -144,7 +151,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(timeline, merged, problems))
-    if not results:
+    if not results and not _read_and_empty(problems):
         return EXIT_UNREADABLE
     return EXIT_RESTARTS if timeline.unexpected_restarts() else EXIT_OK
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from build_spec.excludes import EXCLUDED_MODULES, keep_binary, keep_data
-from build_spec.icon import png_size, png_to_ico
+from build_spec.icon import ICON_SIZES, app_pngs, png_size, png_to_ico, pngs_to_ico
 
 
 def _png(width: int, height: int) -> bytes:
@@ -42,3 +42,37 @@ def test_only_widgets_stack_of_qt_is_kept() -> None:
     assert keep_binary("PySide6/Qt/plugins/platforms/libqoffscreen.so")
     assert not keep_data("PySide6/Qt/translations/qtbase_de.qm")
     assert keep_data("resources/bugchecks.json")
+
+
+def test_python_registry_ships_it_reads_every_hive() -> None:
+    assert "Registry" not in EXCLUDED_MODULES  # python-registry: without it no hive can be read
+
+
+def test_windows_only_waste_is_left_out() -> None:
+    assert not keep_binary("PySide6/opengl32sw.dll")
+    assert not keep_binary("PySide6\\plugins\\platforms\\qdirect2d.dll")
+    assert keep_binary("PySide6/plugins/platforms/qwindows.dll")
+    assert not keep_binary("PySide6/plugins/imageformats/qtiff.dll")
+    assert keep_binary("PySide6/plugins/imageformats/qsvg.dll")
+    assert keep_binary("PySide6/plugins/iconengines/qsvgicon.dll")
+
+
+def test_demo_drivers_stay_demo_data_not_exe_dependencies() -> None:
+    assert not keep_binary("storport.sys")  # found by following cvstor.sys's imports
+    assert keep_binary("resources/demo/drivers/storport.sys")
+
+
+def test_ico_holds_every_size_windows_uses(tmp_path: Path) -> None:
+    pngs = []
+    for size in (16, 32, 48, 256):
+        p = tmp_path / f"app-{size}.png"
+        p.write_bytes(_png(size, size))
+        pngs.append(p)
+    ico = pngs_to_ico(list(reversed(pngs)), tmp_path / "a.ico").read_bytes()
+    assert struct.unpack("<HHH", ico[:6]) == (0, 1, 4)
+    sizes = [struct.unpack_from("<BB", ico, 6 + 16 * i) for i in range(4)]
+    assert sizes == [(16, 16), (32, 32), (48, 48), (0, 0)]  # smallest first; 0 means 256
+
+
+def test_the_committed_app_icon_has_every_size() -> None:
+    assert [png_size(p.read_bytes())[0] for p in app_pngs()] == list(ICON_SIZES)

@@ -3,6 +3,8 @@ here, and a fake source/scan for the cases that need one (slow scans, failures).
 
 from __future__ import annotations
 
+import os
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -40,6 +42,13 @@ from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.wizard.flow import Platform
 from gui.services import CoreServices
 from gui.wizard import DumpDoctorWizard
+
+if sys.platform == "win32" and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    # Offscreen on Windows: the native styles (windowsvista, windows11) ask for a window handle the
+    # offscreen platform does not have ("Failed to obtain HWND"), and its font database looks for
+    # fonts under Qt's folder; with qt_log_level_fail both warnings would fail every GUI test.
+    os.environ.setdefault("QT_STYLE_OVERRIDE", "Fusion")
+    os.environ.setdefault("QT_QPA_FONTDIR", str(Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"))
 
 ARTICLE = "https://support.microsoft.com/en-us/servicing/os/windows/2017/01/stop-error-example"
 LINUX = Platform(is_windows=False)

@@ -70,3 +70,31 @@ def test_a_bundle_that_cannot_be_read_exits_unreadable_not_usage(tmp_path, capsy
     broken.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a zip header with nothing valid behind it
     assert main(["events", str(broken)]) == 3
     assert "bundle.zip" in capsys.readouterr().err
+
+
+class _EmptyLogSource:
+    """What the live source gives when wevtutil ran and the System log holds none of the events."""
+
+    def __init__(self) -> None:
+        from core.evidence_ref import Problem, Severity
+        self.problems = [Problem("live System log", "the System log holds none of the events the "
+                                 "diagnosis reads (it may have been cleared)", Severity.INFO, "events")]
+
+    def event_inputs(self):
+        return []
+
+    def registry(self):
+        from core.sources.base import RegistryHives
+        return RegistryHives()
+
+    def dump_files(self, crash_control):
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def test_an_empty_but_readable_log_exits_ok_not_unreadable(monkeypatch, capsys):
+    monkeypatch.setattr("core.cli.cmd_events.open_source", lambda spec: _EmptyLogSource())
+    assert main(["events"]) == 0
+    assert "holds none of the events" in capsys.readouterr().out

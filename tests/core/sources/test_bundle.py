@@ -184,3 +184,52 @@ def test_bundle_says_where_its_evidence_was_collected(tmp_path):
     with folder_bundle(folder) as source:
         assert source.description.endswith("Offline Windows folder E:\\ on PC42")
         assert str(folder) in source.description
+
+
+def test_zip_bundle_closes_its_hive_and_leaves_no_extraction_folder(tmp_path, monkeypatch) -> None:
+    """On Windows a mapped hive cannot be deleted: the bundle must close it before removing the
+    folder it was extracted to (it used to leave the whole SYSTEM hive in %TEMP% on every scan)."""
+    import tempfile
+    import zipfile
+
+    from core.scan import scan
+    from core.sources import open_source
+    from tests.builders.offline_root import Machine, memory_roots
+    from tests.builders.regf import build_hive
+
+    hive = bytes(build_hive(memory_roots(Machine())["SYSTEM"]).data)
+    hive += bytes(0x4000)  # big enough to be memory-mapped rather than read
+    bundle = tmp_path / "pc.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.writestr("registry/SYSTEM", hive)
+    private_tmp = tmp_path / "tmp"
+    private_tmp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(private_tmp))  # other programs share /tmp
+    with open_source(bundle) as source:
+        evidence = scan(source)
+        system = source.registry().system
+        assert evidence.registry is not None and evidence.registry.crash_control is not None
+    assert system is not None and system.state.mapping is None  # unmapped by close()
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_driver_paths_name_the_zip_member_not_the_extraction_folder(tmp_path) -> None:
+    import tempfile
+    import zipfile
+
+    from core.scan import scan
+    from core.sources import open_source
+    from tests.builders.offline_root import write_bundle_folder
+
+    folder = write_bundle_folder(tmp_path / "b")
+    bundle = tmp_path / "pc.zip"
+    with zipfile.ZipFile(bundle, "w") as zf:
+        for item in folder.rglob("*"):
+            if item.is_file():
+                zf.write(item, item.relative_to(folder).as_posix())
+    with open_source(bundle) as source:
+        evidence = scan(source)
+    assert evidence.storage is not None
+    paths = [d.file_path for d in evidence.storage.drivers if d.file_path]
+    assert paths and all(p.startswith("pc.zip!drivers/") for p in paths)
+    assert all(tempfile.gettempdir() not in (d.pe.path if d.pe else "") for d in evidence.storage.drivers)

@@ -1,0 +1,1 @@
+"""The Windows lane (see __main__.py)."""

