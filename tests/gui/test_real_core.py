@@ -9,7 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QApplication
 
@@ -69,7 +69,8 @@ def test_demo_evidence_end_to_end_with_report_and_bundle(qtbot, tmp_path, make_w
         assert "manifest.json" in zf.namelist()
     assert bundle.open_folder_button.isVisible()
     qtbot.mouseClick(bundle.open_folder_button, Qt.MouseButton.LeftButton)
-    assert Path(opened[-1].removeprefix("file://")) == tmp_path
+    # file:///C:/... on Windows, file:///tmp/... elsewhere: let Qt turn the URL back into a path
+    assert Path(QUrl(opened[-1]).toLocalFile()) == tmp_path
 
 
 def test_a_corrupt_file_is_listed_and_the_scan_goes_on(qtbot, tmp_path, make_wizard) -> None:

@@ -4,8 +4,11 @@ merged, manifest excerpts honoured, and what is absent reported with how to get 
 from __future__ import annotations
 
 import json
+import sys
 import zipfile
 from pathlib import Path
+
+import pytest
 
 from core.evidence_ref import Severity
 from core.registry.keys import REG_DWORD
@@ -123,12 +126,24 @@ def test_zip_and_folder_hand_out_the_same_evidence(tmp_path):
         assert from_zip.display_path(from_zip.dump_files(None)[0]).startswith("bundle.zip!dumps/")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links need a privilege on Windows; "
+                    "test_locked_file_in_folder_is_a_problem covers the same path there")
 def test_unreadable_file_in_folder_is_a_problem(tmp_path):
     folder = write_bundle_folder(tmp_path / "b")
     dangling = folder / "dumps" / "gone.dmp"
     dangling.symlink_to(tmp_path / "does-not-exist.dmp")
     with open_source(folder) as source:
         assert any(p.path.endswith("gone.dmp") and "not found" in p.message for p in source.problems)
+        assert len(source.dump_files(None)) == 2
+
+
+def test_locked_file_in_folder_is_a_problem(tmp_path, deny_open):
+    folder = write_bundle_folder(tmp_path / "b")
+    locked = folder / "dumps" / "locked.dmp"
+    locked.write_bytes(build_kernel_dump(64, 0xD1))
+    deny_open(locked, how="locked")
+    with open_source(folder) as source:
+        assert any(p.path.endswith("locked.dmp") for p in source.problems)
         assert len(source.dump_files(None)) == 2
 
 
