@@ -13,6 +13,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,13 +83,17 @@ def smoke(built: Built) -> dict[str, object]:
     assert "_MEI" not in scan.stdout and "_internal" not in scan.stdout, (
         "the demo report names files in the exe's unpack folder")
     real = scan_real_samples(built.cli, env, realdata_dir()) if realdata_dir() else "skipped: no realdata"
-    start = time.perf_counter()
-    gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, timeout=300,
-                         env=dict(env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time())), check=False)
-    gui_seconds = time.perf_counter() - start
-    first_window = re.search(r"first window shown ([\d.]+) s", gui.stdout)
-    assert gui.returncode == 0, (
-        f"GUI self-test exit {gui.returncode}: {gui.stdout[-2000:]} {gui.stderr[-2000:]}")
+    with tempfile.TemporaryDirectory() as scratch:
+        # The windowed exe has no stdout on Windows: it writes to this file instead (launcher.py).
+        output = Path(scratch) / "gui-output.txt"
+        start = time.perf_counter()
+        gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, timeout=300,
+                             env=dict(env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time()),
+                                      DUMPDOCTOR_OUTPUT=str(output)), check=False)
+        gui_seconds = time.perf_counter() - start
+        printed = gui.stdout + (output.read_text(encoding="utf-8") if output.exists() else "")
+    first_window = re.search(r"first window shown ([\d.]+) s", printed)
+    assert gui.returncode == 0, f"GUI self-test exit {gui.returncode}: {printed[-2000:]} {gui.stderr[-2000:]}"
     size = built.gui.stat().st_size if built.mode == "onefile" else sum(
         p.stat().st_size for p in built.gui.parent.rglob("*") if p.is_file())
     return {"mode": built.mode, "verdict": verdict, "scan_exit": scan.returncode, "real_samples": real,
