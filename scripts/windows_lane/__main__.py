@@ -318,6 +318,25 @@ def stage_frozen(wine: Wine) -> None:
     check(not (internal / "storport.sys").exists(), "the demo's storport.sys is not copied into _internal")
 
 
+def stage_native(wine: Wine) -> None:
+    """The frozen GUI with Qt's real `windows` platform plugin and native style, on an X server
+    (Xvfb): what a user who double-clicks DumpDoctor.exe gets. Measures the first window."""
+    if shutil.which("xvfb-run") is None:
+        raise LaneError("xvfb-run is missing (Debian package xvfb)")
+    for label, exe in (("onedir", "C:\\dist\\onedir\\DumpDoctor\\DumpDoctor.exe"),
+                       ("onefile", "C:\\dist\\DumpDoctor.exe")):
+        output = wine.unix(f"C:\\native-{label}.txt")
+        output.unlink(missing_ok=True)
+        env = dict(wine.env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time()),
+                   DUMPDOCTOR_OUTPUT=f"C:\\native-{label}.txt")
+        done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "wine", exe, "--self-test"],
+                              env=env, input=b"", capture_output=True, timeout=600, check=False)
+        printed = output.read_text(encoding="utf-8") if output.exists() else ""
+        check(done.returncode == 0, f"{label} DumpDoctor.exe --self-test with the windows platform: "
+              f"{' '.join(printed.split())[:200]}",
+              Result(done.returncode, printed, done.stderr.decode(errors="replace")[-3000:], 0))
+
+
 def stage_redirect(wine: Wine) -> None:
     """`dumpdoctor-cli.exe scan > out.txt` in cmd, with non-ASCII text in the report."""
     cli = "C:\\dist\\onedir\\DumpDoctor\\dumpdoctor-cli.exe"
@@ -368,8 +387,8 @@ STAGES: dict[str, Callable[[Wine], None]] = {
     "system": stage_system, "downloads": stage_downloads, "prefix": stage_prefix,
     "python": stage_python, "standins": stage_standins, "install": stage_install,
     "project": stage_project, "cli-demo": stage_cli_demo, "cli-live": stage_cli_live,
-    "tests": stage_tests, "gui": stage_gui, "frozen": stage_frozen, "redirect": stage_redirect,
-    "collector": stage_collector, "temp": stage_temp,
+    "tests": stage_tests, "gui": stage_gui, "frozen": stage_frozen, "native": stage_native,
+    "redirect": stage_redirect, "collector": stage_collector, "temp": stage_temp,
 }
 
 

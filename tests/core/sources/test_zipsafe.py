@@ -35,7 +35,10 @@ def _zip(path: Path, members: list[tuple[str | zipfile.ZipInfo, bytes]],
 
 
 def _problem_for(source_or_zip, member: str) -> str:
-    hits = [p.message for p in source_or_zip.problems if p.path.endswith("!" + member)]
+    # Python's zipfile reads "\\" in member names as "/" on Windows (os.sep), so the name shown there
+    # has forward slashes; the member is rejected all the same.
+    shown = member.replace("\\", "/") if os.sep == "\\" else member
+    hits = [p.message for p in source_or_zip.problems if p.path.endswith("!" + shown)]
     assert hits, f"no problem names {member}: {source_or_zip.problems}"
     return hits[0]
 
