@@ -17,6 +17,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from build_spec.icon import app_pngs, pngs_to_ico
 from build_spec.selfcheck_samples import write_samples
@@ -26,6 +27,9 @@ from build_spec.versioninfo import version_info_text
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "build_spec" / "dumpdoctor.spec"
 EXE_SUFFIX = ".exe" if os.name == "nt" else ""
+# The exes write UTF-8 whatever stdout is (core.cli.main.use_utf8_output); read it as UTF-8, not as
+# the ANSI code page that text=True would use on Windows.
+UTF8_OUTPUT: dict[str, Any] = {"capture_output": True, "text": True, "encoding": "utf-8", "errors": "replace"}
 
 
 @dataclass
@@ -68,26 +72,27 @@ def smoke(built: Built) -> dict[str, object]:
     from core.version import __version__
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([str(built.cli), "--version"], capture_output=True, text=True, env=env,
+    out = subprocess.run([str(built.cli), "--version"], **UTF8_OUTPUT, env=env,
                          timeout=120, check=True)
     assert __version__ in out.stdout, f"--version printed {out.stdout!r}"
-    scan = subprocess.run([str(built.cli), "scan", "--demo", "--json"], capture_output=True, text=True,
+    scan = subprocess.run([str(built.cli), "scan", "--demo", "--json"], **UTF8_OUTPUT,
                           env=env, timeout=300, check=False)
     report = json.loads(scan.stdout)
     verdict = report["verdict"]["id"]
     assert verdict == "matches", f"demo verdict {verdict!r}, exit {scan.returncode}: {scan.stderr[-2000:]}"
-    check = subprocess.run([str(built.cli), "--self-check"], capture_output=True, text=True, env=env,
+    check = subprocess.run([str(built.cli), "--self-check"], **UTF8_OUTPUT, env=env,
                            timeout=300, check=False)
     assert check.returncode == 0 and "self-check passed" in check.stdout, (
         f"--self-check exit {check.returncode}: {check.stdout[-3000:]} {check.stderr[-2000:]}")
     assert "_MEI" not in scan.stdout and "_internal" not in scan.stdout, (
         "the demo report names files in the exe's unpack folder")
-    real = scan_real_samples(built.cli, env, realdata_dir()) if realdata_dir() else "skipped: no realdata"
+    folder = realdata_dir()
+    real = scan_real_samples(built.cli, env, folder) if folder else "skipped: no ../shared/realdata"
     with tempfile.TemporaryDirectory() as scratch:
         # The windowed exe has no stdout on Windows: it writes to this file instead (launcher.py).
         output = Path(scratch) / "gui-output.txt"
         start = time.perf_counter()
-        gui = subprocess.run([str(built.gui), "--self-test"], capture_output=True, text=True, timeout=300,
+        gui = subprocess.run([str(built.gui), "--self-test"], **UTF8_OUTPUT, timeout=300,
                              env=dict(env, DUMPDOCTOR_LAUNCH_TIME=repr(time.time()),
                                       DUMPDOCTOR_OUTPUT=str(output)), check=False)
         gui_seconds = time.perf_counter() - start

@@ -66,7 +66,7 @@ def render_pngs(svg: Path = ICONS / "app.svg", folder: Path = ICONS) -> list[Pat
         renderer.render(painter)
         painter.end()
         path = folder / f"app-{size}.png"
-        image.save(str(path), "PNG")
+        image.save(str(path), b"PNG")
         written.append(path)
     return written
 

@@ -22,6 +22,9 @@ def _windowed_output() -> None:
 
 def main() -> int:
     _windowed_output()
+    from core.cli.main import use_utf8_output
+
+    use_utf8_output()  # whatever runs below prints UTF-8, as the command line does
     if sys.argv[1:2] == ["--self-check"]:
         # Every reader on the samples shipped inside the exe (build_spec/selfcheck_samples.py).
         from core.selfcheck import run

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -22,11 +23,11 @@ def realdata_dir() -> Path | None:
     return folder if (folder / WIN7_HIVE).is_file() else None
 
 
-def _scan(cli: Path, env: dict[str, str], *paths: Path) -> dict[str, object]:
+def _scan(cli: Path, env: dict[str, str], *paths: Path) -> dict[str, Any]:
     out = subprocess.run([str(cli), "scan", "--json", *map(str, paths)], capture_output=True, text=True,
                          encoding="utf-8", env=env, timeout=300, check=False)
     assert out.returncode in (0, 1, 4), f"scan exit {out.returncode}: {out.stderr[-2000:]}"
-    report: dict[str, object] = json.loads(out.stdout)
+    report: dict[str, Any] = json.loads(out.stdout)
     return report
 
 
@@ -46,7 +47,7 @@ def scan_real_samples(cli: Path, env: dict[str, str], realdata: Path) -> dict[st
     restarts = [e for e in timeline.get("entries", []) if e["kind"] == "unexpected-restart"]
     assert len(restarts) == 2, f"Windows 7 System log: {len(restarts)} unexpected restarts, expected 2"
     verdict = report["verdict"]
-    assert isinstance(verdict, dict) and verdict["id"] == "not-this-issue", f"verdict {verdict['id']!r}"
+    assert verdict["id"] == "not-this-issue", f"verdict {verdict['id']!r}"
 
     dirty = _scan(cli, env, realdata / WIN10_DIRTY_HIVE)
     dirty_evidence = dirty["evidence"]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from build_spec.__main__ import Built, build
+from build_spec.__main__ import UTF8_OUTPUT, Built, build
 from core.version import __version__
 
 pytestmark = pytest.mark.frozen
@@ -27,7 +27,7 @@ def frozen(tmp_path_factory: pytest.TempPathFactory) -> Built:
 
 def _run(exe: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=300,
+    return subprocess.run([str(exe), *args], **UTF8_OUTPUT, env=env, timeout=300,
                           check=False)
 
 
@@ -74,7 +74,7 @@ def test_frozen_runs_leave_nothing_in_temp(frozen: Built, tmp_path: Path) -> Non
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", TMPDIR=str(private), TEMP=str(private),
                TMP=str(private))
     for exe, args in ((frozen.gui, ["--self-test"]), (frozen.cli, ["--self-check"])):
-        done = subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=300,
+        done = subprocess.run([str(exe), *args], **UTF8_OUTPUT, env=env, timeout=300,
                               check=False)
         assert done.returncode == 0, done.stdout + done.stderr
     assert list(private.iterdir()) == []
