@@ -33,9 +33,10 @@ def keep_binary(dest: str) -> bool:
         return False
     if "/imageformats/" in f"/{name}" and not any(f in base for f in _IMAGE_FORMATS_KEPT):
         return False
-    if base.lower().endswith(".sys") and not name.startswith("resources/"):
-        # PyInstaller follows the imports of the demo's drivers (cvstor.sys imports storport.sys)
-        # and would copy the demo's storport.sys next to the exe as a "dependency".
+    if base.lower().endswith(".sys") and "/" not in name.strip("/"):
+        # PyInstaller follows the imports of the drivers we ship as data (the demo's cvstor.sys
+        # imports storport.sys) and would copy the demo's storport.sys next to the exe as a
+        # "dependency". Drivers in a folder (resources/demo/drivers, selfcheck/pe) are data.
         return False
     return not any(d in f"/{name}" for d in _UNUSED_PLUGIN_DIRS)
 

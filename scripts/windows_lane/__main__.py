@@ -353,7 +353,8 @@ def stage_redirect(wine: Wine) -> None:
     cli = "C:\\dist\\onedir\\DumpDoctor\\dumpdoctor-cli.exe"
     out_txt = wine.unix("C:\\out.txt")
     out_txt.unlink(missing_ok=True)
-    result = wine.run(["cmd", "/c", f"{cli} scan > C:\\out.txt"], timeout=600)
+    # Separate arguments: one string would reach cmd in quotes, as the name of one program.
+    result = wine.run(["cmd", "/c", cli, "scan", ">", "C:\\out.txt"], timeout=600)
     text = out_txt.read_bytes().decode("utf-8") if out_txt.exists() else ""
     if result.code in (0, 1, 4) and "→" in text:
         log(f"ok: cmd redirect to a file: exit {result.code}, UTF-8 with '→'")

@@ -60,6 +60,7 @@ def test_windows_only_waste_is_left_out() -> None:
 def test_demo_drivers_stay_demo_data_not_exe_dependencies() -> None:
     assert not keep_binary("storport.sys")  # found by following cvstor.sys's imports
     assert keep_binary("resources/demo/drivers/storport.sys")
+    assert keep_binary("selfcheck\\pe\\lsi_sas.sys")  # the --self-check sample (found missing under Wine)
 
 
 def test_ico_holds_every_size_windows_uses(tmp_path: Path) -> None:
