@@ -283,7 +283,9 @@ def stage_tests(wine: Wine) -> None:
     env = {"PYTHONDONTWRITEBYTECODE": "1", "QT_QPA_PLATFORM": "offscreen"}
     if REALDATA.exists():
         env["DUMPDOCTOR_REALDATA"] = wine.windows(REALDATA)
-    result = wine.run([PY, "-m", "pytest", "-m", "not frozen", "-q", "-p", "no:cacheprovider"],
+    # --basetemp: pytest keeps its last runs' folders; not in %TEMP%, which must end up empty
+    result = wine.run([PY, "-m", "pytest", "-m", "not frozen", "-q", "-p", "no:cacheprovider",
+                       "--basetemp", "C:\\lane-pytest"],
                       timeout=2400, cwd=wine.unix(PROJECT), env=env)
     (LANE / "pytest.txt").write_text(result.out + "\n" + result.err, encoding="utf-8")
     summary = [line for line in result.out.splitlines() if " passed" in line or " failed" in line]
@@ -342,32 +344,59 @@ def stage_native(wine: Wine) -> None:
                    DUMPDOCTOR_OUTPUT=f"C:\\native-{label}.txt")
         done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x1024x24", "wine", exe, "--self-test"],
                               env=env, input=b"", capture_output=True, timeout=600, check=False)
-        printed = output.read_text(encoding="utf-8") if output.exists() else ""
+        # Wine hands even a windowed program the pipes it was started with; Windows would not.
+        printed = (output.read_text(encoding="utf-8") if output.exists() else "") + done.stdout.decode(
+            "utf-8", errors="replace")
         check(done.returncode == 0, f"{label} DumpDoctor.exe --self-test with the windows platform: "
               f"{' '.join(printed.split())[:200]}",
               Result(done.returncode, printed, done.stderr.decode(errors="replace")[-3000:], 0))
 
 
 def stage_redirect(wine: Wine) -> None:
-    """`dumpdoctor-cli.exe scan > out.txt` in cmd, with non-ASCII text in the report."""
+    """`dumpdoctor-cli.exe scan > out.txt` in cmd, with text outside cp1252 in the report (the
+    evidence folder's name), which used to end the command with UnicodeEncodeError."""
     cli = "C:\\dist\\onedir\\DumpDoctor\\dumpdoctor-cli.exe"
+    folder = "C:\\Belege→Ω"  # neither character exists in cp1252, the ANSI code page
+    if wine.unix(folder).exists():
+        shutil.rmtree(wine.unix(folder))
+    shutil.copytree(ROOT / "resources" / "demo", wine.unix(folder))
     out_txt = wine.unix("C:\\out.txt")
     out_txt.unlink(missing_ok=True)
     # Separate arguments: one string would reach cmd in quotes, as the name of one program.
-    result = wine.run(["cmd", "/c", cli, "scan", ">", "C:\\out.txt"], timeout=600)
-    text = out_txt.read_bytes().decode("utf-8") if out_txt.exists() else ""
-    if result.code in (0, 1, 4) and "→" in text:
-        log(f"ok: cmd redirect to a file: exit {result.code}, UTF-8 with '→'")
-        return
-    if "Invalid handle" in result.err or "init_sys_streams" in result.err:
-        # Wine, not Windows: it hands CPython an invalid handle for a regular file. A pipe is the same
-        # code path in Python (not a console: the ANSI code page unless we say UTF-8).
-        log("cmd redirect to a file is inconclusive under Wine (invalid handle); checking a pipe")
-    else:
-        check(False, "dumpdoctor-cli.exe scan > out.txt", result)
-    piped = wine.run([cli, "scan"], timeout=600)
-    _no_traceback(piped, "dumpdoctor-cli.exe scan | ... ")
-    check("→" in piped.out, "the piped report is UTF-8 and holds '→'", piped)
+    result = wine.run(["cmd", "/c", cli, "scan", folder, ">", "C:\\out.txt"], timeout=600)
+    data = out_txt.read_bytes() if out_txt.exists() else b""
+    try:
+        text = data.decode("utf-8")  # strict: cp1252 bytes (0x97 for "—") would fail here
+    except UnicodeDecodeError as exc:
+        raise LaneError(f"out.txt is not UTF-8: {exc}") from exc
+    check(result.code == 1 and "Belege→Ω" in text and "—" in text,
+          f"cmd `dumpdoctor-cli.exe scan {folder} > out.txt`: exit {result.code}, {len(data)} bytes of "
+          "UTF-8 naming the folder", result)
+
+
+def stage_zip(wine: Wine) -> None:
+    """The frozen exe scans a zipped bundle holding a real SYSTEM hive (memory-mapped once
+    extracted): it must read it and remove the extraction folder (Windows refuses to delete a
+    mapped file; the hive used to stay in %TEMP% after every scan)."""
+    bundle = wine.unix("C:\\bundle.zip")
+    hive = REALDATA / "hives" / "SYSTEM_win7sp1"
+    with zipfile.ZipFile(bundle, "w", zipfile.ZIP_DEFLATED) as zf:
+        if hive.exists():
+            zf.write(hive, "registry/SYSTEM")
+            zf.write(REALDATA / "evtx" / "System_win7sp1.evtx", "events/System.evtx")
+            want = 2
+        else:  # the same path with a generated hive
+            from tests.builders.offline_root import Machine, memory_roots
+            from tests.builders.regf import build_hive
+
+            zf.writestr("registry/SYSTEM", bytes(build_hive(memory_roots(Machine())["SYSTEM"]).data))
+            want = 3
+    for cli in ("C:\\dist\\onedir\\DumpDoctor\\dumpdoctor-cli.exe", "C:\\dist\\dumpdoctor-cli.exe"):
+        scan = wine.run([cli, "scan", "--json", "C:\\bundle.zip"], timeout=600)
+        _no_traceback(scan, f"{cli} scan C:\\bundle.zip")
+        got = (json.loads(scan.out)["evidence"].get("crash_control") or {}).get("crash_dump_enabled")
+        check(got == want, f"the zipped hive gives CrashDumpEnabled {got}", scan)
+        stage_temp(wine)
 
 
 def stage_collector(wine: Wine) -> None:
@@ -388,11 +417,15 @@ def stage_collector(wine: Wine) -> None:
 
 
 def stage_temp(wine: Wine) -> None:
-    """Nothing of ours left in %TEMP% (extracted hives, PyInstaller's _MEI folders, self-test files)."""
-    temp = wine.drive_c / "users"
-    left = [str(p.relative_to(wine.drive_c)) for p in temp.glob("*/AppData/Local/Temp/*")
-            if p.name.startswith(("dumpdoctor-", "_MEI", "tmp"))]
-    check(not left, f"%TEMP% is clean ({len(left)} left: {left[:10]})")
+    """Nothing left in %TEMP% (extracted hives, PyInstaller's _MEI folders, self-test files): every
+    entry counts except the CMDxxxx.tmp files Wine's own cmd makes for pipes."""
+    entries = [p for pattern in ("*/Temp/*", "*/AppData/Local/Temp/*")
+               for p in (wine.drive_c / "users").glob(pattern)]
+    wine_cmd = [p for p in entries if p.name.upper().startswith("CMD") and p.suffix.lower() == ".tmp"]
+    left = [str(p.relative_to(wine.drive_c)) for p in entries if p not in wine_cmd]
+    check(bool(entries) or (wine.drive_c / "users").is_dir(), "found the prefix's %TEMP%")
+    check(not left, f"%TEMP% is clean ({len(left)} left: {left[:10]}; Wine cmd's pipe files: "
+          f"{len(wine_cmd)})")
 
 
 STAGES: dict[str, Callable[[Wine], None]] = {
@@ -400,7 +433,7 @@ STAGES: dict[str, Callable[[Wine], None]] = {
     "python": stage_python, "standins": stage_standins, "install": stage_install,
     "project": stage_project, "cli-demo": stage_cli_demo, "cli-live": stage_cli_live,
     "tests": stage_tests, "gui": stage_gui, "frozen": stage_frozen, "native": stage_native,
-    "redirect": stage_redirect, "collector": stage_collector, "temp": stage_temp,
+    "redirect": stage_redirect, "zip": stage_zip, "collector": stage_collector, "temp": stage_temp,
 }
 
 
