@@ -25,6 +25,12 @@ class Step(StrEnum):
     BUNDLE = "bundle"
 
 
+# The wizard's steps in the order they are shown: the enum above is declared in that order, and the
+# navigation table below lists them in it (a test holds the two together). Front ends derive their
+# page order from this, never write it again.
+STEP_ORDER: tuple[Step, ...] = tuple(Step)
+
+
 class SourceChoice(StrEnum):
     THIS_COMPUTER = "this-computer"
     FOLDER = "folder"  # an offline Windows folder (a mounted disk or a copied C:\)

@@ -4,10 +4,9 @@ The export itself is core.bundle's; this page only collects the options and show
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,23 +26,17 @@ from core.wizard.flow import OpState, Step
 from core.wizard.present import minidump_count
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
+from gui.pages.base import FlowPage, WizardHost
+from gui.save_location import default_bundle_path
 from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
-
-
-def default_bundle_path() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    # no computer or user name in the file name: redaction is on by default
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return Path(folder or Path.home()) / f"dumpdoctor-bundle-{stamp}.zip"
 
 
 class BundlePage(FlowPage):
     step = Step.BUNDLE
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Support bundle")
         self.setSubTitle("Put the evidence and the report in one zip file to send to whoever helps you. "
@@ -86,6 +79,7 @@ class BundlePage(FlowPage):
         self.cancel_button = QPushButton("&Stop")
         self.cancel_button.setObjectName("cancel-bundle")
         self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.setAutoDefault(False)  # Enter never stops the export
         self.open_folder_button = QPushButton("&Open the containing folder")
         self.open_folder_button.setObjectName("open-containing-folder")
         self.open_folder_button.clicked.connect(self.open_folder)
@@ -120,6 +114,12 @@ class BundlePage(FlowPage):
             "header, which is enough for the diagnosis." if size is not None
             else "No full memory dump (MEMORY.DMP) was found.")
         self._show_state()
+
+    def forward_widget(self) -> QPushButton | None:
+        # Enter makes the bundle (the step this page is for); once it is written, Finish.
+        if self.dd.flow.data.export in (OpState.DONE, OpState.RUNNING):
+            return None
+        return self.create_button
 
     # --- export ----------------------------------------------------------------------------
 

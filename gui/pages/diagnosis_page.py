@@ -25,9 +25,9 @@ from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_L
 from core.wizard.flow import Step
 from core.wizard.present import hotfix_link
 from gui.logging_setup import where_to_look
+from gui.pages.base import FlowPage, WizardHost
 from gui.verdict_style import style_for
 from gui.widgets import icon, scaled_font, wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ def _step_line(n: int, step: NextStep) -> str:
 class DiagnosisPage(FlowPage):
     step = Step.DIAGNOSIS
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Diagnosis")
         self.link: str | None = None

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QGroupBox, QVBoxLayout
 
 from core.wizard.flow import Step
 from core.wizard.present import driver_table
+from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import fill_table, table, wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 DRIVER_HEADERS = ("Driver", "Version", "Vendor", "Kind", "In use")
 FIX_HEADERS = ("File", "Version", "Status", "Details")
@@ -17,7 +17,7 @@ FIX_HEADERS = ("File", "Version", "Status", "Details")
 class DriversPage(FlowPage):
     step = Step.DRIVERS
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Storage drivers in the crash dump path")
         self.setSubTitle("The drivers that write a crash dump or hibernation file to the boot disk.")

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QVBoxLayout
 from core.diagnosis.wording import plural
 from core.wizard.flow import Step
 from core.wizard.present import dump_rows, timeline_rows, timeline_statement
+from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import fill_table, scaled_font, table, wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 DUMP_HEADERS = ("Time", "Stop code", "Faulting driver", "Type", "Integrity", "File")
 EVENT_HEADERS = ("Time", "What happened", "Events")
@@ -18,7 +18,7 @@ EVENT_HEADERS = ("Time", "What happened", "Events")
 class HistoryPage(FlowPage):
     step = Step.HISTORY
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Crash history")
         layout = QVBoxLayout(self)

@@ -28,8 +28,8 @@ from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
+from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ ScanOutcome = tuple[EvidenceSource, Evidence, Diagnosis, int | None]
 class ScanPage(FlowPage):
     step = Step.SCAN
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Reading the evidence")
         self.setSubTitle("Dump Doctor reads crash settings, dump files, storage drivers and the System "
@@ -79,6 +79,7 @@ class ScanPage(FlowPage):
         self.cancel_button.setObjectName("cancel-scan")
         self.cancel_button.setAccessibleName("Stop the scan")
         self.cancel_button.clicked.connect(self.cancel_scan)
+        self.cancel_button.setAutoDefault(False)  # Enter never stops a scan; Space or Alt+S does
         self.again_button = QPushButton("Scan &again")
         self.again_button.setObjectName("scan-again")
         self.again_button.clicked.connect(self.start_scan)
@@ -184,6 +185,7 @@ class ScanPage(FlowPage):
         results.close_source()
         results.source, results.evidence, results.diagnosis = source, evidence, diagnosis
         results.memory_dmp_size = size
+        results.saved = False
         self.dd.flow.scan_finished()
         self._set_running(False)
         for step_id, bar in self.bars.items():
@@ -200,6 +202,8 @@ class ScanPage(FlowPage):
         self._show_problems(lines)
         self.completeChanged.emit()
         self.dd.refresh_buttons()
+        # the Stop button that had the focus is gone: put it on Next, not on Back
+        self.dd.focus_forward()
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, DumpDoctorError):
@@ -227,7 +231,6 @@ class ScanPage(FlowPage):
         self.again_button.setVisible(not running and self.dd.flow.data.scan is not OpState.NOT_STARTED)
         if running:
             self.ticker.start()
-            self.cancel_button.setDefault(True)
         else:
             self.ticker.stop()
             self._tick()

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from core.errors import UsageError
 from core.wizard.flow import SourceChoice, Step
 from gui.elevation import request_admin_restart
+from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 DESCRIPTIONS = {
     SourceChoice.THIS_COMPUTER: "Examine the Windows installation Dump Doctor is running on.",
@@ -46,7 +46,7 @@ LABELS = {
 class SourcePage(FlowPage):
     step = Step.SOURCE
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Where should Dump Doctor look?")
         self.setSubTitle("Choose the evidence to examine. Nothing is changed on the computer or in the "

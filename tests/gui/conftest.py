@@ -181,6 +181,8 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
 
     def make(services: CoreServices, platform: Platform = LINUX, **kw: object) -> DumpDoctorWizard:
         wizard = DumpDoctorWizard(services=services, platform=platform, settings=settings, **kw)
+        # a modal question would block the test run; tests about closing replace this again
+        wizard.confirm_close = lambda _parent, _question: True
         qtbot.addWidget(wizard)
         made.append(wizard)
         return wizard

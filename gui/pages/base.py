@@ -1,0 +1,78 @@
+"""What every wizard page is built on: FlowPage (a QWizardPage bound to one flow step) and the small
+part of the window a page may use (WizardHost). Pages import this module, never gui.wizard, so the
+window can import its pages at the top and there is no import circle between them."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Protocol
+
+from PySide6.QtCore import QThreadPool
+from PySide6.QtWidgets import QWidget, QWizardPage
+
+from core.diagnosis.model import Diagnosis
+from core.evidence import Evidence
+from core.sources.base import EvidenceSource
+from core.wizard.flow import STEP_ORDER, Step, WizardFlow
+from gui.operations import BackgroundOp
+from gui.services import CoreServices
+
+log = logging.getLogger(__name__)
+
+# A QWizard page id per step, in the flow's own order (the flow's table is the one place it is written).
+PAGE_ID: dict[Step, int] = {step: i for i, step in enumerate(STEP_ORDER)}
+
+
+@dataclass
+class Results:
+    source: EvidenceSource | None = None
+    evidence: Evidence | None = None
+    diagnosis: Diagnosis | None = None
+    memory_dmp_size: int | None = None  # a complete/kernel dump the bundle could include whole
+    saved: bool = False  # a report or CSV was written: closing loses nothing
+
+    def close_source(self) -> None:
+        if self.source is not None:
+            try:
+                self.source.close()
+            except Exception:  # closing must never stop the user from going on
+                log.exception("closing the evidence source failed")
+            self.source = None
+
+
+class WizardHost(Protocol):
+    """What a page needs from the window."""
+
+    flow: WizardFlow
+    results: Results
+    services: CoreServices
+    thread_pool: QThreadPool
+
+    def track(self, op: BackgroundOp) -> BackgroundOp: ...
+
+    def refresh_buttons(self) -> None: ...
+
+    def focus_forward(self) -> None: ...
+
+
+class FlowPage(QWizardPage):
+    """A page bound to one flow step."""
+
+    step: Step
+
+    def __init__(self, wizard: WizardHost) -> None:
+        super().__init__()
+        self.dd = wizard
+        self.setObjectName(f"page-{self.step}")
+
+    def nextId(self) -> int:  # noqa: N802 - Qt override
+        nxt = self.dd.flow.next_step(self.step)
+        return PAGE_ID[nxt] if nxt is not None else -1
+
+    def forward_widget(self) -> QWidget | None:
+        """The control Enter should press on this page instead of Next (None: Next or Finish)."""
+        return None
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return bool(self.dd.flow.can_advance(self.step)) or self.dd.flow.can_finish(self.step)
