@@ -20,6 +20,7 @@ from core.diagnosis.model import Diagnosis
 from core.evidence import Evidence
 from core.progress import CancelToken, ProgressSink
 from core.report import render_html, render_text
+from core.report.csv_report import crashes_csv, drivers_csv
 from core.resources import resource_path
 from core.scan import scan
 from core.sources import open_source
@@ -47,6 +48,8 @@ class CoreServices:
     diagnose: Callable[[Evidence], Diagnosis] = diagnose
     render_text: Callable[[Diagnosis, Evidence], str] = render_text
     render_html: Callable[[Diagnosis, Evidence], str] = render_html
+    render_crash_csv: Callable[[Evidence], str] = crashes_csv
+    render_driver_csv: Callable[[Evidence], str] = drivers_csv
     export_bundle: ExportBundle = export_bundle
     bundle_options: Callable[[bool, bool, bool], BundleOptions] = _bundle_options
     memory_dmp_size: Callable[[EvidenceSource, Evidence], int | None] = memory_dmp_size

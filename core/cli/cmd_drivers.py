@@ -1,5 +1,5 @@
-"""`dumpdoctor drivers [SOURCE...] [--json]`: the storage drivers in the crash dump path, how each was
-classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
+"""`dumpdoctor drivers [SOURCE...] [--json] [--csv FILE]`: the storage drivers in the crash dump path,
+how each was classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
 
 Exit codes: 0 nothing wrong found; 1 the boot disk is served by a virtual Storport miniport and the
 dump driver lacks the fix; 3 no registry evidence could be read; 4 the drivers could not be assessed;
@@ -9,14 +9,16 @@ dump driver lacks the fix; 3 no registry evidence could be read; 4 the drivers c
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
-from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
 from core.report.common import aligned_columns
+from core.report.csv_report import drivers_csv, write_csv
 from core.scan import scan
 from core.sources.base import EvidenceSource
 from core.wizard.present import driver_table
@@ -33,6 +35,7 @@ def add_parser(sub: Any) -> None:
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--why", action="store_true", help="explain every driver, not only those in use")
+    p.add_argument("--csv", metavar="FILE", help="also write the driver table as CSV to FILE")
     p.set_defaults(func=run)
 
 
@@ -44,7 +47,7 @@ def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) ->
     lines: list[str] = []
     if table.drivers:
         rows: list[tuple[str, ...]] = [_COLUMNS]
-        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, "yes" if r.in_use else "no")
+        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, r.in_use_words)
                  for r in table.drivers]
         lines += aligned_columns(rows)
         explained = [r for r in table.drivers if explain_all or r.in_use or r.virtual]
@@ -104,6 +107,11 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
         ev = scan(source, steps=("registry", "dumps", "drivers"))
+        if getattr(args, "csv", None):
+            problem = write_csv(args.csv, drivers_csv(ev))
+            if problem:
+                print(f"dumpdoctor: {problem}", file=sys.stderr)
+                return EXIT_USAGE
         if args.json:
             print_json(drivers_json(ev))
         else:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
+from core.drivers.kind_words import KIND_WORDS
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 
@@ -94,8 +95,9 @@ def drivers_table(ev: Evidence) -> Table:
         return t
     for d in ev.storage.drivers:
         version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
-        t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "", d.kind.value,
-                                          d.confidence.value, "yes" if d.in_use else "")])
+        t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "",
+                                          KIND_WORDS.get(d.kind, d.kind.value), d.confidence.value,
+                                          "yes" if d.in_use else "")])
     return t
 
 

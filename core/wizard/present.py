@@ -8,12 +8,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.diagnosis.model import Verdict
-from core.diagnosis.wording import hex_code, plural
+from core.diagnosis.model import ConditionState, Diagnosis, EvidenceItem, Finding, NextStep, Verdict
+from core.diagnosis.wording import SEVERITY_LABELS, hex_code, plural
+from core.drivers.kind_words import KIND_WORDS, in_use_words
 from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
+from core.report.common import ref_text
 
 # the order the scan reports its steps in, with the words the progress page shows
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
@@ -22,17 +24,6 @@ SCAN_STEPS: tuple[tuple[str, str], ...] = (
     ("drivers", "Storage drivers"),
     ("events", "System event log"),
 )
-
-KIND_WORDS: dict[DriverKind, str] = {
-    DriverKind.STORPORT_VIRTUAL: "Virtual Storport miniport",
-    DriverKind.STORPORT_PHYSICAL: "Physical Storport miniport",
-    DriverKind.SCSIPORT: "SCSIport miniport",
-    DriverKind.ATA: "ATA",
-    DriverKind.MONOLITHIC: "Monolithic (no port driver)",
-    DriverKind.DUMP_STACK: "Crash dump stack",
-    DriverKind.OTHER: "Other",
-    DriverKind.UNKNOWN: "Unknown (file not available)",
-}
 
 FIX_WORDS: dict[FixState, str] = {
     FixState.FIXED: "Fixed version",
@@ -146,6 +137,7 @@ class DriverRow:
     why: str
     in_use: bool
     virtual: bool  # a virtual Storport miniport: the kind the article is about
+    in_use_words: str = ""  # "yes" / "no" / "when a dump is written" (Diskdump.sys, Crashdmp.sys)
 
 
 @dataclass(frozen=True)
@@ -207,6 +199,7 @@ def driver_table(storage: StorageReport | None) -> DriverTable:
             why=why,
             in_use=d.in_use,
             virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
+            in_use_words=in_use_words(d),
         ))
     for fix in (storage.diskdump, storage.crashdmp):
         if fix is not None:
@@ -231,3 +224,56 @@ def hotfix_link(verdict: Verdict) -> str | None:
         if step.link and step.kind == "fix":
             return step.link
     return verdict.link
+
+
+# --- the Diagnosis page: answer first, details after ------------------------------------------
+
+CONDITION_WORDS: dict[ConditionState, tuple[str, str]] = {
+    # (mark, word): the word carries the meaning; the mark only helps the eye
+    ConditionState.YES: ("●", "Yes"),
+    ConditionState.NO: ("○", "No"),
+    ConditionState.UNKNOWN: ("?", "Not known"),
+}
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    mark: str
+    state: str  # "Yes" / "No" / "Not known"
+    label: str  # what was checked
+    text: str  # what the evidence says
+
+
+def checklist(verdict: Verdict) -> list[CheckRow]:
+    """'What Dump Doctor checked': each condition of the known issue and what the evidence says."""
+    return [CheckRow(*CONDITION_WORDS[c.state], c.label, c.text) for c in verdict.conditions]
+
+
+def evidence_line(item: EvidenceItem) -> str:
+    mark = "✔" if item.supports else "✘ against:"
+    where = f"  [{ref_text(item.ref)}]" if item.ref is not None else ""
+    return f"{mark} {item.text}{where}"
+
+
+def step_lines(steps: list[NextStep]) -> list[str]:
+    lines = []
+    for n, step in enumerate(steps, 1):
+        parts = [f"{n}. {step.title}"]
+        if step.detail:
+            parts.append(f"    {step.detail}")
+        if step.command:
+            parts.append(f"    Type: {step.command}")
+        if step.link:
+            parts.append(f"    {step.link}")
+        lines.append("\n".join(parts))
+    return lines
+
+
+def finding_line(f: Finding) -> str:
+    return f"• {SEVERITY_LABELS.get(f.severity, str(f.severity))}: {f.headline}"
+
+
+def ordered_verdicts(diagnosis: Diagnosis) -> list[Verdict]:
+    """The primary verdict first (Diagnosis.verdict), then the others in core's order."""
+    primary = diagnosis.verdict
+    return [primary, *(v for v in diagnosis.verdicts if v is not primary)]

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QWidget, QWizardPage
+from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from core.diagnosis.model import Diagnosis
 from core.evidence import Evidence
 from core.sources.base import EvidenceSource
 from core.wizard.flow import STEP_ORDER, Step, WizardFlow
+from core.wizard.present import DriverTable
 from gui.operations import BackgroundOp
 from gui.services import CoreServices
 
@@ -30,6 +31,7 @@ class Results:
     evidence: Evidence | None = None
     diagnosis: Diagnosis | None = None
     memory_dmp_size: int | None = None  # a complete/kernel dump the bundle could include whole
+    drivers: DriverTable | None = None  # the Storage drivers page's rows, made off the GUI thread
     saved: bool = False  # a report or CSV was written: closing loses nothing
 
     def close_source(self) -> None:
@@ -69,6 +71,24 @@ class FlowPage(QWizardPage):
     def nextId(self) -> int:  # noqa: N802 - Qt override
         nxt = self.dd.flow.next_step(self.step)
         return PAGE_ID[nxt] if nxt is not None else -1
+
+    def scrolled_body(self, name: str = "") -> QVBoxLayout:
+        """The page's content inside a scroll area, so that every page lays out without overlap on
+        small screens (800×500, 1366×768 at 150 %) and stays usable at 640×480 by scrolling.
+        Returns the layout to fill; `self.footer` holds what stays below the scroll area."""
+        self.footer = QVBoxLayout(self)
+        self.footer.setContentsMargins(0, 0, 0, 0)
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName(name or f"{self.step}-scroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        body.setObjectName(f"{self.step}-body")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 4, 0)
+        self.page_scroll.setWidget(body)
+        self.footer.addWidget(self.page_scroll, 1)
+        return layout
 
     def forward_widget(self) -> QWidget | None:
         """The control Enter should press on this page instead of Next (None: Next or Finish)."""

@@ -12,10 +12,8 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
 )
 
 from core.diagnosis.model import Diagnosis
@@ -25,15 +23,15 @@ from core.evidence import Evidence
 from core.progress import CancelToken, ProgressUpdate
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Step
-from core.wizard.present import SCAN_STEPS
+from core.wizard.present import SCAN_STEPS, DriverTable, driver_table
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
 from gui.pages.base import FlowPage, WizardHost
-from gui.widgets import wrapped
+from gui.widgets import RowsTable, wrapped
 
 log = logging.getLogger(__name__)
 
-ScanOutcome = tuple[EvidenceSource, Evidence, Diagnosis, int | None]
+ScanOutcome = tuple[EvidenceSource, Evidence, Diagnosis, int | None, DriverTable]
 
 
 class ScanPage(FlowPage):
@@ -50,7 +48,7 @@ class ScanPage(FlowPage):
         self.ticker.setInterval(250)
         self.ticker.timeout.connect(self._tick)
 
-        layout = QVBoxLayout(self)
+        layout = self.scrolled_body()
         grid = QGridLayout()
         self.bars: dict[str, QProgressBar] = {}
         self.step_status: dict[str, QLabel] = {}
@@ -91,10 +89,9 @@ class ScanPage(FlowPage):
         self.status = wrapped(name="scan-status", selectable=True)
         layout.addWidget(self.status)
         self.problems_label = wrapped("Notes from the scan (it went on without these):")
-        self.problems = QListWidget()
-        self.problems.setObjectName("scan-problems")
+        self.problems = RowsTable(("What was not read, and why",), name="scan-problems", wrap=True)
         self.problems.setAccessibleName("Files that could not be read")
-        self.problems.setWordWrap(True)
+        self.problems.setMinimumHeight(self.fontMetrics().height() * 6)
         self.problems_label.setBuddy(self.problems)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
@@ -136,10 +133,12 @@ class ScanPage(FlowPage):
                 except DumpDoctorError as exc:
                     log.info("memory dump size unknown: %s", exc)
                     size = None
+                # the drivers page's rows, made here: thousands of drivers must not stall the window
+                drivers = driver_table(evidence.storage)
             except BaseException:
                 source.close()
                 raise
-            return source, evidence, diagnosis, size
+            return source, evidence, diagnosis, size, drivers
 
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
@@ -180,11 +179,12 @@ class ScanPage(FlowPage):
                 status.setText("Done" if done else (u.message or f"{u.done} of {u.total}"))
 
     def _done(self, result: ScanOutcome) -> None:
-        source, evidence, diagnosis, size = result
+        source, evidence, diagnosis, size, drivers = result
         results = self.dd.results
         results.close_source()
         results.source, results.evidence, results.diagnosis = source, evidence, diagnosis
         results.memory_dmp_size = size
+        results.drivers = drivers
         results.saved = False
         self.dd.flow.scan_finished()
         self._set_running(False)
@@ -244,7 +244,6 @@ class ScanPage(FlowPage):
             self.elapsed.setText(f"Elapsed: {secs // 60}:{secs % 60:02d}")
 
     def _show_problems(self, lines: list[str]) -> None:
-        self.problems.clear()
-        self.problems.addItems(lines)
+        self.problems.set_rows([[line] for line in lines])
         self.problems_label.setVisible(bool(lines))
         self.problems.setVisible(bool(lines))
