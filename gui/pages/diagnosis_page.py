@@ -52,8 +52,9 @@ def _heading(text: str, parent: QWidget, name: str = "") -> QLabel:
 class VerdictBlock(QFrame):
     """One verdict: icon and words, the sentence, how sure, the checklist, what to do."""
 
-    def __init__(self, verdict: Verdict, index: int, parent_font_source: QWidget) -> None:
-        super().__init__()
+    def __init__(self, verdict: Verdict, index: int, parent_font_source: QWidget, parent: QWidget) -> None:
+        # parented from the start: showing a child before it has a parent would open a window
+        super().__init__(parent)
         self.verdict = verdict
         style = style_for(verdict.id)
         self.setObjectName(f"verdict-block-{index}")
@@ -101,18 +102,18 @@ class VerdictBlock(QFrame):
             grid.addWidget(what, r, 1)
             self.check_labels.append((state, what))
         grid.setColumnStretch(1, 1)
-        self.checks_title.setVisible(bool(rows))
-        self.checks.setVisible(bool(rows))
         outer.addWidget(self.checks_title)
         outer.addWidget(self.checks)
+        self.checks_title.setVisible(bool(rows))
+        self.checks.setVisible(bool(rows))
 
         steps = step_lines(verdict.next_steps)
         self.steps_title = _heading(SECTION_TITLES["next_steps"], parent_font_source, "steps-title")
         self.steps = wrapped("\n".join(steps), name="next-steps", selectable=True)
-        self.steps_title.setVisible(bool(steps))
-        self.steps.setVisible(bool(steps))
         outer.addWidget(self.steps_title)
         outer.addWidget(self.steps)
+        self.steps_title.setVisible(bool(steps))
+        self.steps.setVisible(bool(steps))
 
 
 class DiagnosisPage(FlowPage):
@@ -126,8 +127,11 @@ class DiagnosisPage(FlowPage):
         self.setSubTitle("What the evidence shows, how sure Dump Doctor is, and what to do.")
         body = self.scrolled_body("diagnosis-details")
 
-        self.verdict_area = QVBoxLayout()
-        body.addLayout(self.verdict_area)
+        self.verdict_host = QWidget()
+        self.verdict_host.setObjectName("verdicts")
+        self.verdict_area = QVBoxLayout(self.verdict_host)
+        self.verdict_area.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.verdict_host)
         self.findings_title = _heading(SECTION_TITLES["findings"], self, "findings-title")
         body.addWidget(self.findings_title)
         self.findings = wrapped(name="other-findings", selectable=True)
@@ -224,7 +228,7 @@ class DiagnosisPage(FlowPage):
             self.verdict_area.removeWidget(block)
             block.deleteLater()
         verdicts = ordered_verdicts(diagnosis)
-        self.blocks = [VerdictBlock(v, i, self) for i, v in enumerate(verdicts)]
+        self.blocks = [VerdictBlock(v, i, self, self.verdict_host) for i, v in enumerate(verdicts)]
         for block in self.blocks:
             self.verdict_area.addWidget(block)
 

@@ -7,7 +7,7 @@ import time
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
-from PySide6.QtWidgets import QApplication, QFileDialog, QTableWidget, QWizard
+from PySide6.QtWidgets import QApplication, QFileDialog, QWizard
 
 from core.diagnosis.model import VerdictId
 from core.errors import NotRecognisedError
@@ -17,6 +17,7 @@ from core.resources import resource_path
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Platform, SourceChoice, Step
 from gui.elevation import ElevationResult
+from gui.widgets import RowsTable
 from gui.wizard import PAGE_ID, DumpDoctorWizard
 from tests.gui.conftest import (
     ARTICLE,
@@ -41,9 +42,9 @@ def _go_to(qtbot, wizard: DumpDoctorWizard, step: Step) -> None:
         assert wizard.flow.current is not before, wizard.flow.can_advance().reason
 
 
-def _table_text(table: QTableWidget) -> str:
-    return "\n".join(table.item(r, c).text() for r in range(table.rowCount())
-                     for c in range(table.columnCount()) if table.item(r, c))
+def _table_text(table: RowsTable) -> str:
+    return "\n".join(table.text(r, c) for r in range(table.row_count())
+                     for c in range(table.rows_model.columnCount()))
 
 
 def test_walk_problem_evidence_from_start_to_bundle(qtbot, tmp_path, make_wizard) -> None:
@@ -53,7 +54,7 @@ def test_walk_problem_evidence_from_start_to_bundle(qtbot, tmp_path, make_wizard
     assert wizard.source_page.radios[SourceChoice.DEMO].isChecked()
     _scan_and_wait(qtbot, wizard)
     # the unreadable file is listed on the scan page, and the scan still finished
-    assert "broken.dmp" in wizard.scan_page.problems.item(0).text()
+    assert "broken.dmp" in wizard.scan_page.problems.text(0, 0)
     _go_to(qtbot, wizard, Step.HISTORY)
     page = wizard.history_page
     assert page.statement.text() == ("3 unexpected restarts since 12 March 2024; "
@@ -193,7 +194,7 @@ def test_dropping_files_anywhere_selects_evidence_from_another_computer(qtbot, t
     assert wizard.flow.data.choice is SourceChoice.OTHER_COMPUTER
     assert wizard.flow.data.files == files
     assert wizard.source_page.radios[SourceChoice.OTHER_COMPUTER].isChecked()
-    assert wizard.source_page.file_list.count() == 2
+    assert len(wizard.source_page.file_labels) == 2
     assert wizard.flow.source_spec() == files
 
 

@@ -1,0 +1,106 @@
+"""What the first page says about the evidence the user points at, before any scan: what each added
+file was identified as (by its content, never its name), and whether a typed Windows folder is one.
+Reads at most the first 4 KiB of a file; changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import DumpDoctorError
+from core.paths import find_child
+from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes
+from core.sources.offline import find_windows_dir
+
+KIND_LABELS: dict[FileKind, str] = {
+    FileKind.KERNEL_DUMP: "crash dump (Windows stopped with an error)",
+    FileKind.USER_DUMP: "application crash dump (set aside: not a Windows crash)",
+    FileKind.HIVE_LOG: "registry transaction log (read together with its hive)",
+    FileKind.EVTX: "Windows event log (.evtx)",
+    FileKind.PE: "driver or program file",
+    FileKind.REG_EXPORT: "registry export (.reg)",
+    FileKind.EVENT_XML: "event log saved as XML",
+    FileKind.MANIFEST: "support bundle manifest",
+    FileKind.ZIP: "zip file (opened as a support bundle)",
+}
+
+
+@dataclass(frozen=True)
+class FileLabel:
+    text: str  # "registry hive SYSTEM", "not evidence Dump Doctor reads: text"
+    is_evidence: bool
+
+
+def _not_evidence(prefix: bytes) -> str:
+    if not prefix:
+        return "empty file"
+    if b"\0" not in prefix:
+        try:
+            prefix.decode("utf-8")
+            return "text"
+        except UnicodeDecodeError:
+            pass
+    return "unknown content"
+
+
+def label_bytes(prefix: bytes) -> FileLabel:
+    kind = identify_bytes(prefix)
+    if kind is FileKind.HIVE:
+        name = hive_name_from_header(prefix)
+        return FileLabel(f"registry hive {name}" if name else "registry hive (which one is not recorded)",
+                         True)
+    if kind is FileKind.UNKNOWN:
+        return FileLabel(f"not evidence Dump Doctor reads: {_not_evidence(prefix)}", False)
+    return FileLabel(KIND_LABELS[kind], True)
+
+
+def label_path(path: Path) -> FileLabel:
+    """What the first page shows beside an added file or folder."""
+    try:
+        if path.is_dir():
+            if find_windows_dir(path) is not None:
+                return FileLabel("Windows folder (choose “A Windows folder” to examine it)", True)
+            return FileLabel("folder (read as a support bundle)", True)
+        with path.open("rb") as fh:
+            return label_bytes(fh.read(PREFIX_SIZE))
+    except FileNotFoundError:
+        return FileLabel("cannot be read: no such file", False)
+    except OSError as exc:
+        return FileLabel(f"cannot be read: {exc.strerror or exc}", False)
+    except DumpDoctorError as exc:
+        return FileLabel(f"cannot be read: {exc.message}", False)
+
+
+@dataclass(frozen=True)
+class FolderCheck:
+    ok: bool  # the scan may start
+    message: str  # what is wrong, or a warning when ok
+
+
+def check_windows_folder(text: str) -> FolderCheck:
+    """Whether a typed or chosen folder is a Windows installation Dump Doctor can examine."""
+    text = text.strip()
+    if not text:
+        return FolderCheck(False, "Type or choose the folder that holds the Windows folder.")
+    folder = Path(text)
+    try:
+        if not folder.exists():
+            return FolderCheck(False, f"There is no folder {folder}.")
+        if not folder.is_dir():
+            return FolderCheck(False, f"{folder} is a file, not a folder. To read a file, choose "
+                                      "“Evidence from another computer”.")
+        found = find_windows_dir(folder)
+        if found is None:
+            return FolderCheck(False, f"No Windows\\System32 under {folder}: this is not a Windows "
+                                      "folder. Choose the folder that holds Windows (for example a "
+                                      "mounted C: drive); a support bundle folder is opened with "
+                                      "“Evidence from another computer”.")
+        _root, windows = found
+        config = find_child(windows, "System32")
+        config = find_child(config, "config") if config is not None else None
+        if config is None or find_child(config, "SYSTEM") is None:
+            return FolderCheck(True, f"No Windows\\System32\\config\\SYSTEM under {folder}: without "
+                                     "that registry hive the diagnosis will be incomplete.")
+    except OSError as exc:
+        return FolderCheck(False, f"{folder} cannot be read: {exc.strerror or exc}.")
+    return FolderCheck(True, "")

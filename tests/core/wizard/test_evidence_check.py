@@ -1,0 +1,43 @@
+"""What the first page says about added files and a typed Windows folder, before any scan."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.registry.keys import MemoryKey
+from core.wizard.evidence_check import FolderCheck, check_windows_folder, label_path
+from tests.builders import regf
+from tests.builders.dumps import build_kernel_dump
+
+
+def test_files_are_labelled_by_content_not_name(tmp_path: Path) -> None:
+    hive = tmp_path / "SYSTEM_win7sp1"  # the name a real copied hive had: no filter may hide it
+    hive.write_bytes(bytes(regf.build_hive(MemoryKey("ROOT"), file_name="\\SystemRoot\\System32\\Config\\SYSTEM").data))
+    dump = tmp_path / "crash1.bin"
+    dump.write_bytes(build_kernel_dump(64, 0xD1, (0, 2, 0, 0)))
+    text = tmp_path / "j2.txt"
+    text.write_text("hello")
+    junk = tmp_path / "j1"
+    junk.write_bytes(b"\x00\x01\x02\xff" * 10)
+    empty = tmp_path / "empty.dmp"
+    empty.write_bytes(b"")
+    assert label_path(hive).text == "registry hive SYSTEM"
+    assert label_path(dump).text.startswith("crash dump")
+    assert label_path(text).text == "not evidence Dump Doctor reads: text"
+    assert label_path(junk).text == "not evidence Dump Doctor reads: unknown content"
+    assert label_path(empty).text == "not evidence Dump Doctor reads: empty file"
+    assert not label_path(text).is_evidence and label_path(dump).is_evidence
+    assert label_path(tmp_path / "gone.evtx").text == "cannot be read: no such file"
+
+
+def test_windows_folder_is_checked_with_the_reason(tmp_path: Path) -> None:
+    assert not check_windows_folder("").ok
+    missing = check_windows_folder(str(tmp_path / "nope"))
+    assert not missing.ok and "There is no folder" in missing.message
+    not_windows = check_windows_folder(str(tmp_path))
+    assert not not_windows.ok and "No Windows\\System32" in not_windows.message
+    (tmp_path / "windows" / "system32" / "config").mkdir(parents=True)  # a copy: case differs
+    no_hive = check_windows_folder(str(tmp_path))
+    assert no_hive.ok and "System32\\config\\SYSTEM" in no_hive.message
+    (tmp_path / "windows" / "system32" / "config" / "SYSTEM").write_bytes(b"regf")
+    assert check_windows_folder(str(tmp_path)) == FolderCheck(True, "")
