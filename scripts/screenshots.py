@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.wizard.flow import OpState, Step  # noqa: E402
+from core.wizard.flow import STEP_ORDER, OpState, Step  # noqa: E402
 from gui.wizard import DumpDoctorWizard  # noqa: E402
 
 
@@ -50,6 +50,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--dark", action="store_true", help="render with a dark palette (suffix -dark)")
+    parser.add_argument("--size", default="860x640", help="window size WxH (default 860x640)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
@@ -61,12 +62,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
         wizard = DumpDoctorWizard(settings=settings, prefer_demo=True)
-        wizard.resize(860, 640)
+        width, height = (int(x) for x in args.size.lower().split("x"))
+        wizard.resize(width, height)
         wizard.show()
         flow = wizard.flow
         written = []
-        for n, step in enumerate([Step.SOURCE, Step.SCAN, Step.HISTORY, Step.DRIVERS, Step.DIAGNOSIS,
-                                  Step.BUNDLE], 1):
+        for n, step in enumerate(STEP_ORDER, 1):
             if step is not Step.SOURCE:
                 wizard.next()
             if step is Step.SCAN:

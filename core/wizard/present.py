@@ -269,6 +269,12 @@ def step_lines(steps: list[NextStep]) -> list[str]:
     return lines
 
 
+def link_words(url: str) -> str:
+    """A link as words that wrap: a long address cannot, and would be cut at the window's edge."""
+    host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0]
+    return f"the article on {host}" if host else url
+
+
 def finding_line(f: Finding) -> str:
     return f"• {SEVERITY_LABELS.get(f.severity, str(f.severity))}: {f.headline}"
 

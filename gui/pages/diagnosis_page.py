@@ -6,6 +6,7 @@ page opens at the top, details closed, every time."""
 from __future__ import annotations
 
 import logging
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.diagnosis.model import Diagnosis, Verdict
+from core.diagnosis.model import Diagnosis, NextStep, Verdict
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES
 from core.wizard.flow import Step
 from core.wizard.present import (
@@ -31,6 +32,7 @@ from core.wizard.present import (
     evidence_line,
     finding_line,
     hotfix_link,
+    link_words,
     ordered_verdicts,
     step_lines,
 )
@@ -47,6 +49,25 @@ def _heading(text: str, parent: QWidget, name: str = "") -> QLabel:
     label = wrapped(text, name=name)
     label.setFont(scaled_font(parent, 1.1, bold=True))
     return label
+
+
+def steps_html(steps: list[NextStep]) -> str:
+    """Next steps as rich text: links are words that wrap (the whole address is the link and its
+    tooltip), commands stand out. Everything from core is escaped."""
+    items = []
+    for step in steps:
+        parts = [f"<b>{escape(step.title)}</b>"]
+        if step.detail:
+            parts.append(escape(step.detail))
+        if step.command:
+            parts.append(f"Type: <code>{escape(step.command)}</code>")
+        if step.link and step.link.startswith(("https://", "http://")):
+            parts.append(f'<a href="{escape(step.link, quote=True)}" title="{escape(step.link, quote=True)}">'
+                         f"Open {escape(link_words(step.link))}</a>")
+        elif step.link:
+            parts.append(escape(step.link))
+        items.append(f"<li>{'<br>'.join(parts)}</li>")
+    return f"<ol style='margin-left:0'>{''.join(items)}</ol>" if items else ""
 
 
 class VerdictBlock(QFrame):
@@ -107,9 +128,14 @@ class VerdictBlock(QFrame):
         self.checks_title.setVisible(bool(rows))
         self.checks.setVisible(bool(rows))
 
-        steps = step_lines(verdict.next_steps)
+        steps = verdict.next_steps
         self.steps_title = _heading(SECTION_TITLES["next_steps"], parent_font_source, "steps-title")
-        self.steps = wrapped("\n".join(steps), name="next-steps", selectable=True)
+        self.steps = wrapped(name="next-steps")
+        self.steps.setTextFormat(Qt.TextFormat.RichText)
+        self.steps.setText(steps_html(steps))
+        self.steps.setOpenExternalLinks(True)
+        self.steps.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        self.steps.setAccessibleDescription("\n".join(step_lines(steps)))
         outer.addWidget(self.steps_title)
         outer.addWidget(self.steps)
         self.steps_title.setVisible(bool(steps))

@@ -24,6 +24,7 @@ from core.progress import CancelToken, ProgressUpdate
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS, DriverTable, driver_table
+from gui import gc_policy
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
 from gui.pages.base import FlowPage, WizardHost
@@ -146,6 +147,7 @@ class ScanPage(FlowPage):
             self.step_status[step_id].setText("Waiting")
         self._show_problems([])
         self.status.setText("Scanning…")
+        gc_policy.QUIET.start()  # no full collection may stall the window during the scan
         flow.scan_started()
         self.op = self.dd.track(BackgroundOp(
             work, parent=self, name="scan", success=self._done, failure=self._fail,
@@ -233,12 +235,14 @@ class ScanPage(FlowPage):
             self.ticker.start()
         else:
             self.ticker.stop()
+            gc_policy.QUIET.stop()
             self._tick()
             for bar in self.bars.values():
                 if bar.maximum() == 0:  # stop busy indicators
                     bar.setRange(0, 1)
 
     def _tick(self) -> None:
+        gc_policy.QUIET.tick()
         if self.clock.isValid():
             secs = int(self.clock.elapsed() / 1000)
             self.elapsed.setText(f"Elapsed: {secs // 60}:{secs % 60:02d}")
