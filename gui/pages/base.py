@@ -94,5 +94,10 @@ class FlowPage(QWizardPage):
         """The control Enter should press on this page instead of Next (None: Next or Finish)."""
         return None
 
+    def validatePage(self) -> bool:  # noqa: N802 - Qt override
+        # QWizard.next() does not look at isComplete(): a programmatic or keyboard Next must not
+        # walk past what the flow allows (a folder that is not Windows, a scan still running)
+        return self.isComplete()
+
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
         return bool(self.dd.flow.can_advance(self.step)) or self.dd.flow.can_finish(self.step)

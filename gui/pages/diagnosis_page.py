@@ -350,7 +350,9 @@ class DiagnosisPage(FlowPage):
         if not name:
             return
         crashes = Path(name)
-        drivers = crashes.with_name(f"{crashes.stem}-drivers{crashes.suffix or '.csv'}")
+        stem = (crashes.stem.replace("crashes", "drivers") if "crashes" in crashes.stem
+                else f"{crashes.stem}-drivers")
+        drivers = crashes.with_name(f"{stem}{crashes.suffix or '.csv'}")
         try:
             crash_csv = self.dd.services.render_crash_csv(evidence)
             driver_csv = self.dd.services.render_driver_csv(evidence)

@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from core.diagnosis.model import (
+    Condition,
+    ConditionState,
     ConfidenceInfo,
     Diagnosis,
     EvidenceItem,
@@ -107,6 +109,13 @@ def make_diagnosis(verdict_id: VerdictId) -> Diagnosis:
                   else "This computer does not have the known problem."),
         explanation="Explanation sentence from core.", technical="",
         confidence=ConfidenceInfo(Confidence.HIGH, "all four conditions were read directly"),
+        conditions=[Condition("os", "Windows version covered by the article", ConditionState.YES,
+                              "Windows 7 SP1 is covered."),
+                    Condition("fixed-file", "Diskdump.sys not yet fixed",
+                              ConditionState.YES if problem else ConditionState.NO,
+                              "Diskdump.sys 6.1.7600.16385 is older than the fix."),
+                    Condition("symptom", "Crash with Stop 0xD1 and no dump written", ConditionState.UNKNOWN,
+                              "No System event log was read.")],
         evidence=[EvidenceItem("The boot disk is served by a virtual Storport miniport.",
                                EvidenceRef("registry", "HKLM\\SYSTEM\\...\\vsmraid"))],
         next_steps=([NextStep("install-hotfix", "fix", "Install the hotfix", link=ARTICLE)] if problem
