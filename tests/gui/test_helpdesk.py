@@ -62,9 +62,9 @@ def _go_to(qtbot, wizard: DumpDoctorWizard, step: Step) -> None:
 
 def _two_verdicts() -> Diagnosis:
     diag = make_diagnosis(VerdictId.MATCHES)
-    readiness = replace(diag.verdict, issue_id="dump-readiness", issue_title="Can this computer write a dump?",
-                        id=VerdictId.CANT_TELL, headline="Dump Doctor can't tell whether a dump can be "
-                        "written.", next_steps=[])
+    readiness = replace(diag.verdict, issue_id="dump-readiness",
+                        issue_title="Can this computer write a dump?", id=VerdictId.CANT_TELL,
+                        headline="Dump Doctor can't tell whether a dump can be written.", next_steps=[])
     return Diagnosis([diag.verdict, readiness], findings=diag.findings, outcome=diag.outcome)
 
 
@@ -352,8 +352,8 @@ def _cut_labels(page: QWidget) -> list[str]:
     """Labels whose text does not fit and that neither wrap nor show it elsewhere."""
     cut = []
     for label in page.findChildren(QLabel):
-        if not label.isVisible() or label.wordWrap() or not label.text() or label.pixmap() is not None \
-                and not label.pixmap().isNull():
+        if not label.isVisible() or label.wordWrap() or not label.text() or (label.pixmap() is not None \
+                and not label.pixmap().isNull()):
             continue
         if label.textFormat() == Qt.TextFormat.RichText:
             continue

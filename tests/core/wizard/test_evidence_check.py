@@ -12,7 +12,8 @@ from tests.builders.dumps import build_kernel_dump
 
 def test_files_are_labelled_by_content_not_name(tmp_path: Path) -> None:
     hive = tmp_path / "SYSTEM_win7sp1"  # the name a real copied hive had: no filter may hide it
-    hive.write_bytes(bytes(regf.build_hive(MemoryKey("ROOT"), file_name="\\SystemRoot\\System32\\Config\\SYSTEM").data))
+    image = regf.build_hive(MemoryKey("ROOT"), file_name="\\SystemRoot\\System32\\Config\\SYSTEM")
+    hive.write_bytes(bytes(image.data))
     dump = tmp_path / "crash1.bin"
     dump.write_bytes(build_kernel_dump(64, 0xD1, (0, 2, 0, 0)))
     text = tmp_path / "j2.txt"
