@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
 from core.drivers.kind_words import KIND_WORDS
@@ -117,7 +118,10 @@ def timeline_table(ev: Evidence) -> Table:
 def problems_table(ev: Evidence) -> Table:
     """Files that were there but could not be (fully) read. Evidence that is absent altogether is the
     verdict's "Evidence that would help", not a row here."""
-    t = Table("problems", ["File", "Problem", "Step"], empty="Every file could be read.")
+    # "Every file could be read" beside "The evidence could not be read" contradicted itself
+    empty = ("No file that Dump Doctor reads was found." if nothing_readable(ev)
+             else "Every file could be read.")
+    t = Table("problems", ["File", "Problem", "Step"], empty=empty)
     for p in ev.problems:
         t.rows.append([clean(p.path), clean(p.message), clean(p.step)])
     return t

@@ -4,6 +4,7 @@ Reads at most the first 4 KiB of a file; changes nothing."""
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -104,3 +105,52 @@ def check_windows_folder(text: str) -> FolderCheck:
     except OSError as exc:
         return FolderCheck(False, f"{folder} cannot be read: {exc.strerror or exc}.")
     return FolderCheck(True, "")
+
+
+NAMES_SHOWN = 8  # files named in the sentence; the rest are counted
+FILES_LOOKED_AT = 500  # a folder is looked at this far, never walked whole
+
+
+def _listing(labels: list[tuple[str, FileLabel]], total: int, where: str) -> str:
+    if total == 0:
+        return f"{where} is empty"
+    shown = ", ".join(f"{name} ({label.text.removeprefix('not evidence Dump Doctor reads: ')})"
+                      for name, label in labels[:NAMES_SHOWN])
+    more = f" and {total - NAMES_SHOWN} more" if total > NAMES_SHOWN else ""
+    files = "1 file" if total == 1 else f"{total:,} files"
+    if any(label.is_evidence for _name, label in labels):
+        return f"{where} held {files}, and none of them could be used: {shown}{more}"
+    none = "it is not" if total == 1 else ("neither is" if total == 2 else "none is")
+    return f"{where} held {files}, {none} evidence Dump Doctor reads: {shown}{more}"
+
+
+def what_was_found(spec: str | list[Path] | None) -> str:
+    """One sentence on what the chosen evidence held, for when none of it could be used: said once,
+    instead of "could not be read" beside "every file could be read"."""
+    if spec is None:
+        return ""
+    if isinstance(spec, list):
+        labels = [(p.name, label_path(p)) for p in spec[:NAMES_SHOWN]]
+        return _listing(labels, len(spec), "the files chosen" if len(spec) != 1 else "the file chosen")
+    path = Path(spec)
+    try:
+        if path.is_dir():
+            names: list[Path] = []
+            for p in path.rglob("*"):
+                if p.is_file():
+                    names.append(p)
+                if len(names) >= FILES_LOOKED_AT:
+                    break
+            labels = [(str(p.relative_to(path)), label_path(p)) for p in names[:NAMES_SHOWN]]
+            return _listing(labels, len(names), "the folder")
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as zf:
+                members = [i for i in zf.infolist() if not i.is_dir()]
+                labels = []
+                for info in members[:NAMES_SHOWN]:
+                    with zf.open(info) as fh:  # at most the first 4 KiB are decompressed
+                        labels.append((info.filename, label_bytes(fh.read(PREFIX_SIZE))))
+            return _listing(labels, len(members), "the zip")
+        return _listing([(path.name, label_path(path))], 1, "the file chosen")
+    except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:
+        return f"{path} could not be looked into ({exc})"

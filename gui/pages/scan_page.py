@@ -16,12 +16,13 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from core.diagnosis.model import Diagnosis
+from core.diagnosis.model import Diagnosis, Outcome
 from core.diagnosis.wording import plural
 from core.errors import DumpDoctorError
 from core.evidence import Evidence
 from core.progress import CancelToken, ProgressUpdate
 from core.sources.base import EvidenceSource
+from core.wizard.evidence_check import what_was_found
 from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS, DriverTable, driver_table
 from gui import gc_policy
@@ -195,9 +196,20 @@ class ScanPage(FlowPage):
             bar.setValue(1)
             self.step_status[step_id].setText("Done")
         seconds = self.clock.elapsed() / 1000
-        self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
-                            f"{plural(len(evidence.dumps), 'dump file')} found. "
-                            "Choose Next to see the crash history.")
+        if diagnosis.outcome is Outcome.UNREADABLE:
+            # said once, plainly: what the evidence held, instead of "could not be read" beside
+            # "every file could be read"
+            try:
+                found = what_was_found(self.dd.flow.source_spec())
+            except DumpDoctorError:
+                found = ""
+            self.status.setText(f"Nothing Dump Doctor reads was found: {found}. Go Back to choose other "
+                                "evidence." if found else "Nothing Dump Doctor reads was found. Go Back "
+                                "to choose other evidence.")
+        else:
+            self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
+                                f"{plural(len(evidence.dumps), 'dump file')} found. "
+                                "Choose Next to see the crash history.")
         lines = [f"Could not read {p}" for p in evidence.problems]
         lines += [f"Not available: {m.message.rstrip('.')}"
                   + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".") for m in evidence.missing]

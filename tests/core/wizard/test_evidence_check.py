@@ -42,3 +42,19 @@ def test_windows_folder_is_checked_with_the_reason(tmp_path: Path) -> None:
     assert no_hive.ok and "System32\\config\\SYSTEM" in no_hive.message
     (tmp_path / "windows" / "system32" / "config" / "SYSTEM").write_bytes(b"regf")
     assert check_windows_folder(str(tmp_path)) == FolderCheck(True, "")
+
+
+def test_what_was_found_is_said_once_for_a_zip_of_junk_and_an_empty_folder(tmp_path: Path) -> None:
+    import zipfile
+
+    from core.wizard.evidence_check import what_was_found
+
+    junk = tmp_path / "junk.zip"
+    with zipfile.ZipFile(junk, "w") as zf:
+        zf.writestr("j1", b"\x00\x01\x02\xff")
+        zf.writestr("j2.txt", "hello")
+    assert what_was_found(str(junk)) == ("the zip held 2 files, neither is evidence Dump Doctor reads: "
+                                         "j1 (unknown content), j2.txt (text)")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert what_was_found(str(empty)) == "the folder is empty"
