@@ -514,3 +514,24 @@ def test_text_field_enter_goes_forward(qtbot, tmp_path, make_wizard) -> None:
     qtbot.keyClick(dest, Qt.Key.Key_Return)
     assert called  # Enter in the path field makes the bundle, it does not close the window
     assert wizard.isVisible()
+
+
+# --- 7. empty or junk evidence: said once --------------------------------------------------------
+
+
+def test_a_zip_of_junk_says_once_what_it_held(qtbot, tmp_path, make_wizard) -> None:
+    import zipfile
+
+    junk = tmp_path / "junk.zip"
+    with zipfile.ZipFile(junk, "w") as zf:
+        zf.writestr("j1", b"\x00\x01\x02\xff")
+        zf.writestr("j2.txt", "hello")
+    wizard = make_wizard(CoreServices())
+    wizard.show()
+    wizard.open_evidence([junk])
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.flow.data.scan is not OpState.RUNNING, timeout=30_000)
+    status = wizard.scan_page.status.text()
+    assert status.startswith("Nothing Dump Doctor reads was found: the zip held 2 files, neither is "
+                             "evidence Dump Doctor reads: j1 (unknown content), j2.txt (text).")
+    assert "Every file could be read" not in status
