@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 __all__ = ["PAGE_ID", "STEP_ORDER", "DumpDoctorWizard", "FlowPage", "Results", "current_platform"]
 
+DEFAULT_SIZE = (1120, 700)
 SMALLEST_SIZE = (620, 440)  # pages scroll below their natural size; 640×480 screens stay usable
 CLOSE_QUESTION = ("Close Dump Doctor?\n\nThe diagnosis has not been saved: no report or support bundle "
                   "was written, and closing loses it.")
@@ -210,7 +211,14 @@ class DumpDoctorWizard(QWizard):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(860, 640)
+            # large enough that the verdict and what to do show without scrolling on a 1366×768
+            # screen, never larger than the screen (800×500 at 150 % scaling)
+            screen = self.screen()
+            avail = screen.availableGeometry() if screen is not None else None
+            width, height = DEFAULT_SIZE
+            if avail is not None:
+                width, height = min(width, avail.width() - 40), min(height, avail.height() - 40)
+            self.resize(max(width, SMALLEST_SIZE[0]), max(height, SMALLEST_SIZE[1]))
 
     def save_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())

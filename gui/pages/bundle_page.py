@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
 )
 
 from core.bundle.export import BundleResult
@@ -42,7 +41,7 @@ class BundlePage(FlowPage):
         self.setSubTitle("Put the evidence and the report in one zip file to send to whoever helps you. "
                          "This step is optional.")
         self.op: BackgroundOp | None = None
-        layout = QVBoxLayout(self)
+        layout = self.scrolled_body()
         self.minidumps = QCheckBox("Include &minidumps")
         self.minidumps.setObjectName("include-minidumps")
         self.minidumps.setChecked(True)

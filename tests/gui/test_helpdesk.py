@@ -535,3 +535,19 @@ def test_a_zip_of_junk_says_once_what_it_held(qtbot, tmp_path, make_wizard) -> N
     assert status.startswith("Nothing Dump Doctor reads was found: the zip held 2 files, neither is "
                              "evidence Dump Doctor reads: j1 (unknown content), j2.txt (text).")
     assert "Every file could be read" not in status
+
+
+def test_real_demo_answer_and_steps_show_without_scrolling_in_the_default_window(qtbot, tmp_path,
+                                                                                  make_wizard) -> None:
+    # the window a 1366×768 screen gets by default (DEFAULT_SIZE within the available area)
+    wizard = make_wizard(CoreServices())
+    wizard.resize(1120, 688)
+    wizard.show()
+    _go_to(qtbot, wizard, Step.DIAGNOSIS)
+    _settle(qtbot)
+    page = wizard.diagnosis_page
+    viewport = page.page_scroll.viewport()
+    steps = page.blocks[0].steps
+    assert steps.isVisible() and "Install the hotfix" in steps.text()
+    bottom = QRect(steps.mapTo(viewport, QPoint(0, 0)), steps.size()).bottom()
+    assert bottom <= viewport.height()

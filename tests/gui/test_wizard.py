@@ -292,6 +292,16 @@ def test_keyboard_only_walk_reaches_the_verdict(qtbot, tmp_path, make_wizard) ->
         steps.append(wizard.flow.current)
     assert wizard.flow.current is Step.DIAGNOSIS, steps
     assert wizard.diagnosis_page.headline.text()
+    # on to the bundle with Enter, and Enter there makes the bundle (it does not close the window)
+    qtbot.keyClick(QApplication.focusWidget() or wizard, Qt.Key.Key_Return)
+    assert wizard.flow.current is Step.BUNDLE
+    qtbot.wait(30)
+    wizard.bundle_page.dest.setText(str(tmp_path / "keyboard.zip"))
+    qtbot.keyClick(QApplication.focusWidget() or wizard, Qt.Key.Key_Return)
+    assert wizard.flow.data.export is not OpState.NOT_STARTED
+    assert wizard.isVisible()
+    qtbot.waitUntil(lambda: wizard.flow.data.export is not OpState.RUNNING, timeout=10_000)
+    wizard.back()
     # Tab reaches the Back button and Space presses it. (Alt+B is not testable here: Qt's offscreen
     # platform disables mnemonic shortcuts; their presence is checked in the accessibility test.)
     back = wizard.button(QWizard.WizardButton.BackButton)
