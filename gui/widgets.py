@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QIcon
+from PySide6.QtGui import QFont, QFontMetrics, QIcon
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from core.resources import resource_path
@@ -137,7 +137,10 @@ class RowsTable(QTableView):
     def _fit_columns(self) -> None:
         """Column widths from the header and the first rows only: measuring 6,400 rows would stall
         the GUI thread, and the first rows are the ones that matter (they are sorted that way)."""
-        model, fm = self.rows_model, self.fontMetrics()
+        # measured in bold: a bold row (a virtual miniport, a file that needs attention) is wider
+        bold = QFont(self.font())
+        bold.setBold(True)
+        model, fm = self.rows_model, QFontMetrics(bold)
         sample = min(model.rowCount(), 100)
         last = model.columnCount() - 1
         for c in range(last):

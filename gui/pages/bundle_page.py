@@ -103,7 +103,12 @@ class BundlePage(FlowPage):
             return
         n_mini = minidump_count(evidence.dumps)
         self.minidumps.setText(f"Include &minidumps ({n_mini} found)")
+        was_enabled = self.minidumps.isEnabled()
         self.minidumps.setEnabled(n_mini > 0)
+        if n_mini == 0:  # a ticked box that cannot do anything reads as a promise
+            self.minidumps.setChecked(False)
+        elif not was_enabled:  # minidumps again (another scan): back to the default, included
+            self.minidumps.setChecked(True)
         self.minidumps.setToolTip("Small memory dumps help find the driver that crashed. They hold "
                                   "some memory, which redaction cannot rewrite.")
         size = self.dd.results.memory_dmp_size
