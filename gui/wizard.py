@@ -17,6 +17,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QMessageBox, QPushButton, QWidget, QWizard
 
 from core.wizard.flow import STEP_ORDER, OpState, Platform, Step, WizardFlow
+from gui import gc_policy
 from gui.elevation import is_elevated
 from gui.operations import BackgroundOp
 from gui.pages.base import PAGE_ID, FlowPage, Results
@@ -248,6 +249,7 @@ class DumpDoctorWizard(QWizard):
 
     def done(self, result: int) -> None:
         self.stop_work()
+        gc_policy.QUIET.stop()  # a scan stopped by closing never reached its own stop
         self.save_geometry()
         self.results.close_source()
         super().done(result)

@@ -199,3 +199,6 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
     yield make
     for wizard in made:
         assert wizard.stop_work(timeout=5.0), "background work did not stop"
+    import gui.gc_policy
+
+    gui.gc_policy.QUIET.stop()  # the collector's settings never leak into the next test

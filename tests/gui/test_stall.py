@@ -79,3 +79,19 @@ def test_no_stall_while_scanning_and_browsing_many_drivers(qtbot, tmp_path: Path
         f"a garbage collection held the GIL for {max(pauses) * 1000:.0f} ms")
     # the page shows the whole table without having made a row object per cell
     assert "stor" in table.text(table.row_count() - 1, 0) or table.text(0, 0)
+
+
+def test_the_quiet_collector_restores_the_thresholds_and_keeps_collecting_young_garbage() -> None:
+    from gui.gc_policy import QuietCollector
+
+    before = gc.get_threshold()
+    quiet = QuietCollector()
+    quiet.start()
+    assert gc.get_threshold()[2] > before[2]  # no automatic full collection while scanning
+    young_cycle: list[object] = []
+    young_cycle.append(young_cycle)
+    del young_cycle
+    assert gc.collect(1) >= 1  # young cycles are still found (each tick collects them)
+    quiet.stop()
+    assert gc.get_threshold() == before
+    gc.unfreeze()  # leave the test process as it was
