@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.errors import UnreadableError, UsageError
-from core.events import read_events
+from core.events import read_events, relevant
 from core.evidence_ref import Severity
 from core.registry.keys import MemoryKey
 from core.registry.model import CrashControl
@@ -126,12 +126,12 @@ def test_structured_query_keeps_every_select_under_the_event_log_limit():
     root = ET.fromstring(live_win.structured_query())
     selects = root.findall("./Query/Select")
     assert {s.get("Path") for s in selects} == {"System"}
-    assert len(selects) == len(live_win.SYSTEM_EVENTS)
+    assert len(selects) == len(relevant.SYSTEM_EVENTS)
     xpaths = [s.text or "" for s in selects]
-    assert all(live_win.xpath_expression_count(x) <= live_win.MAX_XPATH_EXPRESSIONS for x in xpaths)
+    assert all(relevant.xpath_expression_count(x) <= relevant.MAX_XPATH_EXPRESSIONS for x in xpaths)
     # The single-XPath form of the same filter would have gone past the limit.
-    assert sum(live_win.xpath_expression_count(x) for x in xpaths) > live_win.MAX_XPATH_EXPRESSIONS
-    by_provider = {p: x for p, x in zip(live_win.SYSTEM_EVENTS, xpaths, strict=True)}
+    assert sum(relevant.xpath_expression_count(x) for x in xpaths) > relevant.MAX_XPATH_EXPRESSIONS
+    by_provider = {p.name: x for p, x in zip(relevant.SYSTEM_EVENTS, xpaths, strict=True)}
     assert by_provider["EventLog"] == ("*[System[Provider[@Name='EventLog'] and (EventID=6005 or "
                                        "EventID=6006 or EventID=6008 or EventID=6009 or EventID=6013)]]")
     bugcheck = by_provider["Microsoft-Windows-WER-SystemErrorReporting"]
