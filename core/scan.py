@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -21,7 +22,7 @@ from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
 from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.kinds import KernelGeneral, classify
-from core.events.model import EventReadResult, EventRecord, Timeline
+from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.formatting import format_size
@@ -36,6 +37,16 @@ T = TypeVar("T")
 STEPS = ("registry", "dumps", "drivers", "events")
 
 
+@dataclass(frozen=True)
+class EventRead:
+    """One System-log input and what reading it gave, kept so nothing reads the same log twice in one
+    examination (the bundle export writes these records)."""
+
+    input: EventInput
+    result: EventReadResult | None  # None: the input could not be read (see error)
+    error: str = ""
+
+
 # -- orchestration ---------------------------------------------------------------------------------
 
 
@@ -47,6 +58,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.missing: list[Missing] = []
         self.records: list[EventRecord] = []
+        self.event_reads: list[EventRead] = []
 
     def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
         self.progress(ProgressUpdate(step, done, total, message))
@@ -138,8 +150,10 @@ class _Run:
         for done, inp in enumerate(inputs):
             self.report("events", done, len(inputs), inp.label)
             self.cancel.check()
+            before = len(self.problems)
             res = self.guarded("events", inp.label,
                                lambda i=inp: read_events(i, self.cancel))  # type: ignore[misc]
+            self.event_reads.append(EventRead(inp, res, "; ".join(p.message for p in self.problems[before:])))
             if res is not None:
                 results.append(res)
                 self.problems.extend(res.problems)
@@ -255,9 +269,17 @@ def _merge_missing(*groups: list[Missing]) -> list[Missing]:
 
 def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
          cancel: CancelToken = NEVER_CANCELLED, steps: tuple[str, ...] = STEPS) -> Evidence:
-    """Read everything `source` offers into one Evidence. Raises Cancelled when cancelled; every
-    other problem is recorded in Evidence.problems / Evidence.missing. `steps` lets a command that
-    needs less (e.g. `dumpdoctor system`) skip reading dumps and logs."""
+    """Read everything `source` offers into one Evidence (front ends go through core.examine, which
+    also keeps the event reads). Raises Cancelled when cancelled; every other problem is recorded in
+    Evidence.problems / Evidence.missing. `steps` lets a command that needs less (e.g.
+    `dumpdoctor system`) skip reading dumps and logs."""
+    return read_source(source, progress, cancel, steps)[0]
+
+
+def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
+                cancel: CancelToken = NEVER_CANCELLED,
+                steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
+    """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
     evidence = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
     cancel.check()
@@ -286,4 +308,4 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
                                    "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
     evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidence.missing = _merge_missing(source.missing, run.missing)
-    return evidence
+    return evidence, run.event_reads

@@ -16,8 +16,8 @@ from core.cli.common import add_json_argument, add_source_argument, format_probl
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
 from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
+from core.examine import examine
 from core.report.common import aligned_columns
-from core.scan import scan
 from core.sources.base import EvidenceSource
 from core.wizard.present import driver_table
 
@@ -103,7 +103,7 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
-        ev = scan(source, steps=("registry", "dumps", "drivers"))
+        ev = examine(source, steps=("registry", "dumps", "drivers"), with_diagnosis=False).evidence
         if args.json:
             print_json(drivers_json(ev))
         else:

@@ -5,8 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from core.evidence_ref import EvidenceRef, Problem
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """One System-log input a source hands to the reader."""
+
+    kind: str  # "evtx" | "xml"
+    path: Path
+    label: str  # shown to the user: "System.evtx", "events/System.xml"
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,9 @@ from pathlib import Path
 
 from core.errors import NotRecognisedError, unreadable
 from core.events.evtx_reader import FILE_MAGIC, read_evtx
-from core.events.model import EventReadResult
+from core.events.model import EventInput, EventReadResult
 from core.events.xml_reader import looks_like_event_xml, read_event_xml
 from core.progress import NEVER_CANCELLED, CancelToken
-from core.sources.base import EventInput
 
 
 def detect_event_format(path: Path) -> str | None:

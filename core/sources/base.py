@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl
@@ -31,11 +32,7 @@ class RegistryHives:
             self.software = key
 
 
-@dataclass(frozen=True)
-class EventInput:
-    kind: str  # "evtx" | "xml"
-    path: Path
-    label: str  # shown to the user: "System.evtx", "events/System.xml"
+__all__ = ["EventInput", "EvidenceSource", "RegistryHives"]  # EventInput lives in the events model
 
 
 class EvidenceSource(ABC):

@@ -34,6 +34,7 @@ from core.drivers.model import (
 from core.events.model import Timeline, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Problem, Severity
+from core.examine import Case
 from core.progress import CancelToken, ProgressSink, ProgressUpdate
 from core.registry.model import CrashControl
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
@@ -129,8 +130,11 @@ def fake_services(tmp_path: Path, evidence: Evidence, diagnosis: Diagnosis, *,
             progress(ProgressUpdate(step, 1, 1))
         return evidence
 
-    return CoreServices(open_source=lambda spec: FakeSource(), scan=scan or quick_scan,
-                        diagnose=lambda ev: diagnosis,
+    def examine(spec: object, progress: ProgressSink, cancel: CancelToken) -> Case:
+        source = FakeSource()
+        return Case(source, (scan or quick_scan)(source, progress, cancel), diagnosis)
+
+    return CoreServices(examine=examine,
                         render_text=lambda d, e: f"TEXT REPORT: {d.verdict.headline}",
                         render_html=lambda d, e: f"<html><body>{d.verdict.headline}</body></html>",
                         demo_dir=lambda: demo)

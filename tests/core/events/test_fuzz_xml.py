@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from core.errors import DumpDoctorError
 from core.events import read_events
+from core.events.model import EventInput
 from core.events.relevant import is_relevant
-from core.sources.base import EventInput
 from tests.builders import events as b
 
 T0 = b.at("2010-01-01 00:00:00")

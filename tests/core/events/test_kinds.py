@@ -20,8 +20,7 @@ from core.events.kinds import (
     VolmgrEvent,
     WheaError,
 )
-from core.events.model import EventRecord
-from core.sources.base import EventInput
+from core.events.model import EventInput, EventRecord
 from tests.builders import events as b
 
 T0 = b.at("2013-05-07 10:00:00")
