@@ -24,6 +24,7 @@ from core.events import build_timeline
 from core.events.model import EventReadResult, Timeline
 from core.evidence_ref import Problem
 from core.examine import Case, examine
+from core.formatting import format_time
 from core.jsonutil import iso_utc, to_jsonable
 
 EXIT_RESTARTS = EXIT_PROBLEM
@@ -104,7 +105,7 @@ def render_text(timeline: Timeline, merged: EventReadResult, problems: list[Prob
                  f"{sum(1 for r in restarts if r.dump_written is False)} without a dump")
     lines.append("")
     for entry in timeline.entries:
-        lines.append(f"{iso_utc(entry.time)[:16].replace('T', ' ')}  {entry.kind.value:<19} {entry.summary}")
+        lines.append(f"{format_time(entry.time, zone=False)}  {entry.kind.value:<19} {entry.summary}")
     if not timeline.entries:
         lines.append("(no boots, shutdowns or crashes in the period shown)")
     if timeline.counts:

@@ -28,6 +28,7 @@ from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_time
 
 YES, NO, UNKNOWN = ConditionState.YES, ConditionState.NO, ConditionState.UNKNOWN
 
@@ -160,7 +161,7 @@ class Symptom:
 
 
 def _entry_item(e: TimelineEntry, text: str) -> EvidenceItem:
-    return EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {text}", e.events[0] if e.events else None)
+    return EvidenceItem(f"{format_time(e.time)}: {text}", e.events[0] if e.events else None)
 
 
 def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from core.diagnosis.model import Verdict
 from core.diagnosis.wording import hex_code, plural
@@ -14,6 +13,7 @@ from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, St
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_day, format_time
 
 # the order the scan reports its steps in, with the words the progress page shows
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
@@ -40,14 +40,6 @@ FIX_WORDS: dict[FixState, str] = {
     FixState.NOT_COVERED: "Not covered by the article",
     FixState.UNKNOWN: "Unknown",
 }
-
-
-def format_time(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M UTC") if when is not None else "unknown"
-
-
-def format_date(when: datetime) -> str:
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 @dataclass(frozen=True)
@@ -87,9 +79,9 @@ def timeline_statement(timeline: Timeline | None) -> str:
         return "No System event log was read, so the crash history is unknown."
     restarts = timeline.unexpected_restarts()
     if not restarts:
-        since = f" since {format_date(timeline.first_event)}" if timeline.first_event else ""
+        since = f" since {format_day(timeline.first_event)}" if timeline.first_event else ""
         return f"No unexpected restarts are recorded in the System event log{since}."
-    since = format_date(restarts[0].time)
+    since = format_day(restarts[0].time)
     head = f"{plural(len(restarts), 'unexpected restart')} since {since}"
     without = sum(1 for e in restarts if e.dump_written is False)
     with_dump = sum(1 for e in restarts if e.dump_written is True)
