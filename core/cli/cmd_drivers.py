@@ -18,8 +18,8 @@ from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
 from core.examine import examine
 from core.report.common import aligned_columns
+from core.report.driver_table import driver_table
 from core.sources.base import EvidenceSource
-from core.wizard.present import driver_table
 
 _DRIVER_MISSING = {"drivers", "system-hive", "admin"}
 _COLUMNS = ("Service", "File", "Version", "Vendor", "Kind", "In use")
@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
 
 
 def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) -> list[str]:
-    """The same table and wording as the wizard's drivers page (core.wizard.present)."""
+    """The same table and wording as the wizard's drivers page (core.report.driver_table)."""
     if storage is None:
         return ["The storage drivers could not be assessed (no registry evidence)."]
     table = driver_table(storage)
