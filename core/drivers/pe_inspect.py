@@ -36,6 +36,15 @@ _EXECUTE = 0x20000000
 _CODE = 0x20
 
 
+def detect(prefix: bytes) -> bool:
+    """A PE image (a driver), from its first bytes (source identification walks these checks)."""
+    if len(prefix) < 0x40 or not prefix.startswith(b"MZ"):
+        return False
+    (e_lfanew,) = struct.unpack_from("<I", prefix, 0x3C)
+    # Headers beyond the prefix are legal but unheard of for drivers; MZ alone then decides.
+    return e_lfanew + 4 > len(prefix) or prefix[e_lfanew:e_lfanew + 4] == b"PE\0\0"
+
+
 def _read_capped(path: Path) -> bytes:
     try:
         size = path.stat().st_size
