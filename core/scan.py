@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
+from core.advice import add_or_collect
 from core.drivers import assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
@@ -138,8 +139,7 @@ class _Run:
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
-                                        "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys and the "
-                                        "boot disk's miniport), or run the collector"))
+                                        add_or_collect("drivers")))
         self.report("drivers", 1, 1)
         return storage
 
@@ -301,11 +301,11 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     if evidence.registry is None:
         run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
                                    "found, so the configuration cannot be checked.",
-                                   "add Windows\\System32\\config\\SYSTEM, or run the collector"))
+                                   add_or_collect("system-hive")))
     if evidence.timeline is None and "events" in steps:
         run.missing.append(Missing("event-log", "No System event log could be read, so crashes without "
                                    "a dump cannot be seen.",
-                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
+                                   add_or_collect("event-log")))
     evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidence.missing = _merge_missing(source.missing, run.missing)
     return evidence, run.event_reads

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from core.advice import RUN_AS_ADMIN
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.paths import expand_system_root, resolve_ci, split_windows_path
@@ -19,7 +20,6 @@ from core.sources.locate import WindowsPathFiles
 
 log = logging.getLogger(__name__)
 
-_HOW_ADMIN = "Run Dump Doctor as administrator (right-click → Run as administrator)."
 
 
 def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
@@ -41,7 +41,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         self._elevated: bool | None = None
         if self.elevated() is False:
             self.missing.append(Missing("admin", "Not running as administrator: crash dumps and some "
-                                        "logs cannot be read.", _HOW_ADMIN))
+                                        "logs cannot be read.", RUN_AS_ADMIN))
 
     def resolve(self, win_path: str) -> Path | None:
         text = expand_system_root(win_path.strip().strip('"'), self.system_root)
@@ -80,7 +80,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
                 continue
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive", f"HKLM\\{name} could not be opened.",
-                                            _HOW_ADMIN))
+                                            RUN_AS_ADMIN))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -99,7 +99,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         except DumpDoctorError as exc:
             self.problems.append(Problem("live System log", exc.message, step="events"))
             self.missing.append(Missing("event-log", "The System event log could not be queried.",
-                                        _HOW_ADMIN))
+                                        RUN_AS_ADMIN))
             return []
         if not _has_content(output):
             # The query worked and matched nothing (a log cleared recently): said plainly, instead of
