@@ -17,7 +17,8 @@ from core.examine import examine
 from core.progress import CancelToken, ProgressUpdate
 from core.resources import resource_path
 from core.sources.base import EvidenceSource
-from tests.core.bundle.fakes import FakeSource, personal_source
+from tests.builders.fake_source import FakeSource
+from tests.core.bundle.fakes import personal_source
 
 
 def _count_reads(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
@@ -89,7 +90,7 @@ def test_cli_events_is_one_examination_not_a_scan_of_its_own(tmp_path: Path,
 def test_a_cancelled_examination_closes_the_source_it_opened(monkeypatch: pytest.MonkeyPatch,
                                                              tmp_path: Path) -> None:
     closed: list[bool] = []
-    source = FakeSource(tmp_path)
+    source = FakeSource()
     monkeypatch.setattr(source, "close", lambda: closed.append(True))
     monkeypatch.setattr("core.examine.open_source", lambda spec: source)
     token = CancelToken()

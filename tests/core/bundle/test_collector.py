@@ -26,7 +26,7 @@ from core.scan import scan
 from core.sources import live_win, open_source
 from tests.builders.events import at, export, hibernate_crash_d1
 from tests.builders.offline_root import Machine, _write_drivers, _write_minidumps, memory_roots
-from tests.core.bundle.fakes import FakeSource
+from tests.core.bundle.fakes import folder_source
 
 # cmd built-ins, and programs in System32 of Vista SP2 / 7 / 2008 / 2008 R2.
 BUILTINS = {"echo", "echo.", "echo(", "set", "setlocal", "endlocal", "if", "for", "goto", "call", "exit",
@@ -186,7 +186,7 @@ def write_collector_folder(folder: Path, machine: Machine) -> Path:
     roots = memory_roots(machine)
     live = roots["SYSTEM"]
     live._subkeys["currentcontrolset"] = live._subkeys["controlset001"]  # as seen on a live system
-    source = FakeSource(folder, system=live, software=roots["SOFTWARE"])
+    source = folder_source(folder, system=live, software=roots["SOFTWARE"])
     (folder / "registry").mkdir(parents=True)
     for reg in collect_reg_files(source, []):
         (folder / "registry" / reg.spec.file).write_bytes(reg_file_bytes(reg, Redactor(enabled=False)))
