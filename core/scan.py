@@ -254,8 +254,6 @@ def _version_from_files(evidence: Evidence) -> _Found:
     return None
 
 
-
-
 def _merge_missing(*groups: list[Missing]) -> list[Missing]:
     seen: set[str] = set()
     out: list[Missing] = []

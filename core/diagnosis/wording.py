@@ -82,7 +82,5 @@ def hex_code(code: int) -> str:
     return format_code(code)
 
 
-
-
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural_word or word + 's')}"

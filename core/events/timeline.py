@@ -66,8 +66,6 @@ class _Restart:
     refs: list[EvidenceRef] = field(default_factory=list)
 
 
-
-
 def code_text(code: int) -> str:
     """"0xD1 (DRIVER_IRQL_NOT_LESS_OR_EQUAL)" when the code is known."""
     short = f"0x{code:X}"

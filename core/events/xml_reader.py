@@ -34,8 +34,6 @@ _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORBIDDEN_TAIL = 16  # longest prefix of a forbidden marker that can straddle two reads
 
 
-
-
 DETECT_SIZE = 4096
 
 

@@ -36,7 +36,9 @@ class HiveState:
         self.dirty = block.dirty
         self.logs_replayed: list[str] = []
         self.notes: list[str] = []
-        self.skipped_values = 0
+        # (key path, position) of each value that could not be decoded: a set, because looking up one
+        # value walks all of its key's values again
+        self.skipped_values: set[tuple[str, int]] = set()
 
 
 @contextlib.contextmanager
@@ -84,7 +86,7 @@ class HiveKey(RegKey):
     def values(self) -> Iterator[RegValue]:
         with _library_errors(self._state, self._offset, f"the values of {self.path} cannot be read"):
             entries = self._inner.values()
-        for entry in entries:
+        for position, entry in enumerate(entries):
             try:
                 vk = entry._vkrecord
                 # the library names the default value "(default)"; a real value may have that name
@@ -92,7 +94,9 @@ class HiveKey(RegKey):
                 type_ = int(vk.data_type())
                 yield RegValue(name, type_, decode_value(type_, bytes(entry.raw_data())))
             except Exception as exc:  # one bad value must not hide the key's others
-                self._state.skipped_values += 1
+                if (self.path, position) in self._state.skipped_values:
+                    continue
+                self._state.skipped_values.add((self.path, position))
                 log.warning("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
                             self._offset, exc)
 

@@ -33,7 +33,6 @@ MAX_FOLDER_DEPTH = 16
 MAX_MANIFEST_BYTES = 4 << 20
 
 
-
 @dataclass
 class BundleItem:
     """One identified file of the bundle."""

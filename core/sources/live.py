@@ -12,20 +12,12 @@ from core.advice import RUN_AS_ADMIN
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.paths import expand_system_root, resolve_ci, split_windows_path
-from core.registry.keys import RegKey
 from core.registry.live import live_root
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
 
 log = logging.getLogger(__name__)
-
-
-
-def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
-    """HKLM\\<name> from the live registry; None when it cannot be opened. Keys skipped during the
-    walk (access denied) are summed up in `notes`."""
-    return live_root(name, notes)
 
 
 class LiveSource(WindowsPathFiles, EvidenceSource):
@@ -70,7 +62,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             try:
-                key = _open_live_root(name, hives.notes)
+                key = live_root(name, hives.notes)
             except DumpDoctorError as exc:
                 self.problems.append(Problem(f"HKLM\\{name}", exc.message, step="registry"))
                 continue

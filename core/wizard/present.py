@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from core.diagnosis.model import Verdict
 from core.diagnosis.wording import hex_code, plural
-from core.dumps.model import DumpInfo
+from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_day, format_time
@@ -43,7 +43,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
         if d.bugcheck is not None:
             bugcheck = f"{d.bugcheck.name} ({hex_code(d.bugcheck.code)})"
         else:
-            bugcheck = "not recorded" if d.kind == "kernel" else "application dump, not a system crash"
+            bugcheck = "not recorded" if d.kind is DumpKind.KERNEL else "application dump, not a system crash"
         integ = d.integrity
         rows.append(DumpRow(
             time=format_time(d.system_time),
@@ -52,7 +52,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
             dump_type=d.dump_type or "unknown",
             integrity=integ.message if integ else "not checked",
             path=d.path,
-            integrity_ok=integ is None or integ.status == "complete",
+            integrity_ok=integ is None or integ.status is IntegrityStatus.COMPLETE,
         ))
     return rows
 
@@ -116,7 +116,7 @@ _SMALL_DUMP_TYPES = {"small", "triage", "minidump"}
 
 
 def minidump_count(dumps: list[DumpInfo]) -> int:
-    return sum(1 for d in dumps if d.kind == "kernel" and (d.dump_type or "") in _SMALL_DUMP_TYPES)
+    return sum(1 for d in dumps if d.kind is DumpKind.KERNEL and (d.dump_type or "") in _SMALL_DUMP_TYPES)
 
 
 def hotfix_link(verdict: Verdict) -> str | None:

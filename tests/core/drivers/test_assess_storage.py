@@ -133,7 +133,6 @@ def test_missing_driver_file_is_reported_not_fatal(machine):
     assert "not found" in d.error
 
 
-
 def test_known_driver_without_its_file_is_classified_from_the_table_and_bus(machine):
     # A bundle with the registry only: LSI_SAS on PCI is still recognisably a physical Storport
     # miniport, but the user is told the file was not checked (medium confidence, not high).

@@ -34,7 +34,7 @@ def fake_windows(tmp_path, monkeypatch):
     monkeypatch.setattr(live_win, "is_wow64", lambda: False)
     roots = {"SYSTEM": MemoryKey("SYSTEM", "HKLM\\SYSTEM", "live registry"),
              "SOFTWARE": MemoryKey("SOFTWARE", "HKLM\\SOFTWARE", "live registry")}
-    monkeypatch.setattr(live, "_open_live_root", lambda name, notes: roots[name])
+    monkeypatch.setattr(live, "live_root", lambda name, notes: roots[name])
     return windows
 
 
@@ -63,7 +63,7 @@ def test_registry_files_and_drivers(fake_windows):
 
 
 def test_registry_not_openable_is_missing(fake_windows, monkeypatch):
-    monkeypatch.setattr(live, "_open_live_root", lambda name, notes: None)
+    monkeypatch.setattr(live, "live_root", lambda name, notes: None)
     with LiveSource() as source:
         assert source.registry().system is None
         assert {m.what for m in source.missing} == {"system-hive", "software-hive"}
@@ -73,7 +73,7 @@ def test_live_registry_error_is_a_problem(fake_windows, monkeypatch):
     def boom(name, notes):
         raise UnreadableError("the live registry exists only on Windows", path="live registry")
 
-    monkeypatch.setattr(live, "_open_live_root", boom)
+    monkeypatch.setattr(live, "live_root", boom)
     with LiveSource() as source:
         assert source.registry().system is None
         assert [p.path for p in source.problems] == ["HKLM\\SYSTEM", "HKLM\\SOFTWARE"]
