@@ -136,8 +136,9 @@ def raw_registry(windows: Path) -> None:
 def raw_drivers(windows: Path) -> None:
     import pefile
 
-    dirs = [pefile.DIRECTORY_ENTRY[n] for n in ("IMAGE_DIRECTORY_ENTRY_IMPORT", "IMAGE_DIRECTORY_ENTRY_RESOURCE",
-                                                 "IMAGE_DIRECTORY_ENTRY_SECURITY")]
+    names = ("IMAGE_DIRECTORY_ENTRY_IMPORT", "IMAGE_DIRECTORY_ENTRY_RESOURCE",
+             "IMAGE_DIRECTORY_ENTRY_SECURITY")
+    dirs = [pefile.DIRECTORY_ENTRY[n] for n in names]
     for sys_file in (windows / "system32" / "DRIVERS").iterdir():
         pe = pefile.PE(str(sys_file), fast_load=True)
         pe.parse_data_directories(directories=dirs)
@@ -209,8 +210,9 @@ def main() -> None:
             ratio = statistics.median(dd) / statistics.median(raw) if statistics.median(raw) else float("nan")
             print(f"{step:<10}{min(dd):>10.3f} /{statistics.median(dd):>9.3f}"
                   f"{min(raw):>10.3f} /{statistics.median(raw):>9.3f}{ratio:>16.2f}")
-        print(f"peak traced memory of the work alone: Dump Doctor scan {peak_mb(lambda: dumpdoctor_scan(root)):.1f} MB,"
-              f" raw libraries {peak_mb(lambda: raw_all(windows)):.1f} MB")
+        dd_peak, raw_peak = peak_mb(lambda: dumpdoctor_scan(root)), peak_mb(lambda: raw_all(windows))
+        print(f"peak traced memory of the work alone: Dump Doctor scan {dd_peak:.1f} MB, "
+              f"raw libraries {raw_peak:.1f} MB")
 
 
 if __name__ == "__main__":
