@@ -171,13 +171,32 @@ def facts_dumpdoctor(hive: Path, use_logs: bool) -> Counts:
     return len(facts.services), len(facts.devices)
 
 
+@contextlib.contextmanager
+def library_hash() -> Iterator[None]:
+    """python-registry exactly as shipped: its own Marvin32 (Dump Doctor swaps in a faster one)."""
+    from Registry import RegistryParse
+
+    block = RegistryParse.HvLEBlock
+    ours = block.__dict__["marvin32_hash"]
+    block.marvin32_hash = block.__dict__.get("library_marvin32_hash", ours)
+    try:
+        yield
+    finally:
+        block.marvin32_hash = ours
+
+
+def raw_walk(hive: Path, use_logs: bool) -> Counts:
+    with library_hash():
+        return walk_python_registry(hive, use_logs)
+
+
 def paired(hive: Path, use_logs: bool, rounds: int = 7) -> str:
     """read_registry_facts against the raw python-registry walk of the same keys, alternating A and B
     in one run so that load on a shared machine hits both; min and median of each."""
     a: list[float] = []
     b: list[float] = []
     for _ in range(rounds):
-        for fn, out in ((facts_dumpdoctor, a), (walk_python_registry, b)):
+        for fn, out in ((facts_dumpdoctor, a), (raw_walk, b)):
             start = time.perf_counter()
             fn(hive, use_logs)
             out.append(time.perf_counter() - start)
