@@ -17,10 +17,10 @@ import sys
 from ctypes import wintypes
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from core.errors import UnreadableError
 from core.events.relevant import system_event_selects
+from core.xmlquote import quoteattr
 
 WEVTUTIL_TIMEOUT = 300
 CREATE_NO_WINDOW = 0x08000000  # subprocess.CREATE_NO_WINDOW exists only in Windows builds of Python
