@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DumpDoctorError, FormatError, UnsafeInputError, unreadable
-from core.registry.hive_format import BASE_BLOCK_SIZE, MAGIC, BaseBlock, check_primary_layout
+from core.registry.hive_format import (
+    BASE_BLOCK_SIZE,
+    BaseBlock,
+    check_primary_layout,
+    is_hive,
+    is_hive_log,
+)
 from core.registry.hive_identify import identify_from_header, identify_from_subkeys, root_path_for
 from core.registry.hive_logs import find_logs, replay_logs
 from core.registry.keys import RegKey, RegValue
@@ -121,9 +127,10 @@ def detect(path: str | Path) -> bool:
     """Cheap content check: does the file start with the 'regf' signature?"""
     try:
         with Path(path).open("rb") as fh:
-            return fh.read(4) == MAGIC
+            prefix = fh.read(0x20)
     except OSError:
         return False
+    return is_hive(prefix) or is_hive_log(prefix)
 
 
 def _load(path: Path) -> tuple[bytes | mmap.mmap, int]:
