@@ -73,7 +73,7 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     if ev.storage and ev.storage.crashdmp:
         rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
     if ev.scanned_at:
-        rows.append(("Scanned at", ev.scanned_at.isoformat()))
+        rows.append(("Scanned at", format_time(ev.scanned_at, seconds=True)))
     return [(k, clean(v)) for k, v in rows]
 
 
