@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from core.drivers import assess_storage
+from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
@@ -116,12 +116,17 @@ class _Run:
     def drivers(self, facts: RegistryFacts | None, dumps: list[DumpInfo],
                 loaded: list[str] | None) -> StorageReport | None:
         self.report("drivers", 0, 1, "Checking storage drivers")
+        given = self.guarded("drivers", "driver files", self.source.given_driver_files) or []
         if facts is None:
+            # No registry: driver files given on their own are still classified from their content.
+            loose = self.guarded("drivers", "storage drivers",
+                                 lambda: assess_loose(given, self.source.display_path)) if given else None
             self.report("drivers", 1, 1)
-            return None
+            return loose
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
+                                                      given, self.source.display_path))
         self.cancel.check()
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "

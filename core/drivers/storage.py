@@ -29,6 +29,7 @@ from core.drivers.classify import (
 )
 from core.drivers.fix_check import check_fix
 from core.drivers.knowledge import KnownDriver, lookup
+from core.drivers.loose import loose_drivers
 from core.drivers.model import (
     BootMiniport,
     Confidence,
@@ -147,15 +148,19 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
     svc = cand.service
     file_name = file_name_of(svc)
     result = inspect(file_name, svc.image_path)
+    undecided: str | None = None
     entry: KnownDriver | None = lookup(file_name)
     refs = [svc.ref] if svc.ref is not None else []
     if result.pe is not None:
         refs.append(EvidenceRef("file", result.pe.path, result.pe.file_version or "no version"))
         c = classify(result.pe, storage_role=storage_role, entry=entry, service=svc, devices=devs,
                      system_arch=arch)
-        kind, confidence, reasons = c.kind, c.confidence, cand.why + c.reasons
+        kind, confidence, reasons, decided = c.kind, c.confidence, cand.why + c.reasons, c.decided_by
+        if kind is DriverKind.UNKNOWN:
+            undecided = ("whether it is a virtual or a physical Storport miniport could not be told from its "
+                         "code, its device or its name")
     else:
-        kind, confidence = DriverKind.UNKNOWN, Confidence.LOW
+        kind, confidence, decided = DriverKind.UNKNOWN, Confidence.LOW, None
         reasons = list(cand.why)
         start = start_sentence(svc)
         if start:
@@ -164,7 +169,7 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
         reasons += [s.sentence for s in signals] + notes
         fallback = classify_without_file(entry, devs)
         if fallback is not None:
-            kind, confidence = fallback.kind, fallback.confidence
+            kind, confidence, decided = fallback.kind, fallback.confidence, "name table"
             reasons += fallback.reasons
         else:
             if entry is not None:
@@ -175,7 +180,8 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
         service=svc.name, file_name=file_name,
         file_path=str(result.path) if result.path is not None else None, pe=result.pe, kind=kind,
         confidence=confidence, reasons=reasons, start=svc.start, group=svc.group,
-        devices=[d.instance_path for d in devs], error=result.error, refs=refs,
+        devices=[d.instance_path for d in devs], error=result.error or undecided, refs=refs,
+        decided_by=decided,
     )
 
 
@@ -258,8 +264,12 @@ def assess_storage(
     find_file: FindFile,
     dump_stack: list[str],
     loaded_dump_modules: list[str] | None,
+    given_files: list[Path] | None = None,
+    display: Callable[[Path], str] = str,
 ) -> StorageReport:
-    """See the module docstring. Missing or unreadable files are recorded per driver, never raised."""
+    """See the module docstring. Missing or unreadable files are recorded per driver, never raised.
+    `given_files`: driver files handed over on their own; any that no listed driver came from is listed
+    too, classified from its content (core.drivers.loose)."""
     inspect = _Inspector(find_file)
     arch = facts.system.architecture if facts.system else None
     devs = _devices_by_service(facts.devices)
@@ -301,10 +311,32 @@ def assess_storage(
         elif file_name == "crashdmp.sys":
             report.crashdmp = check_fix(file_name, driver.pe, facts.system)
 
+    listed = {d.file_path for d in report.drivers if d.file_path}
+    extra = [p for p in given_files or [] if str(p) not in listed]
+    report.drivers += loose_drivers(extra, display, registry_read=True, system_arch=arch)
+
     unchecked = sorted(r.error for (name, _), r in inspect.cache.items()
                        if r.error and not any(d.file_name == name for d in report.drivers))
     if unchecked:
         report.notes.append(f"{len(unchecked)} boot-start driver file(s) could not be checked for storage "
                             f"port imports: {'; '.join(unchecked[:5])}"
                             f"{' …' if len(unchecked) > 5 else ''}")
+    return report
+
+
+def assess_loose(files: list[Path], display: Callable[[Path], str] = str) -> StorageReport:
+    """Driver files without any registry: each listed and classified from its content; which miniport
+    serves the boot disk is unknown; Diskdump.sys / Crashdmp.sys are checked when among the files."""
+    report = StorageReport(drivers=loose_drivers(files, display))
+    report.boot_miniport = BootMiniport(None, "unknown without the registry (a SYSTEM hive) or a crash "
+                                        "dump's driver list", Confidence.LOW, [])
+    for d in report.drivers:
+        if d.kind is DriverKind.DUMP_STACK and d.file_name in ("diskdump.sys", "crashdmp.sys"):
+            check = check_fix(d.file_name, d.pe, None)
+            if d.file_name == "diskdump.sys" and report.diskdump is None:
+                report.diskdump = check
+            elif d.file_name == "crashdmp.sys" and report.crashdmp is None:
+                report.crashdmp = check
+    if not files:
+        report.notes.append("No driver files were given.")
     return report
