@@ -140,7 +140,8 @@ def code_evidence(pe: PeInfo) -> tuple[bool | None, list[str]]:
 
 def _table_sentence(entry: KnownDriver) -> str:
     unconfirmed = "; unconfirmed" if not entry.confirmed or entry.model == "unconfirmed" else ""
-    return f"Known driver table (by file name): {entry.reason.rstrip('.')} (source: {entry.source}{unconfirmed})"
+    reason = entry.reason.rstrip(".")
+    return f"Known driver table (by file name): {reason} (source: {entry.source}{unconfirmed})"
 
 
 def _table_model(entry: KnownDriver | None) -> bool | None:
