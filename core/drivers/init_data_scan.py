@@ -72,8 +72,7 @@ _BACK_WINDOW = 0x1000  # how far back a function start is looked for without .pd
 _ZERO_CALL_MAX = 0x1000  # a call(addr, 0, n) with n up to this is taken as memset
 
 _FF_CALL_JMP = re.compile(rb"\xFF[\x15\x25]", re.DOTALL)
-_MOV_RIP = re.compile(rb"[\x48\x4C]\x8B[\x05\x0D\x15\x1D\x25\x2D\x35\x3D]", re.DOTALL)
-_MOV_ABS = re.compile(rb"\x8B[\x05\x0D\x15\x1D\x25\x2D\x35\x3D]|\xA1", re.DOTALL)
+_MOV_RIP = re.compile(rb"\x8B[\x05\x0D\x15\x1D\x25\x2D\x35\x3D]", re.DOTALL)  # after a REX.W prefix
 _E8 = re.compile(rb"\xE8", re.DOTALL)
 
 
@@ -457,51 +456,84 @@ def _section_of(sections: list[CodeSection], rva: int) -> CodeSection | None:
     return None
 
 
-def _find_calls(image: ImageCode) -> tuple[list[_CallSite], set[int]]:
-    """Call sites of StorPortInitialize (direct, through thunks, through a register) and thunk RVAs."""
-    slots = set(image.slot_rvas)
-    base = image.image_base
-    direct: list[_CallSite] = []
-    thunks: set[int] = set()
+def _find_all(data: bytes, needle: bytes) -> list[int]:
+    out = []
+    i = data.find(needle)
+    while i != -1:
+        out.append(i)
+        i = data.find(needle, i + 1)
+    return out
+
+
+def _slot_refs32(image: ImageCode, s: CodeSection) -> tuple[list[int], list[int], list[int]]:
+    """x86: (call [IAT], jmp [IAT], mov reg, [IAT]) offsets; the absolute slot address makes exact needles."""
+    calls: list[int] = []
+    jumps: list[int] = []
     loads: list[int] = []
-    for s in image.sections:
-        data = s.data
-        for match in _FF_CALL_JMP.finditer(data):
-            i = match.start()
-            if i + 6 > len(data):
-                continue
-            disp = struct.unpack_from("<i", data, i + 2)[0]
-            target = s.rva + i + 6 + disp if image.bits == 64 else (disp & 0xFFFFFFFF) - base
-            if target not in slots:
-                continue
+    for slot in image.slot_rvas:
+        absolute = struct.pack("<I", (image.image_base + slot) & 0xFFFFFFFF)
+        calls += _find_all(s.data, b"\xFF\x15" + absolute)
+        jumps += _find_all(s.data, b"\xFF\x25" + absolute)
+        loads += _find_all(s.data, b"\xA1" + absolute)
+        for modrm in (0x05, 0x0D, 0x15, 0x1D, 0x2D, 0x35, 0x3D):
+            loads += _find_all(s.data, bytes([0x8B, modrm]) + absolute)
+    return calls, jumps, loads
+
+
+def _slot_refs64(image: ImageCode, s: CodeSection,
+                 want_loads: bool) -> tuple[list[int], list[int], list[int]]:
+    """x64: the same, for rip-relative operands (the displacement depends on where the instruction is)."""
+    slots = set(image.slot_rvas)
+    data = s.data
+    calls: list[int] = []
+    jumps: list[int] = []
+    loads: list[int] = []
+    for match in _FF_CALL_JMP.finditer(data):
+        i = match.start()
+        if i + 6 <= len(data) and s.rva + i + 6 + struct.unpack_from("<i", data, i + 2)[0] in slots:
             start = i - 1 if i > 0 and data[i - 1] == 0x48 else i  # REX.W-prefixed forms
-            if data[i + 1] == 0x15:
-                direct.append(_CallSite(s.rva + start, "direct"))
-            else:
-                thunks.add(s.rva + start)
-        pattern = _MOV_RIP if image.bits == 64 else _MOV_ABS
-        for match in pattern.finditer(data):
-            i = match.end()
-            if i + 4 > len(data):
+            (calls if data[i + 1] == 0x15 else jumps).append(start)
+    if want_loads:
+        for match in _MOV_RIP.finditer(data):
+            i = match.start()
+            if i == 0 or data[i - 1] not in (0x48, 0x4C) or i + 6 > len(data):
                 continue
-            disp = struct.unpack_from("<i", data, i)[0]
-            target = s.rva + i + 4 + disp if image.bits == 64 else (disp & 0xFFFFFFFF) - base
-            if target in slots:
-                loads.append(s.rva + match.start())
-    calls = list(direct)
+            if s.rva + i + 6 + struct.unpack_from("<i", data, i + 2)[0] in slots:
+                loads.append(i - 1)
+    return calls, jumps, loads
+
+
+def _find_calls(image: ImageCode) -> tuple[list[_CallSite], set[int]]:
+    """Call sites of StorPortInitialize (direct, through thunks, through a register) and thunk RVAs.
+    The register form (`mov reg, [IAT]` ... `call reg`) is looked for only when neither of the common
+    forms is there, which keeps the search to one pass over the code for almost every driver."""
+    calls: list[_CallSite] = []
+    thunks: set[int] = set()
+
+    def refs(want_loads: bool) -> list[tuple[CodeSection, list[int], list[int], list[int]]]:
+        out = []
+        for s in image.sections:
+            found = _slot_refs32(image, s) if image.bits == 32 else _slot_refs64(image, s, want_loads)
+            out.append((s, *found))
+        return out
+
+    by_section = refs(image.bits == 32)
+    for s, direct, jumps, _loads in by_section:
+        calls += [_CallSite(s.rva + i, "direct") for i in direct]
+        thunks.update(s.rva + i for i in jumps)
     if thunks:
         for s in image.sections:
             data = s.data
             for match in _E8.finditer(data):
                 i = match.start()
-                if i + 5 > len(data):
-                    continue
-                target = s.rva + i + 5 + struct.unpack_from("<i", data, i + 1)[0]
-                if target in thunks:
+                if i + 5 <= len(data) and s.rva + i + 5 + struct.unpack_from("<i", data, i + 1)[0] in thunks:
                     calls.append(_CallSite(s.rva + i, "thunk"))
-    # A register load of the import is followed by `call reg` somewhere after it in the same function;
-    # the walker finds the call itself, so the load's position stands in for it here.
-    calls += [_CallSite(rva, "register") for rva in loads]
+    if not calls:
+        if image.bits == 64:
+            by_section = refs(True)
+        # The walker finds the `call reg` itself; the load's position stands in for it here.
+        for s, _direct, _jumps, loads in by_section:
+            calls += [_CallSite(s.rva + i, "register") for i in loads]
     calls.sort(key=lambda c: c.rva)
     return calls[:MAX_CALLS], thunks
 

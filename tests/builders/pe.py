@@ -13,6 +13,7 @@ test the StorPortInitialize heuristic).
 
 from __future__ import annotations
 
+import random
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -230,6 +231,7 @@ class EntryShape:
     frame: str = "rsp"
     constants_in_registers: bool = False
     rex_call: bool = False
+    filler: int = 0  # bytes of other (pseudo-random) code before DriverEntry: a driver-sized image
 
 
 MINIPORT_IMPORTS = {
@@ -259,6 +261,11 @@ def miniport_entry(shape: EntryShape) -> Callable[[CodeContext], GeneratedCode]:
             start = a.here
             callbacks.append(start)
             a.xor_self("eax").raw(b"\xB0\x01").ret()
+            functions.append((start - ctx.text_rva, a.here - ctx.text_rva))
+            a.pad()
+        if shape.filler:
+            start = a.here
+            a.raw(random.Random(shape.filler).randbytes(shape.filler)).ret()
             functions.append((start - ctx.text_rva, a.here - ctx.text_rva))
             a.pad()
         entry = a.here

@@ -23,7 +23,8 @@ UNKNOWN_NAME = "nobodyvd.sys"  # in no table
 def _virtual_shapes() -> list[EntryShape]:
     shapes = []
     for structure, call in itertools.product(("virtual", "win8"), ("direct", "thunk", "register")):
-        shapes.append(EntryShape(structure=structure, call=call, feature=0x29 if structure == "win8" else None))
+        feature = 0x29 if structure == "win8" else None
+        shapes.append(EntryShape(structure=structure, call=call, feature=feature))
     # the compiler variations, each once per structure form
     for structure in ("virtual", "win8"):
         feature = 0x29 if structure == "win8" else None
@@ -39,7 +40,8 @@ def _virtual_shapes() -> list[EntryShape]:
 @pytest.mark.parametrize("bits", [32, 64])
 @pytest.mark.parametrize("shape", _virtual_shapes(), ids=repr)
 def test_virtual_miniport_in_no_table_is_found_by_its_code(tmp_path, bits, shape):
-    path = build_driver(tmp_path / UNKNOWN_NAME, bits=bits, imports=MINIPORT_IMPORTS, code=miniport_entry(shape))
+    path = build_driver(tmp_path / UNKNOWN_NAME, bits=bits, imports=MINIPORT_IMPORTS,
+                        code=miniport_entry(shape))
     d = loose_driver(path, str(path))
     assert d.kind is DriverKind.STORPORT_VIRTUAL, d.reasons
     assert d.decided_by == "code"
@@ -58,7 +60,8 @@ def test_virtual_miniport_in_no_table_is_found_by_its_code(tmp_path, bits, shape
     EntryShape(structure="win8", feature=None, zero="xmm", call="register"),
 ], ids=repr)
 def test_physical_miniport_is_never_called_virtual(tmp_path, bits, shape):
-    path = build_driver(tmp_path / "hwraid.sys", bits=bits, imports=MINIPORT_IMPORTS, code=miniport_entry(shape))
+    path = build_driver(tmp_path / "hwraid.sys", bits=bits, imports=MINIPORT_IMPORTS,
+                        code=miniport_entry(shape))
     d = loose_driver(path, str(path))
     assert d.kind is DriverKind.STORPORT_PHYSICAL, d.reasons
     assert d.decided_by == "code"
