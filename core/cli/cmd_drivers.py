@@ -57,7 +57,7 @@ def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) ->
         if explained:
             lines += ["", "Why:"]
             for r in explained:
-                lines += textwrap.wrap(f"{r.name} ({r.kind}): {r.why}", width=100,
+                lines += textwrap.wrap(f"{r.name}: {r.kind}. {r.why}", width=100,
                                        initial_indent="  ", subsequent_indent="    ")
         if not explain_all and len(explained) < len(table.drivers):
             lines.append("  (--why explains every driver)")
