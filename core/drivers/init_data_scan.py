@@ -542,7 +542,10 @@ def _function_start(image: ImageCode, rva: int) -> list[int]:
     """Candidate starts of the function holding `rva`, best first."""
     if image.functions:
         i = bisect.bisect_right(image.functions, (rva, 1 << 62)) - 1
-        if i >= 0 and image.functions[i][0] <= rva < image.functions[i][1]:
+        # A .pdata entry claiming a function longer than MAX_FUNCTION before the call (damaged or
+        # hostile) is not trusted: the heuristic start below bounds the work instead.
+        if i >= 0 and image.functions[i][0] <= rva < image.functions[i][1] \
+                and rva - image.functions[i][0] <= MAX_FUNCTION:
             return [image.functions[i][0]]
     section = _section_of(image.sections, rva)
     if section is None:

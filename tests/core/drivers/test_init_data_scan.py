@@ -62,3 +62,34 @@ def test_no_call_means_no_hint(tmp_path):
     info = inspect_pe(build_driver(tmp_path / "n.sys", bits=64, imports=STORPORT,
                                    code=b"\xC7\x44\x24\x40\xB0\x00\x00\x00\xC3"))
     assert info.init_data_hints == []
+
+
+# ---- hostile code: the scan never raises and stays bounded -----------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from tests.builders.pe import CodeContext  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bits=st.sampled_from([32, 64]), noise=st.binary(min_size=0, max_size=4096), at=st.integers(0, 4096))
+def test_random_code_around_a_real_call_never_breaks_the_scan(tmp_path_factory, bits, noise, at):
+    """Random bytes with a genuine `call [StorPortInitialize]` spliced in: the scan never raises, and every
+    call it reports is a real call instruction through the StorPortInitialize slot in the file."""
+
+    def code(ctx: CodeContext) -> bytes:
+        cut = min(at, len(noise))
+        head = noise[:cut]
+        slot = ctx.slot("storport.sys", "StorPortInitialize")
+        if bits == 64:
+            call = b"\xFF\x15" + (slot - (ctx.text_rva + len(head) + 6)).to_bytes(4, "little", signed=True)
+        else:
+            call = b"\xFF\x15" + (ctx.image_base + slot).to_bytes(4, "little")
+        return head + call + noise[cut:]
+
+    path = build_driver(tmp_path_factory.mktemp("fz") / "f.sys", bits=bits, imports=STORPORT, code=code)
+    info = inspect_pe(path)
+    data = path.read_bytes()
+    for hint in info.init_data_hints:
+        assert data[hint.call_offset:hint.call_offset + 2] in (b"\xFF\x15", b"\x48\xFF")
