@@ -117,13 +117,13 @@ class _Run:
                 loaded: list[str] | None) -> StorageReport | None:
         self.report("drivers", 0, 1, "Checking storage drivers")
         given = self.guarded("drivers", "driver files", self.source.given_driver_files) or []
+        stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
         if facts is None:
             # No registry: driver files given on their own are still classified from their content.
-            loose = self.guarded("drivers", "storage drivers",
-                                 lambda: assess_loose(given, self.source.display_path)) if given else None
+            loose = self.guarded("drivers", "storage drivers", lambda: assess_loose(
+                given, self.source.display_path, list(stack))) if given else None
             self.report("drivers", 1, 1)
             return loose
-        stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
         storage = self.guarded("drivers", "storage drivers",
                                lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
                                                       given, self.source.display_path))

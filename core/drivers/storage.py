@@ -313,7 +313,7 @@ def assess_storage(
 
     listed = {d.file_path for d in report.drivers if d.file_path}
     extra = [p for p in given_files or [] if str(p) not in listed]
-    report.drivers += loose_drivers(extra, display, registry_read=True, system_arch=arch)
+    report.drivers += loose_drivers(extra, display, registry_read=bool(facts.services), system_arch=arch)
 
     unchecked = sorted(r.error for (name, _), r in inspect.cache.items()
                        if r.error and not any(d.file_name == name for d in report.drivers))
@@ -324,12 +324,30 @@ def assess_storage(
     return report
 
 
-def assess_loose(files: list[Path], display: Callable[[Path], str] = str) -> StorageReport:
-    """Driver files without any registry: each listed and classified from its content; which miniport
-    serves the boot disk is unknown; Diskdump.sys / Crashdmp.sys are checked when among the files."""
+def assess_loose(files: list[Path], display: Callable[[Path], str] = str,
+                 dump_stack: list[str] | None = None) -> StorageReport:
+    """Driver files without any registry: each listed and classified from its content. Which miniport
+    serves the boot disk is known only from a crash dump's driver list (dump_<miniport>.sys) naming one
+    of the files; Diskdump.sys / Crashdmp.sys are checked when among the files."""
     report = StorageReport(drivers=loose_drivers(files, display))
-    report.boot_miniport = BootMiniport(None, "unknown without the registry (a SYSTEM hive) or a crash "
-                                        "dump's driver list", Confidence.LOW, [])
+    stems = dump_miniports(dump_stack or [], [])
+    for stem in stems:
+        driver = next((d for d in report.drivers if d.kind in MINIPORT_KINDS and (
+            d.file_name.removesuffix(".sys") == stem
+            or (d.pe and (d.pe.original_filename or "").lower().removesuffix(".sys") == stem))), None)
+        if driver is not None:
+            driver.in_use = True
+            driver.reasons.append(f"It appears in the dump stack recorded in a crash dump (dump_{stem}.sys).")
+    in_use = [d.file_name for d in report.drivers if d.in_use]
+    if in_use:
+        modules = ", ".join(f"dump_{s}.sys" for s in stems)
+        report.boot_miniport = BootMiniport(in_use[0], f"dump stack recorded in a crash dump ({modules})",
+                                            Confidence.HIGH if len(in_use) == 1 else Confidence.MEDIUM,
+                                            in_use)
+    else:
+        report.boot_miniport = BootMiniport(None, "unknown without the registry (a SYSTEM hive) or a crash "
+                                            "dump's driver list naming one of the files", Confidence.LOW,
+                                            [])
     for d in report.drivers:
         if d.kind is DriverKind.DUMP_STACK and d.file_name in ("diskdump.sys", "crashdmp.sys"):
             check = check_fix(d.file_name, d.pe, None)

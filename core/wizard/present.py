@@ -221,7 +221,7 @@ def driver_table(storage: StorageReport | None) -> DriverTable:
             why=why,
             in_use=d.in_use,
             virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
-            in_use_known=not d.loose or (d.kind is DriverKind.DUMP_STACK and d.in_use),
+            in_use_known=not d.loose or d.in_use,
         ))
     for fix in (storage.diskdump, storage.crashdmp):
         if fix is not None:

@@ -195,3 +195,53 @@ def test_drivers_cli_lists_every_file_of_a_folder_without_registry(tmp_path, cap
     text = capsys.readouterr().out
     assert "Virtual Storport miniport (from its code; high confidence)" in text
     assert "unknown" in text
+
+
+# ---- the scan and the verdict with loose files ---------------------------------------------------------
+
+def _virtual_folder(tmp_path):
+    folder = tmp_path / "evidence"
+    build_driver(folder / UNKNOWN_NAME, bits=64, imports=MINIPORT_IMPORTS,
+                 code=miniport_entry(EntryShape(structure="virtual", call="thunk")))
+    build_driver(folder / "diskdump.sys", bits=64, version="6.1.7600.16385")
+    return folder
+
+
+def test_scan_of_loose_drivers_without_registry_leaves_the_verdict_unknown(tmp_path):
+    from core.diagnosis.virtual_storport import _check_miniport  # the condition the verdict reads
+    from core.scan import scan
+    from core.sources import open_source
+
+    with open_source(_virtual_folder(tmp_path)) as source:
+        ev = scan(source)
+    assert ev.registry is None
+    assert ev.storage is not None
+    d = ev.storage.driver(UNKNOWN_NAME)
+    assert d.kind is DriverKind.STORPORT_VIRTUAL and not d.in_use
+    check = _check_miniport(_issue(), ev)
+    assert check.condition.state == "unknown"
+    assert "system-hive" in check.missing
+
+
+def test_crash_dump_stack_names_the_loose_miniport(tmp_path):
+    from core.diagnosis.virtual_storport import _check_miniport
+    from core.scan import scan
+    from core.sources import open_source
+    from tests.builders.dumps import typical_drivers, write_kernel_dump
+
+    folder = _virtual_folder(tmp_path)
+    drivers = typical_drivers(64, UNKNOWN_NAME)
+    write_kernel_dump(folder / "Mini.dmp", 64, 0xD1, (0x4, 2, 0, drivers[3].base + 0x10), dump_type=4,
+                      drivers=drivers)
+    with open_source(folder) as source:
+        ev = scan(source)
+    assert ev.storage.boot_miniport.service == UNKNOWN_NAME
+    assert ev.storage.driver(UNKNOWN_NAME).in_use
+    check = _check_miniport(_issue(), ev)
+    assert check.condition.state == "yes"
+
+
+def _issue():
+    from core.diagnosis.knowledge import load_knowledge
+
+    return load_knowledge().issues[0]
