@@ -164,6 +164,8 @@ def test_code_decides_over_bus_and_says_so(machine):
 
 
 def test_given_file_no_service_names_is_listed_too(machine, tmp_path):
+    machine.service("atapi", group="SCSI miniport")
+    machine.file("atapi.sys", imports={"ataport.sys": ["AtaPortInitialize"]})
     extra = build_driver(tmp_path / "given" / UNKNOWN_NAME, bits=64, imports=MINIPORT_IMPORTS,
                          code=miniport_entry(EntryShape(structure="win8", feature=0x29)))
     report = assess_storage(machine.facts, machine.find_file, [], None, [extra])
