@@ -57,7 +57,7 @@ class DriverKind(StrEnum):
     MONOLITHIC = "monolithic"  # a storage miniport importing no port driver (some RAID drivers)
     DUMP_STACK = "dump-stack"  # diskdump.sys, crashdmp.sys, dumpata.sys, storport.sys themselves
     OTHER = "other"
-    UNKNOWN = "unknown"  # file missing or unreadable
+    UNKNOWN = "unknown"  # file missing or unreadable, or a Storport miniport whose model nothing decided
 
 
 class Confidence(StrEnum):

@@ -2,7 +2,9 @@
 header, never from the folder name), link time, imports, and whether an Authenticode block is present.
 
 pefile runs with fast_load and then parses only the import and resource directories. The security
-directory is only checked for presence: the signature is NOT verified.
+directory is only checked for presence: the signature is NOT verified. Images importing
+storport.sys!StorPortInitialize also get the structure each call passes read from their code
+(core.drivers.init_data_scan; x64 function bounds from the exception directory, read directly).
 """
 
 from __future__ import annotations

@@ -318,7 +318,9 @@ def _fill(a: Any, ctx: CodeContext, shape: EntryShape, base: str, disp: int, siz
     for i in range(1, 5):  # NeedPhysicalAddresses, TaggedQueuing, AutoRequestSense, MultipleRequestPerLu
         a.mov_mem_imm(base, disp + BOOLEANS_OFFSET[bits] + i, 1, size=1)
     if shape.structure == "win8" and shape.feature is not None:
-        if shape.feature_store == "or":
+        if shape.feature_store == "or" and shape.constants_in_registers:
+            a.mov_reg_imm("ecx", shape.feature).or_mem_reg(base, disp + FEATURE_OFFSET[bits], "ecx")
+        elif shape.feature_store == "or":
             a.or_mem_imm(base, disp + FEATURE_OFFSET[bits], shape.feature)
         else:
             a.mov_mem_imm(base, disp + FEATURE_OFFSET[bits], shape.feature)

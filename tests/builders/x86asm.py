@@ -76,6 +76,9 @@ class Asm:
             return self._mem_op(b"\x83", 1, base, disp, tail=bytes([imm]))
         return self._mem_op(b"\x81", 1, base, disp, tail=struct.pack("<I", imm))
 
+    def or_mem_reg(self, base: str, disp: int, reg: str) -> Asm:
+        return self._mem_op(b"\x09", _num(reg), base, disp)
+
     def movups_mem_xmm0(self, base: str, disp: int) -> Asm:
         return self._mem_op(b"\x0F\x11", 0, base, disp)
 
