@@ -70,10 +70,12 @@ MAX_FUNCTION = 0x4000  # a DriverEntry longer than this is not walked beyond its
 MAX_CALLS = 16  # StorPortInitialize call sites examined per image
 _BACK_WINDOW = 0x1000  # how far back a function start is looked for without .pdata
 _ZERO_CALL_MAX = 0x1000  # a call(addr, 0, n) with n up to this is taken as memset
+_CALLEE_REACH = 0x200  # bytes forgotten behind a pointer handed to another function (> any init data)
 
 _FF_CALL_JMP = re.compile(rb"\xFF[\x15\x25]", re.DOTALL)
 _MOV_RIP = re.compile(rb"\x8B[\x05\x0D\x15\x1D\x25\x2D\x35\x3D]", re.DOTALL)  # after a REX.W prefix
 _E8 = re.compile(rb"\xE8", re.DOTALL)
+_E9 = re.compile(rb"\xE9", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -326,8 +328,14 @@ class _Walker:
                 name = self.image.other_imports.get(addr.off - self.image.image_base)
         # memset(p, 0, n) / RtlZeroMemory → a zeroed structure; a local helper with the same shape is
         # almost always the statically linked memset.
-        if name in (None, "memset") and args[1] == 0:
+        if name in (None, "memset") and args[1] == 0 and isinstance(args[2], int):
             _zero_fill(state, args[0], args[2], 0)
+        else:
+            # A callee given a pointer may fill what it points to (a FillInitData(&init) helper): what was
+            # known there is forgotten, so a flag set by the helper is never read as "clear".
+            for arg in args:
+                if isinstance(arg, _Addr) and arg.root != "iat":
+                    state.write(arg, _CALLEE_REACH, None)
         for reg in _VOLATILE[self.bits]:
             state.regs[reg] = None
         state.xmm_zero.clear()
@@ -387,6 +395,10 @@ class _Walker:
                     _zero_fill(state, dest, count * width, pattern & 0xFF)
             state.set("rcx", 0)
             state.set("rdi", None)
+            return
+        if len(ops) == 3 and m in ("vxorps", "vpxor", "vxorpd") \
+                and all(o.type == cx.X86_OP_REG for o in ops) and ops[1].reg == ops[2].reg:
+            state.xmm_zero.add(insn.reg_name(ops[0].reg)[1:])  # AVX zeroing idiom
             return
         if len(ops) == 2:
             dst, src = ops
@@ -522,6 +534,14 @@ def _find_calls(image: ImageCode) -> tuple[list[_CallSite], set[int]]:
         calls += [_CallSite(s.rva + i, "direct") for i in direct]
         thunks.update(s.rva + i for i in jumps)
     if thunks:
+        # Incrementally linked images reach the stub through one more `jmp rel32` (the ILT): those count
+        # as thunks too.
+        for s in image.sections:
+            data = s.data
+            for match in _E9.finditer(data):
+                i = match.start()
+                if i + 5 <= len(data) and s.rva + i + 5 + struct.unpack_from("<i", data, i + 1)[0] in thunks:
+                    thunks.add(s.rva + i)
         for s in image.sections:
             data = s.data
             for match in _E8.finditer(data):
