@@ -247,3 +247,19 @@ def _issue():
     from core.diagnosis.knowledge import load_knowledge
 
     return load_knowledge().issues[0]
+
+
+def test_wizard_table_says_which_evidence_decided_and_that_use_is_unknown(tmp_path):
+    from core.wizard.present import driver_table
+
+    folder = _virtual_folder(tmp_path)
+    build_driver(folder / "odd.sys", bits=32, imports=MINIPORT_IMPORTS,
+                 code=miniport_entry(EntryShape(structure="win8", feature=0x8, zero="none")))
+    table = driver_table(assess_loose(sorted(folder.iterdir())))
+    rows = {r.file_name: r for r in table.drivers}
+    virtual = rows[UNKNOWN_NAME]
+    assert virtual.kind == "Virtual Storport miniport (from its code; high confidence)"
+    assert virtual.virtual and not virtual.in_use_known
+    assert "registers it with Storport as a virtual miniport" in virtual.why
+    assert rows["odd.sys"].kind == "Storport miniport, virtual or physical unknown"
+    assert table.focus_row == table.drivers.index(virtual)
