@@ -412,7 +412,11 @@ class _Walker:
                 state.write(state.address(insn, dst), dst.size, 0 if zero else None)
                 return
             if m == "lea" and dst.type == cx.X86_OP_REG:
-                state.set(insn.reg_name(dst.reg), state.address(insn, src))
+                # lea is arithmetic too: MSVC loads memset's size as `lea r8d, [rdx+0D0h]` with edx = 0
+                addr = state.address(insn, src)
+                base_is_const = src.mem.base != 0 and isinstance(state.get(insn.reg_name(src.mem.base)), int)
+                loaded: Value = addr.off if addr is not None and base_is_const else addr
+                state.set(insn.reg_name(dst.reg), loaded)
                 return
             if m in ("mov", "movabs") and dst.type == cx.X86_OP_REG:
                 value = _operand_value(state, insn, src)

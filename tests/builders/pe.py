@@ -292,7 +292,8 @@ def _zero(a: Any, ctx: CodeContext, shape: EntryShape, base: str, disp: int, siz
     elif shape.zero == "memset":
         memset = ctx.slot("ntoskrnl.exe", "memset")
         if bits == 64:
-            a.lea("rcx", base, disp).xor_self("edx").mov_reg_imm("r8d", size).call_iat(memset)
+            # MSVC's idiom: the size as `lea r8d, [rdx+size]` once edx is zero
+            a.lea("rcx", base, disp).xor_self("edx").lea32("r8d", "rdx", size).call_iat(memset)
         else:
             a.push_imm(size).push_imm(0).lea("eax", base, disp).push("eax").call_iat(memset).add_sp(12)
     elif shape.zero == "xmm":

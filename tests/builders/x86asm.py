@@ -86,6 +86,10 @@ class Asm:
     def lea(self, reg: str, base: str, disp: int) -> Asm:
         return self._mem_op(b"\x8D", _num(reg), base, disp, w=1 if self.bits == 64 else 0)
 
+    def lea32(self, reg: str, base: str, disp: int) -> Asm:
+        """lea r32, [base+disp] (MSVC loads small constants this way: `lea r8d, [rdx+0D0h]`)."""
+        return self._mem_op(b"\x8D", _num(reg), base, disp)
+
     def lea_rip(self, reg: str, target_rva: int) -> Asm:
         r = _num(reg)
         self.code += _rex(1, r >> 3, 0) + b"\x8D" + bytes([((r & 7) << 3) | 5])

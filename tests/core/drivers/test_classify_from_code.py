@@ -57,6 +57,7 @@ def test_virtual_miniport_in_no_table_is_found_by_its_code(tmp_path, bits, shape
     EntryShape(structure="legacy", interface_type=5),
     EntryShape(structure="legacy", interface_type=5, call="thunk", zero="memset", fill="register"),
     EntryShape(structure="win8", feature=0x8),  # dump pointers only, in a zeroed structure
+    EntryShape(structure="win8", feature=0x8, zero="memset"),  # zeroed by memset (x64: lea r8d, [rdx+n])
     EntryShape(structure="win8", feature=None, zero="xmm", call="register"),
 ], ids=repr)
 def test_physical_miniport_is_never_called_virtual(tmp_path, bits, shape):
