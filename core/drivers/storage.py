@@ -311,8 +311,11 @@ def assess_storage(
         elif file_name == "crashdmp.sys":
             report.crashdmp = check_fix(file_name, driver.pe, facts.system)
 
+    # Files a service names were judged through the registry (a bundle from the collector carries every
+    # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.
     listed = {d.file_path for d in report.drivers if d.file_path}
-    extra = [p for p in given_files or [] if str(p) not in listed]
+    named = {file_name_of(svc) for svc in facts.services.values()}
+    extra = [p for p in given_files or [] if str(p) not in listed and p.name.lower() not in named]
     report.drivers += loose_drivers(extra, display, registry_read=bool(facts.services), system_arch=arch)
 
     unchecked = sorted(r.error for (name, _), r in inspect.cache.items()

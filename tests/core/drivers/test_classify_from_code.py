@@ -264,3 +264,12 @@ def test_wizard_table_says_which_evidence_decided_and_that_use_is_unknown(tmp_pa
     assert "registers it with Storport as a virtual miniport" in virtual.why
     assert rows["odd.sys"].kind == "Storport miniport, virtual or physical unknown"
     assert table.focus_row == table.drivers.index(virtual)
+
+
+def test_given_files_a_service_names_are_not_listed_again(machine, tmp_path):
+    # A collector bundle carries every boot-start driver; pci.sys is judged through its service (not a
+    # storage driver), so it must not reappear as a loose file "no service uses".
+    machine.service("pci", group="Boot Bus Extender")
+    pci = machine.file("pci.sys", imports={"ntoskrnl.exe": ["IoCreateDevice"]})
+    report = assess_storage(machine.facts, machine.find_file, [], None, [pci])
+    assert report.driver("pci.sys") is None and report.driver("pci") is None
