@@ -314,9 +314,21 @@ def assess_storage(
     # Files a service names were judged through the registry (a bundle from the collector carries every
     # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.
     listed = {d.file_path for d in report.drivers if d.file_path}
-    named = {file_name_of(svc) for svc in facts.services.values()}
+    named = {file_name_of(svc): svc for svc in facts.services.values()}
     extra = [p for p in given_files or [] if str(p) not in listed and p.name.lower() not in named]
     report.drivers += loose_drivers(extra, display, registry_read=bool(facts.services), system_arch=arch)
+    # A given storage miniport whose service is not a dump-path candidate (not boot-start, no adapter)
+    # is still listed, with what its service says.
+    for path in given_files or []:
+        svc = named.get(path.name.lower())
+        if svc is None or str(path) in listed or report.driver(svc.name) is not None:
+            continue
+        result = inspect(file_name_of(svc), svc.image_path)
+        if result.pe is not None and any(result.pe.imports_dll(d) for d in PORT_DRIVERS):
+            cand = _Candidate(svc, ["It was given as a driver file."])
+            driver = _storage_driver(cand, devs.get(svc.name.casefold(), []), inspect, arch, False)
+            driver.in_use = False  # not a dump-path candidate: not boot-start with a present adapter
+            report.drivers.append(driver)
 
     unchecked = sorted(r.error for (name, _), r in inspect.cache.items()
                        if r.error and not any(d.file_name == name for d in report.drivers))

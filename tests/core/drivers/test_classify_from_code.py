@@ -273,3 +273,12 @@ def test_given_files_a_service_names_are_not_listed_again(machine, tmp_path):
     pci = machine.file("pci.sys", imports={"ntoskrnl.exe": ["IoCreateDevice"]})
     report = assess_storage(machine.facts, machine.find_file, [], None, [pci])
     assert report.driver("pci.sys") is None and report.driver("pci") is None
+
+
+def test_given_miniport_of_a_demand_start_service_is_listed_with_its_service(machine):
+    machine.service("vd", start=3)
+    vd = machine.file("vd.sys", imports=MINIPORT_IMPORTS,
+                      code=miniport_entry(EntryShape(structure="virtual")))
+    d = assess_storage(machine.facts, machine.find_file, [], None, [vd]).driver("vd")
+    assert d is not None and d.kind is DriverKind.STORPORT_VIRTUAL and not d.in_use
+    assert any("Start = 3" in r for r in d.reasons)
