@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.drivers.init_data_scan import (
+from core.drivers.init_data import (
     PCI_BUS,
     UNREAD_STRUCT,
     VIRTUAL_STRUCT,

@@ -50,20 +50,19 @@ from typing import Any
 import capstone
 from capstone import x86 as cx
 
+from core.drivers.init_data import (  # noqa: F401 - re-exported: the facts live in one table
+    FEATURE_SUPPORT_OFFSET,
+    INIT_DATA_SIZES,
+    LEGACY_STRUCT,
+    PCI_BUS,
+    STOR_FEATURE_VIRTUAL_MINIPORT,
+    UNREAD_STRUCT,
+    VIRTUAL_STRUCT,
+    WIN8_STRUCT,
+    hint_is_physical,
+    hint_is_virtual,
+)
 from core.drivers.model import InitDataHint
-
-VIRTUAL_STRUCT = "VIRTUAL_HW_INITIALIZATION_DATA"
-LEGACY_STRUCT = "HW_INITIALIZATION_DATA (before Windows 8)"
-WIN8_STRUCT = "HW_INITIALIZATION_DATA (Windows 8 and later)"
-UNREAD_STRUCT = "not read"
-
-INIT_DATA_SIZES: dict[int, dict[int, str]] = {
-    32: {0x54: LEGACY_STRUCT, 0x68: VIRTUAL_STRUCT, 0x80: WIN8_STRUCT},
-    64: {0x88: LEGACY_STRUCT, 0xB0: VIRTUAL_STRUCT, 0xD0: WIN8_STRUCT},
-}
-FEATURE_SUPPORT_OFFSET = {32: 0x6C, 64: 0xB8}
-STOR_FEATURE_VIRTUAL_MINIPORT = 0x1
-PCI_BUS = 5
 
 MAX_CODE_SCANNED = 16 * 1024 * 1024  # bound the work on hostile or unusual images
 MAX_FUNCTION = 0x4000  # a DriverEntry longer than this is not walked beyond its last 16 KB
@@ -709,20 +708,3 @@ def scan_init_data(sections: list[CodeSection], bits: int, image_base: int,
                    slot_rvas: list[int]) -> list[InitDataHint]:
     """Compatibility entry point without .pdata or other imports."""
     return scan_image(ImageCode(sections, bits, image_base, slot_rvas))
-
-
-def hint_is_virtual(hint: InitDataHint) -> bool:
-    if hint.structure == VIRTUAL_STRUCT:
-        return True
-    return hint.feature_support is not None and bool(
-        hint.feature_support & hint.feature_known_mask & STOR_FEATURE_VIRTUAL_MINIPORT)
-
-
-def hint_is_physical(hint: InitDataHint) -> bool:
-    """The call passes a structure that proves the physical interface: the pre-Windows 8 layout, or the
-    Windows 8 layout with the virtual bit known to be clear."""
-    if hint.structure == LEGACY_STRUCT:
-        return True
-    return (hint.structure == WIN8_STRUCT
-            and bool(hint.feature_known_mask & STOR_FEATURE_VIRTUAL_MINIPORT)
-            and not (hint.feature_support or 0) & STOR_FEATURE_VIRTUAL_MINIPORT)

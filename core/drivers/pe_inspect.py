@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import capstone
 import pefile
 
-from core.drivers.init_data_scan import CodeSection, ImageCode, scan_image
 from core.drivers.model import PeInfo
 from core.errors import (
     DumpDoctorError,
@@ -26,6 +24,9 @@ from core.errors import (
     UnsafeInputError,
     unreadable,
 )
+
+if TYPE_CHECKING:
+    from core.drivers.init_data_scan import CodeSection
 
 # Storage drivers are well under 10 MB; anything past this is not a driver we should load into memory.
 MAX_PE_SIZE = 64 * 1024 * 1024
@@ -148,6 +149,8 @@ def _runtime_functions(pe: pefile.PE, data: bytes) -> list[tuple[int, int]]:
 
 
 def _code_sections(pe: pefile.PE) -> list[CodeSection]:
+    from core.drivers.init_data_scan import CodeSection
+
     out = []
     for s in pe.sections:
         if s.Characteristics & (_EXECUTE | _CODE):
@@ -157,7 +160,12 @@ def _code_sections(pe: pefile.PE) -> list[CodeSection]:
 
 def _scan_code(pe: pefile.PE, data: bytes, info: PeInfo, init_slots: list[int],
                slots: dict[tuple[str, str], int]) -> None:
-    """Read the init-data structure each StorPortInitialize call passes; a failure is noted, not raised."""
+    """Read the init-data structure each StorPortInitialize call passes; a failure is noted, not raised.
+    The disassembler is loaded here, on the first driver that needs it (about 30 ms), not at start-up."""
+    import capstone
+
+    from core.drivers.init_data_scan import ImageCode, scan_image
+
     try:
         functions = _runtime_functions(pe, data) if info.bits == 64 else []
         image = ImageCode(_code_sections(pe), info.bits, pe.OPTIONAL_HEADER.ImageBase, init_slots,

@@ -196,7 +196,10 @@ def storport_init_call(init_data_size: int, interface_type: int | None = None,
 
 # ---- DriverEntry shaped like compiler output ------------------------------------------------------
 
-# Layout facts (storport.h; see core/drivers/init_data_scan.py for the sources): sizes and offsets.
+# Layout facts (storport.h; see core/drivers/init_data_scan.py for the sources): sizes and offsets. Kept
+# here on purpose rather than imported from core.drivers.init_data: fixtures built from the table under
+# test could not catch a wrong entry in it (tests/core/drivers/test_compiled_drivers.py checks the x64
+# values a third way, from a C structure laid out by a real compiler).
 INIT_SIZE = {("legacy", 32): 0x54, ("legacy", 64): 0x88, ("virtual", 32): 0x68, ("virtual", 64): 0xB0,
              ("win8", 32): 0x80, ("win8", 64): 0xD0}
 FEATURE_OFFSET = {32: 0x6C, 64: 0xB8}
