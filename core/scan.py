@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from core.advice import add_or_collect
-from core.drivers import assess_storage
+from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
@@ -129,12 +129,17 @@ class _Run:
     def drivers(self, facts: RegistryFacts | None, dumps: list[DumpInfo],
                 loaded: list[str] | None) -> StorageReport | None:
         self.report("drivers", 0, 1, "Checking storage drivers")
-        if facts is None:
-            self.report("drivers", 1, 1)
-            return None
+        given = self.guarded("drivers", "driver files", self.source.given_driver_files) or []
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
+        if facts is None:
+            # No registry: driver files given on their own are still classified from their content.
+            loose = self.guarded("drivers", "storage drivers", lambda: assess_loose(
+                given, self.source.display_path, list(stack))) if given else None
+            self.report("drivers", 1, 1)
+            return loose
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
+                                                      given, self.source.display_path))
         self.cancel.check()
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "

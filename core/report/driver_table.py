@@ -19,6 +19,21 @@ KIND_WORDS: dict[DriverKind, str] = {
     DriverKind.UNKNOWN: "Unknown (file not available)",
 }
 
+# Which evidence decided a driver's kind, in helpdesk words (StorageDriver.decided_by).
+DECIDED_WORDS = {"code": "from its code", "bus": "from its device's bus", "name table": "from its name only",
+                 "imports": "from its imports", "content": "from its content", "name": "from its name"}
+
+
+def _kind_text(d: StorageDriver) -> str:
+    if d.kind is DriverKind.UNKNOWN and d.pe is not None:
+        return "Storport miniport, virtual or physical unknown"
+    base = KIND_WORDS.get(d.kind, str(d.kind))
+    how = DECIDED_WORDS.get(d.decided_by or "")
+    if d.kind in (DriverKind.STORPORT_VIRTUAL, DriverKind.STORPORT_PHYSICAL) and how:
+        return f"{base} ({how}; {d.confidence.value} confidence)"
+    return base
+
+
 FIX_WORDS: dict[FixState, str] = {
     FixState.FIXED: "Fixed version",
     FixState.NOT_FIXED: "NOT the fixed version",
@@ -37,6 +52,7 @@ class DriverRow:
     why: str
     in_use: bool
     virtual: bool  # a virtual Storport miniport: the kind the article is about
+    in_use_known: bool = True  # False for files given on their own: only the registry can tell
 
 
 @dataclass(frozen=True)
@@ -94,10 +110,11 @@ def driver_table(storage: StorageReport | None) -> DriverTable:
             file_name=d.file_name,
             version=(pe.file_version if pe and pe.file_version else "unknown"),
             vendor=(pe.company if pe and pe.company else "unknown"),
-            kind=KIND_WORDS.get(d.kind, str(d.kind)),
+            kind=_kind_text(d),
             why=why,
             in_use=d.in_use,
             virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
+            in_use_known=not d.loose or d.in_use,
         ))
     for fix in (storage.diskdump, storage.crashdmp):
         if fix is not None:

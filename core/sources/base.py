@@ -62,6 +62,12 @@ class EvidenceSource(ABC):
         """dump_*.sys modules loaded right now (live Windows only)."""
         return None
 
+    def given_driver_files(self) -> list[Path]:
+        """Driver files the user handed over on their own (bundles, loose files): each is listed and
+        classified from its content even when no service entry names it. Whole Windows folders and
+        this computer give none (their drivers are found through the registry)."""
+        return []
+
     def elevated(self) -> bool | None:
         return None
 

@@ -232,6 +232,9 @@ class BundleSource(EvidenceSource):
             return None
         return self._fetch(min(matches, key=lambda i: _layout_rank(i, "drivers/")))
 
+    def given_driver_files(self) -> list[Path]:
+        return [p for p in (self._fetch(i) for i in self.of_kind(FileKind.PE)) if p is not None]
+
     def _original_name(self, item: BundleItem) -> str | None:
         """A renamed driver is still found by the OriginalFilename in its version resource."""
         if item.name not in self._original_names:
