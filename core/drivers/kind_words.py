@@ -22,4 +22,6 @@ def in_use_words(d: StorageDriver) -> str:
     hibernation file is written, so "no" would mislead."""
     if d.kind is DriverKind.DUMP_STACK and not d.in_use:
         return "only while a dump is written"
+    if d.loose and not d.in_use:  # a file given on its own: only the registry could tell
+        return "unknown"
     return "yes" if d.in_use else "no"

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizard
 
 from core.diagnosis.model import Diagnosis
 from core.evidence import Evidence
+from core.report.driver_table import DriverTable
+from core.scan import EventRead
 from core.sources.base import EvidenceSource
 from core.wizard.flow import STEP_ORDER, Step, WizardFlow
-from core.wizard.present import DriverTable
 from gui.operations import BackgroundOp
 from gui.services import CoreServices
 
@@ -31,6 +32,7 @@ class Results:
     evidence: Evidence | None = None
     diagnosis: Diagnosis | None = None
     memory_dmp_size: int | None = None  # a complete/kernel dump the bundle could include whole
+    event_reads: list[EventRead] | None = None  # the System-log reads of the examination
     drivers: DriverTable | None = None  # the Storage drivers page's rows, made off the GUI thread
     saved: bool = False  # a report or CSV was written: closing loses nothing
 
@@ -41,6 +43,7 @@ class Results:
             except Exception:  # closing must never stop the user from going on
                 log.exception("closing the evidence source failed")
             self.source = None
+        self.event_reads = None
 
 
 class WizardHost(Protocol):

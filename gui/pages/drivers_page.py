@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QGroupBox, QVBoxLayout
 
+from core.report.driver_table import DriverRow, DriverTable, FixRow, driver_table
 from core.wizard.flow import Step
-from core.wizard.present import DriverRow, DriverTable, FixRow, driver_table
 from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import RowsTable, wrapped
 

@@ -16,15 +16,15 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
-from core.diagnosis.model import Diagnosis, Outcome
+from core.diagnosis.model import Outcome
 from core.diagnosis.wording import plural
 from core.errors import DumpDoctorError
-from core.evidence import Evidence
+from core.examine import Case
 from core.progress import CancelToken, ProgressUpdate
-from core.sources.base import EvidenceSource
+from core.report.driver_table import DriverTable, driver_table
 from core.wizard.evidence_check import what_was_found
 from core.wizard.flow import OpState, Step
-from core.wizard.present import SCAN_STEPS, DriverTable, driver_table
+from core.wizard.present import SCAN_STEPS
 from gui import gc_policy
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
@@ -33,7 +33,7 @@ from gui.widgets import RowsTable, wrapped
 
 log = logging.getLogger(__name__)
 
-ScanOutcome = tuple[EvidenceSource, Evidence, Diagnosis, int | None, DriverTable]
+ScanOutcome = tuple[Case, int | None, DriverTable]
 
 
 class ScanPage(FlowPage):
@@ -123,24 +123,19 @@ class ScanPage(FlowPage):
             return
 
         def work(progress: Any, cancel: CancelToken) -> ScanOutcome:
-            source = services.open_source(spec)
+            case = services.examine(spec, progress, cancel)
             try:
-                evidence = services.scan(source, progress, cancel)
-                cancel.check()
-                progress(ProgressUpdate("diagnosis", 0, 1, "Working out the diagnosis"))
-                diagnosis = services.diagnose(evidence)
-                cancel.check()
                 try:  # only for the bundle page's size hint: never a reason to fail the scan
-                    size = services.memory_dmp_size(source, evidence)
+                    size = services.memory_dmp_size(case.source, case.evidence)
                 except DumpDoctorError as exc:
                     log.info("memory dump size unknown: %s", exc)
                     size = None
                 # the drivers page's rows, made here: thousands of drivers must not stall the window
-                drivers = driver_table(evidence.storage)
+                drivers = driver_table(case.evidence.storage)
             except BaseException:
-                source.close()
+                case.close()
                 raise
-            return source, evidence, diagnosis, size, drivers
+            return case, size, drivers
 
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
@@ -182,10 +177,12 @@ class ScanPage(FlowPage):
                 status.setText("Done" if done else (u.message or f"{u.done} of {u.total}"))
 
     def _done(self, result: ScanOutcome) -> None:
-        source, evidence, diagnosis, size, drivers = result
+        case, size, drivers = result
+        evidence = case.evidence
         results = self.dd.results
         results.close_source()
-        results.source, results.evidence, results.diagnosis = source, evidence, diagnosis
+        results.source, results.evidence, results.diagnosis = case.source, evidence, case.diagnosis
+        results.event_reads = case.event_reads
         results.memory_dmp_size = size
         results.drivers = drivers
         results.saved = False
@@ -196,7 +193,7 @@ class ScanPage(FlowPage):
             bar.setValue(1)
             self.step_status[step_id].setText("Done")
         seconds = self.clock.elapsed() / 1000
-        if diagnosis.outcome is Outcome.UNREADABLE:
+        if case.diagnosis is not None and case.diagnosis.outcome is Outcome.UNREADABLE:
             # said once, plainly: what the evidence held, instead of "could not be read" beside
             # "every file could be read"
             try:
