@@ -37,7 +37,7 @@ def test_demo_report_dates_crashes_and_uses_words_for_driver_kinds() -> None:
     with open_source(str(resource_path("demo"))) as source:
         ev = scan(source)
     diag = diagnose(ev)
-    crashes = diag.finding("recent-bugchecks")
+    crashes = next((f for f in diag.findings if f.id == "recent-bugchecks"), None)
     assert crashes is not None and crashes.headline.endswith("1 time on 4 March 2011.")
     text = render_text(diag, ev)
     html = render_html(diag, ev)
