@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QFont, QFontMetrics, QIcon
+from PySide6.QtGui import QFont, QFontMetrics, QIcon, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView, QWidget
 
 from core.resources import resource_path
@@ -143,11 +143,39 @@ class RowsTable(QTableView):
         model, fm = self.rows_model, QFontMetrics(bold)
         sample = min(model.rowCount(), 100)
         last = model.columnCount() - 1
+        self._wanted: list[tuple[int, int]] = []  # (wanted width, header width) per column but the last
         for c in range(last):
-            texts = [model.headers[c], *(model.text(r, c).split("\n", 1)[0] for r in range(sample))]
-            width = max(fm.horizontalAdvance(t) for t in texts) + 24
-            self.setColumnWidth(c, min(width, self.max_column_width))
+            texts = [model.text(r, c).split("\n", 1)[0] for r in range(sample)]
+            header = fm.horizontalAdvance(model.headers[c]) + 24
+            width = max([header, *(fm.horizontalAdvance(t) + 24 for t in texts)])
+            self._wanted.append((min(width, self.max_column_width), header))
         self.horizontalHeader().setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+        self._share_width()
+
+    def _share_width(self) -> None:
+        """Every column on screen, no sideways scrolling: when the wanted widths do not fit, the
+        wide columns give up room (their cells then end in "…", whole in the tooltip)."""
+        wanted = getattr(self, "_wanted", [])
+        if not wanted:
+            return
+        last_header = self.fontMetrics().horizontalAdvance(self.rows_model.headers[-1]) + 24
+        # the stretched last column never gets narrower than the header's default section size
+        last_width = max(last_header, self.horizontalHeader().defaultSectionSize())
+        room = max(self.viewport().width() - last_width, 0)
+        widths = [w for w, _h in wanted]
+        total = sum(widths)
+        if total > room:
+            floor = [min(h, w) for w, h in wanted]
+            spare = max(room - sum(floor), 0)
+            extra = [w - f for (w, _h), f in zip(wanted, floor, strict=True)]
+            scale = spare / sum(extra) if sum(extra) else 0.0
+            widths = [f + int(e * scale) for f, e in zip(floor, extra, strict=True)]
+        for c, width in enumerate(widths):
+            self.setColumnWidth(c, width)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._share_width()
 
     def _fit_rows(self) -> None:
         if self.wrap and self.rows_model.rowCount() <= WRAP_ROWS_UP_TO:

@@ -367,6 +367,8 @@ def _tables_show_whole_text_on_hover(page: QWidget) -> None:
     for table in page.findChildren(RowsTable):
         model = table.model()
         assert table.textElideMode() in (Qt.TextElideMode.ElideRight, Qt.TextElideMode.ElideMiddle)
+        if table.isVisible():  # every column on screen: cut cells end in "…", never off the edge
+            assert table.horizontalScrollBar().maximum() == 0, table.objectName()
         for r in range(min(model.rowCount(), 50)):
             for c in range(model.columnCount()):
                 index = model.index(r, c)
@@ -444,9 +446,12 @@ def _all_visible_text(wizard: DumpDoctorWizard) -> str:
 
 def test_no_internal_ids_on_the_real_demo(qtbot, tmp_path, make_wizard) -> None:
     wizard = make_wizard(CoreServices())
+    wizard.resize(800, 500)
     wizard.show()
     seen = []
-    for step, _page in _walk_every_page(qtbot, wizard):
+    for step, page in _walk_every_page(qtbot, wizard):
+        _tables_show_whole_text_on_hover(page)
+        assert not _squeezed(page), (step, _squeezed(page))
         if step is Step.DIAGNOSIS:
             wizard.diagnosis_page.details_button.setChecked(True)
         seen.append(_all_visible_text(wizard))
