@@ -5,7 +5,7 @@ the table, selecting rows). Goal: no gap of 50 ms or more.
 For comparison, the time the old page needed on the GUI thread to fill a QTableWidget with the same
 rows (cell items for every row, then resizeColumnsToContents / resizeRowsToContents).
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [COUNT ...]
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [--no-quiet-gc] [COUNT ...]
 """
 
 from __future__ import annotations
@@ -181,7 +181,13 @@ def run(app: QApplication, count: int) -> None:
 
 def main() -> None:
     app = make_application()
-    counts = [int(a) for a in sys.argv[1:]] or [400, 6400]
+    args = sys.argv[1:]
+    if "--no-quiet-gc" in args:  # for comparison: the collector left alone during the scan
+        from gui import gc_policy
+
+        gc_policy.QUIET.start = lambda: None  # type: ignore[method-assign]
+        args.remove("--no-quiet-gc")
+    counts = [int(a) for a in args] or [400, 6400]
     for count in counts:
         run(app, count)
 
