@@ -58,3 +58,17 @@ def test_what_was_found_is_said_once_for_a_zip_of_junk_and_an_empty_folder(tmp_p
     empty = tmp_path / "empty"
     empty.mkdir()
     assert what_was_found(str(empty)) == "the folder is empty"
+
+
+def test_an_event_log_says_which_log_it_is(tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from tests.builders import events as b
+    from tests.builders.evtx import write_evtx
+
+    log = write_evtx(tmp_path / "renamed.bin", [b.kernel_power_41(datetime(2011, 3, 4, 8, 5, tzinfo=UTC),
+                                                                  bugcheck=0xD1)])
+    assert label_path(log).text == "Windows event log: System"
+    broken = tmp_path / "broken.evtx"
+    broken.write_bytes(b"ElfFile\0" + bytes(100))  # the signature and nothing readable after it
+    assert label_path(broken).text == "Windows event log (.evtx)"
