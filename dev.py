@@ -50,7 +50,8 @@ def _run_here(module: str, rest: list[str]) -> int:
     (a file beside them, `-o out.zip`) mean what they meant; the checkout is found via PYTHONPATH."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return _run([str(PY), "-m", module, *rest], env, cwd=None)
+    # -P: the user's directory is not put on sys.path, so a "core" or "gui" folder there is not imported
+    return _run([str(PY), "-P", "-m", module, *rest], env, cwd=None)
 
 
 def _check(cmd: list[str], env: dict[str, str] | None = None) -> None:

@@ -36,7 +36,7 @@ def _settle(app: QApplication, seconds: float = 0.2) -> None:
 DARK = {"Window": "#2b2b2b", "WindowText": "#e8e8e8", "Base": "#1e1e1e", "AlternateBase": "#262626",
         "Text": "#e8e8e8", "Button": "#353535", "ButtonText": "#e8e8e8", "Highlight": "#3d6fb4",
         "HighlightedText": "#ffffff", "ToolTipBase": "#353535", "ToolTipText": "#e8e8e8",
-        "PlaceholderText": "#9a9a9a"}
+        "PlaceholderText": "#9a9a9a", "Link": "#8ab4f8", "LinkVisited": "#c58af9"}
 
 
 def _dark_palette() -> QPalette:
@@ -50,7 +50,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--dark", action="store_true", help="render with a dark palette (suffix -dark)")
-    parser.add_argument("--size", default="860x640", help="window size WxH (default 860x640)")
+    parser.add_argument("--size", default="1120x688",
+                        help="window size WxH (default: the window a 1366×768 screen opens with)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])

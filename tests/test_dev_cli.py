@@ -51,4 +51,4 @@ def test_app_also_keeps_the_working_directory(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(dev.subprocess, "call", lambda cmd, **kw: calls.append((cmd, kw)) or 0)
     assert dev.main(["app", "--demo"]) == 0
     cmd, kw = calls[0]
-    assert cmd[-3:] == ["-m", "gui", "--demo"] and kw["cwd"] is None
+    assert cmd[-4:] == ["-P", "-m", "gui", "--demo"] and kw["cwd"] is None
