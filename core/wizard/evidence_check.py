@@ -5,6 +5,7 @@ Reads at most the first 4 KiB of a file; changes nothing."""
 from __future__ import annotations
 
 import re
+import struct
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,31 @@ def _evtx_channel(path: Path) -> str | None:
     return None
 
 
+EVTX_CHUNK = 0x10000
+EVTX_FIRST_CHUNK = 0x1000
+MAX_CHUNKS = 1 << 16  # 4 GiB of log; beyond that the count is left out
+
+
+def evtx_record_count(path: Path) -> int | None:
+    """How many records an .evtx holds, from its chunk headers (first and last record id of each
+    chunk): exact where the file header is stale ("dirty" logs under-count their chunks), and it
+    reads 40 bytes per 64 KiB. None when no chunk could be read."""
+    total, seen = 0, 0
+    with path.open("rb") as fh:
+        size = fh.seek(0, 2)
+        for offset in range(EVTX_FIRST_CHUNK, min(size, EVTX_FIRST_CHUNK + MAX_CHUNKS * EVTX_CHUNK),
+                            EVTX_CHUNK):
+            fh.seek(offset)
+            head = fh.read(0x28)
+            if len(head) < 0x28 or not head.startswith(b"ElfChnk\0"):
+                continue
+            first, last = struct.unpack_from("<QQ", head, 0x18)  # first/last event record identifier
+            if first <= last < first + EVTX_CHUNK:  # a record takes more than one byte
+                total += last - first + 1
+                seen += 1
+    return total if seen else None
+
+
 def label_path(path: Path) -> FileLabel:
     """What the first page shows beside an added file or folder."""
     try:
@@ -84,8 +110,11 @@ def label_path(path: Path) -> FileLabel:
             label = label_bytes(fh.read(PREFIX_SIZE))
         if label.text == KIND_LABELS[FileKind.EVTX]:
             channel = _evtx_channel(path)
-            if channel:
-                return FileLabel(f"Windows event log: {channel}", True)
+            records = evtx_record_count(path)
+            words = f"{channel} log" if channel else "Windows event log (.evtx)"
+            if records is not None:
+                words += f", {records:,} record" + ("" if records == 1 else "s")
+            return FileLabel(words, True)
         return label
     except FileNotFoundError:
         return FileLabel("cannot be read: no such file", False)
