@@ -62,7 +62,7 @@ REG_EXPORTS: tuple[RegExport, ...] = (
 EXPORTED_EVENTS: tuple[tuple[str, tuple[int, ...]], ...] = (
     ("Microsoft-Windows-Kernel-Power", (41, 42, 107)),
     ("EventLog", (6005, 6006, 6008, 6009, 6013)),
-    ("Microsoft-Windows-WER-SystemErrorReporting", (1001,)),
+    ("Microsoft-Windows-WER-SystemErrorReporting", ()),  # rare; 1001 and the dump events 1000/1004/1006
     ("volmgr", ()),  # every volmgr event: the dump-related ones are not all documented
     ("Microsoft-Windows-Power-Troubleshooter", (1,)),
     ("Microsoft-Windows-Kernel-General", (12, 13)),

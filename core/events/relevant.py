@@ -19,13 +19,16 @@ WHEA = "microsoft-windows-whea-logger"
 # exports show only the classic source name, and XP-era logs called it "Save Dump".
 BUGCHECK_ALIASES = frozenset({WER_BUGCHECK, "bugcheck", "save dump"})
 
-# volmgr crash-dump errors (FACTS §4). 161 is documented on Windows 10; on Windows 7 *unconfirmed*.
-VOLMGR_DUMP_ERRORS = frozenset({45, 46, 49, 161})
+# volmgr crash-dump errors: their meanings live in resources/knowledge/dump_events.json
+# (core.events.dump_events); this set is kept for callers that only need the ids.
+VOLMGR_DUMP_ERRORS = frozenset({44, 45, 46, 47, 48, 49, 161, 164})
+# WER system events besides 1001 that may say a dump was not saved (meanings unconfirmed, see the table).
+WER_DUMP_EVENT_IDS = frozenset({1000, 1004, 1006})
 
 RELEVANT: dict[str, frozenset[int] | None] = {
     KERNEL_POWER: frozenset({41, 42, 107}),
     EVENTLOG: frozenset({6005, 6006, 6008, 6009, 6013}),
-    WER_BUGCHECK: frozenset({1001}),
+    WER_BUGCHECK: frozenset({1001}) | WER_DUMP_EVENT_IDS,
     "bugcheck": frozenset({1001}),
     "save dump": frozenset({1001}),
     # Every volmgr event is kept: they are rare and the dump-related ones beyond 45/46/49/161 are not

@@ -26,7 +26,7 @@ from core.errors import UnreadableError
 SYSTEM_EVENTS: dict[str, tuple[int, ...] | None] = {
     "Microsoft-Windows-Kernel-Power": (41, 42, 107),
     "EventLog": (6005, 6006, 6008, 6009, 6013),
-    "Microsoft-Windows-WER-SystemErrorReporting": (1001,),
+    "Microsoft-Windows-WER-SystemErrorReporting": (1000, 1001, 1004, 1006),
     "volmgr": None,
     "Microsoft-Windows-Power-Troubleshooter": (1,),
     "Microsoft-Windows-Kernel-General": (12, 13),
