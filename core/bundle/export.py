@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.bundle import layout
+from core.bundle.volume_files import volume_files
 from core.bundle.dumpfiles import plan_dump
 from core.bundle.eventxml import events_xml
 from core.bundle.manifest import FileEntry, LeftOut, Manifest
@@ -143,6 +144,8 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
         plan.texts.append((f"{layout.REGISTRY_DIR}/{reg.spec.file}", reg_file_bytes(reg, redactor)))
     if records:
         plan.texts.append((layout.EVENTS_XML, redactor.text(events_xml(records)).encode("utf-8")))
+    for member, data in volume_files(evidence.volume_facts):  # free space, page files, DumpStack.log
+        plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
     manifest = Manifest(source=redactor.text(evidence.source_description or source.description))

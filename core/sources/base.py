@@ -12,7 +12,8 @@ from types import TracebackType
 
 from core.evidence_ref import Missing, Problem
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl
+from core.readiness.facts_model import VolumeFacts
+from core.registry.model import CrashControl, RegistryFacts
 
 
 @dataclass
@@ -66,6 +67,11 @@ class EvidenceSource(ABC):
         return None
 
     def elevated(self) -> bool | None:
+        return None
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        """Free space, page files on disk, DumpStack.log, folders and RAM, as far as this source can
+        read them (None: it can read none of them)."""
         return None
 
     def display_path(self, path: Path) -> str:
