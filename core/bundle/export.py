@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.bundle import layout
-from core.bundle.volume_files import volume_files
 from core.bundle.dumpfiles import plan_dump
 from core.bundle.eventxml import events_xml
 from core.bundle.manifest import FileEntry, LeftOut, Manifest
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
+from core.bundle.volume_files import volume_files
 from core.diagnosis.model import Diagnosis
 from core.errors import DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord

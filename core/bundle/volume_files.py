@@ -47,12 +47,14 @@ def read_volume_files(read: Read, shown: Callable[[str], str]) -> VolumeFacts | 
         free, drive = _number(row.get("FreeSpace")), row.get("DeviceID", "")
         if free is not None and len(drive) >= 2 and drive[1] == ":":
             vf.volumes.append(VolumeSpace(drive[:2].upper(), free, _number(row.get("Size")),
-                                          EvidenceRef("file", shown(layout.VOLUMES_CSV), f"{drive} FreeSpace")))
+                                          EvidenceRef("file", shown(layout.VOLUMES_CSV),
+                                                      f"{drive} FreeSpace")))
     for row in _rows(raw[layout.PAGEFILES_CSV]):
         size, name = _number(row.get("AllocatedBaseSize")), row.get("Name", "")
         if size is not None and name:
             vf.page_file_sizes_mb[name.lower()] = size
-            vf.page_file_sizes_ref = EvidenceRef("file", shown(layout.PAGEFILES_CSV), "AllocatedBaseSize (MB)")
+            vf.page_file_sizes_ref = EvidenceRef("file", shown(layout.PAGEFILES_CSV),
+                                                 "AllocatedBaseSize (MB)")
     for row in _rows(raw[layout.MEMORY_CSV]):
         ram = _number(row.get("TotalPhysicalMemory"))
         if ram:

@@ -35,7 +35,8 @@ class DumpEventInfo:
 
 
 def parse_dump_events(data: object) -> dict[tuple[str, int], DumpEventInfo]:
-    if not isinstance(data, dict) or data.get("format_version") != 1 or not isinstance(data.get("events"), list):
+    if (not isinstance(data, dict) or data.get("format_version") != 1
+            or not isinstance(data.get("events"), list)):
         raise FormatError("unsupported dump events file", path=resource_path(*DUMP_EVENTS_FILE),
                           expected="format_version 1 with an 'events' list")
     table: dict[tuple[str, int], DumpEventInfo] = {}

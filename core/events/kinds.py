@@ -64,6 +64,7 @@ class KernelPower41:
     checkpoint: int | None = None
     connected_standby_in_progress: bool | None = None
     bugcheck_info_from_efi: bool | None = None
+    checkpoint_status: int | None = None  # newer Windows 10/11 versions; meaning not documented
     extra: dict[str, str] = field(default_factory=dict)  # newer fields we do not interpret
 
     @property
@@ -73,7 +74,7 @@ class KernelPower41:
 
 _KP41_KNOWN = {"BugcheckCode", "BugcheckParameter1", "BugcheckParameter2", "BugcheckParameter3",
                "BugcheckParameter4", "SleepInProgress", "PowerButtonTimestamp", "BootAppStatus", "Checkpoint",
-               "ConnectedStandbyInProgress", "BugcheckInfoFromEFI"}
+               "ConnectedStandbyInProgress", "BugcheckInfoFromEFI", "CheckpointStatus"}
 
 
 def parse_kp41(rec: EventRecord) -> KernelPower41:
@@ -96,6 +97,7 @@ def parse_kp41(rec: EventRecord) -> KernelPower41:
         checkpoint=to_int(d.get("Checkpoint")),
         connected_standby_in_progress=to_bool(d.get("ConnectedStandbyInProgress")),
         bugcheck_info_from_efi=to_bool(d.get("BugcheckInfoFromEFI")),
+        checkpoint_status=to_int(d.get("CheckpointStatus")),
         extra={k: v for k, v in d.items() if k not in _KP41_KNOWN},
     )
 

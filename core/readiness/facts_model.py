@@ -12,6 +12,13 @@ from datetime import datetime
 
 from core.evidence_ref import EvidenceRef
 
+LIVE_KERNEL_REPORTS = r"%SystemRoot%\LiveKernelReports"
+
+
+def filter_path(name: str) -> str:
+    """Where a DumpFilters entry ("dumpfve.sys") lives: the drivers folder."""
+    return f"%SystemRoot%\\System32\\drivers\\{name.strip()}"
+
 
 @dataclass(frozen=True)
 class VolumeSpace:

@@ -11,8 +11,8 @@ from pathlib import Path
 from types import TracebackType
 
 from core.evidence_ref import Missing, Problem
-from core.registry.keys import RegKey
 from core.readiness.facts_model import VolumeFacts
+from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
 
 

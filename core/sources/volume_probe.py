@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from core.evidence_ref import EvidenceRef
-from core.readiness.facts_model import DumpStackLog, PathSeen, VolumeFacts
+from core.readiness.facts_model import LIVE_KERNEL_REPORTS, DumpStackLog, PathSeen, VolumeFacts, filter_path
 from core.registry.model import RegistryFacts
 from core.textenc import sniff_encoding
 
@@ -23,7 +23,6 @@ log = logging.getLogger(__name__)
 Resolve = Callable[[str], Path | None]
 
 DUMPSTACK_NAMES = ("DumpStack.log.tmp", "DumpStack.log")
-LIVE_KERNEL_REPORTS = r"%SystemRoot%\LiveKernelReports"
 DUMPSTACK_READ_BYTES = 16 * 1024
 _UNPRINTABLE = re.compile(r"[^\t\n\r\x20-\x7e\u00a0-\uffff]")
 
@@ -66,6 +65,7 @@ def probe_volume(resolve: Resolve, facts: RegistryFacts | None, *, drive: str = 
     files = page_file_paths(facts, drive)
     if cc is not None and cc.dedicated_dump_file and _on_drive(cc.dedicated_dump_file, drive):
         files.append(cc.dedicated_dump_file)
+    files += [filter_path(name) for name in (cc.dump_filters if cc is not None else [])]
     dirs = [LIVE_KERNEL_REPORTS]
     if cc is not None and _on_drive(cc.minidump_dir, drive):
         dirs.insert(0, cc.minidump_dir)
@@ -98,4 +98,6 @@ def _seen(resolve: Resolve, win_path: str, is_dir: bool, proves_absence: bool) -
         return PathSeen(win_path, None, None, is_dir, ref)
     if present:
         return PathSeen(win_path, True, size, is_dir, ref)
-    return PathSeen(win_path, False if proves_absence else None, None, is_dir, ref if proves_absence else None)
+    if proves_absence:
+        return PathSeen(win_path, False, None, is_dir, ref)
+    return PathSeen(win_path, None, None, is_dir, None)
