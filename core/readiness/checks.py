@@ -235,12 +235,12 @@ def dedicated_dump_file(_spec: CheckSpec, ctx: Context) -> Outcome:
     seen = ctx.seen(path)
     if seen is not None and seen.exists is False:
         return Outcome(NO, f"The dedicated dump file {path} does not exist; Windows creates it at start-up, "
-                           "so its absence means that failed.", items + [EvidenceItem(f"{path} not "
-                                                                                      f"found", seen.ref)])
+                           "so its absence means that failed.",
+                       [*items, EvidenceItem(f"{path} not found", seen.ref)])
     if seen is not None and seen.exists:
         size = f" ({format_size(seen.size)})" if seen.size is not None else ""
         return Outcome(YES, f"The dedicated dump file {path} exists{size}.",
-                       items + [EvidenceItem(f"{path} exists{size}", seen.ref)])
+                       [*items, EvidenceItem(f"{path} exists{size}", seen.ref)])
     return Outcome(UNKNOWN, f"Whether {path} exists could not be seen in this evidence.", items)
 
 
@@ -435,7 +435,8 @@ def minidump_dir(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(UNKNOWN, f"Whether {cc.minidump_dir} exists could not be seen in this evidence.",
                        [EvidenceItem(f"MinidumpDir = {cc.minidump_dir}", cc.ref)])
     if seen.exists:
-        return Outcome(YES, f"{cc.minidump_dir} exists.", [EvidenceItem(f"{cc.minidump_dir} exists", seen.ref)])
+        return Outcome(YES, f"{cc.minidump_dir} exists.",
+                       [EvidenceItem(f"{cc.minidump_dir} exists", seen.ref)])
     return Outcome(NO, f"{cc.minidump_dir} does not exist.", [EvidenceItem(f"{cc.minidump_dir} not found",
                                                                           seen.ref)])
 
@@ -464,7 +465,8 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
         return not_applicable("Hibernation is off.", [EvidenceItem("Hibernation is off", hib.ref)])
     items = [EvidenceItem("Hibernation is on", hib.ref)]
     tl = ctx.evidence.timeline
-    crashed = [e for e in (tl.unexpected_restarts() if tl else []) if e.during_hibernate and not e.dump_written]
+    restarts = tl.unexpected_restarts() if tl else []
+    crashed = [e for e in restarts if e.during_hibernate and not e.dump_written]
     if crashed:
         return Outcome(NO, "The machine crashed while hibernating and left no dump: hibernation "
                            "writes memory "

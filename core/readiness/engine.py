@@ -39,11 +39,12 @@ def _evaluate(spec: CheckSpec, ctx: Context, knowledge: ReadinessKnowledge) -> R
     steps = []
     if spec.fix is not None and result.applies and result.state is ConditionState.NO:
         first = next((s.link for s in knowledge.docs(spec.sources) if s.link), None)
-        steps.append(NextStep(spec.fix.id, "fix" if spec.weight is Weight.BLOCKING else "info", spec.fix.title,
-                              spec.fix.detail, first, spec.fix.command))
+        kind = "fix" if spec.weight is Weight.BLOCKING else "info"
+        steps.append(NextStep(spec.fix.id, kind, spec.fix.title, spec.fix.detail, first, spec.fix.command))
     return ReadinessCheck(spec.id, spec.label, result.state, result.text, list(result.evidence),
                           weight=spec.weight, essential=spec.essential, applies=result.applies,
-                          sources=knowledge.docs(spec.sources), unconfirmed=spec.unconfirmed, next_steps=steps)
+                          sources=knowledge.docs(spec.sources), unconfirmed=spec.unconfirmed,
+                          next_steps=steps)
 
 
 def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = None,
@@ -74,7 +75,8 @@ def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = No
         steps += [s for s in c.next_steps if s.id not in {x.id for x in steps}]
     wanted = ["system-hive"] if evidence.registry is None else []
     missing = missing_evidence(evidence, wanted) if wanted else []
-    if evidence.volume_facts is None or not (evidence.volume_facts.volumes or evidence.volume_facts.ram_bytes):
+    vf = evidence.volume_facts
+    if vf is None or not (vf.volumes or vf.ram_bytes):
         missing.append(MissingEvidence("volumes", "Free space and the installed RAM were not in "
                                                   "this evidence.",
                                        "run the collector on that machine (it records them), or run Dump "
@@ -91,4 +93,5 @@ def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = No
 
 def evidence_lines(verdict: ReadinessVerdict) -> list[EvidenceItem]:
     """Every evidence item behind the checks that decided the verdict (for reports)."""
-    return [item for c in verdict.checks if c.applies and c.state is not ConditionState.YES for item in c.evidence]
+    return [item for c in verdict.checks if c.applies and c.state is not ConditionState.YES
+            for item in c.evidence]

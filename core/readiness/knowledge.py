@@ -49,7 +49,8 @@ def _bad(what: str, file: tuple[str, str]) -> FormatError:
 
 
 def parse_sources(data: Any) -> dict[str, SourceDoc]:
-    if not isinstance(data, dict) or data.get("format_version") != 1 or not isinstance(data.get("sources"), dict):
+    if (not isinstance(data, dict) or data.get("format_version") != 1
+            or not isinstance(data.get("sources"), dict)):
         raise _bad("unsupported sources file", SOURCES_FILE)
     out: dict[str, SourceDoc] = {}
     for key, raw in data["sources"].items():
@@ -60,17 +61,20 @@ def parse_sources(data: Any) -> dict[str, SourceDoc]:
 
 
 def parse_readiness(data: Any, sources: dict[str, SourceDoc]) -> ReadinessKnowledge:
-    if not isinstance(data, dict) or data.get("format_version") != 1 or not isinstance(data.get("checks"), list):
+    if (not isinstance(data, dict) or data.get("format_version") != 1
+            or not isinstance(data.get("checks"), list)):
         raise _bad("unsupported readiness file", READINESS_FILE)
     checks: list[CheckSpec] = []
     for index, raw in enumerate(data["checks"]):
         where = f"checks[{index}]"
-        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str) for k in ("id", "predicate", "label")):
+        if not isinstance(raw, dict) or not all(isinstance(raw.get(k), str)
+                                                for k in ("id", "predicate", "label")):
             raise _bad(f"{where} needs id, predicate and label", READINESS_FILE)
         try:
-            weight = Weight(raw.get("weight"))
+            weight = Weight(str(raw.get("weight")))
         except ValueError:
-            raise _bad(f"{where}: weight must be one of {[w.value for w in Weight]}", READINESS_FILE) from None
+            allowed = [w.value for w in Weight]
+            raise _bad(f"{where}: weight must be one of {allowed}", READINESS_FILE) from None
         cited = tuple(raw.get("sources", []))
         unknown = [s for s in cited if s not in sources]
         if unknown or not cited:
