@@ -466,7 +466,8 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
     items = [EvidenceItem("Hibernation is on", hib.ref)]
     tl = ctx.evidence.timeline
     restarts = tl.unexpected_restarts() if tl else []
-    crashed = [e for e in restarts if e.during_hibernate and not e.dump_written]
+    # A Stop code is required: a restart during hibernation without one may be a power loss.
+    crashed = [e for e in restarts if e.during_hibernate and e.dump_written is False and e.bugcheck_code]
     if crashed:
         return Outcome(NO, "The machine crashed while hibernating and left no dump: hibernation "
                            "writes memory "
