@@ -53,10 +53,10 @@ def readiness_text(r: ReadinessVerdict) -> list[str]:
             lines += _wrap("Source: " + "; ".join(s.title for s in c.sources), "          ")
     if r.missing_dumps:
         lines += ["", f"  {MISSING_DUMPS_TITLE}:"]
-        for m in r.missing_dumps:
-            lines += _wrap(f"{m.time:%Y-%m-%d %H:%M} UTC: {m.text}", "    ")
+        for lost in r.missing_dumps:
+            lines += _wrap(f"{lost.time:%Y-%m-%d %H:%M} UTC: {lost.text}", "    ")
     for m in r.missing:
-        lines += _wrap(f"Would help: {m.message} {m.how_to_get}", "  ")
+        lines += _wrap(f"Would help: {m.message} ({m.how_to_get})", "  ")
     return lines
 
 
