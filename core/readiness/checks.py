@@ -469,9 +469,9 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
     # A Stop code is required: a restart during hibernation without one may be a power loss.
     crashed = [e for e in restarts if e.during_hibernate and e.dump_written is False and e.bugcheck_code]
     if crashed:
-        return Outcome(NO, "The machine stopped with an error while hibernating and left no dump: hibernation "
-                           "writes memory "
-                           "through the same dump stack, so a crash dump is likely to fail the same way.",
+        return Outcome(NO, "The machine stopped with an error while hibernating and left no dump: "
+                           "hibernation writes memory through the same dump stack, so a crash dump is likely "
+                           "to fail the same way.",
                        items + [EvidenceItem(e.summary, e.events[0] if e.events else None, supports=False)
                                 for e in crashed[-3:]])
     if any(v.is_problem for v in ctx.known_issues):
