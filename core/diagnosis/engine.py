@@ -11,7 +11,6 @@ from core.diagnosis.rules import get_predicate
 from core.diagnosis.wording import OUTCOME_HEADLINES
 from core.evidence import Evidence
 from core.evidence_ref import Severity
-from core.readiness.engine import assess_readiness
 
 _RELEVANCE = {VerdictId.MATCHES: 0, VerdictId.AT_RISK: 1, VerdictId.CANT_TELL: 2, VerdictId.NOT_THIS_ISSUE: 3}
 
@@ -22,6 +21,9 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
     # Stable sort: with equal relevance the knowledge file's order (this tool's own issue first) wins.
     verdicts.sort(key=lambda v: _RELEVANCE[v.id])
     findings = find_all(evidence, verdicts)
+    # Imported here: core.readiness builds on this package (its checks read core.diagnosis.facts).
+    from core.readiness.engine import assess_readiness
+
     readiness = assess_readiness(evidence, verdicts)
     serious = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in findings)
     if nothing_readable(evidence):
