@@ -169,7 +169,8 @@ def test_auto_reboot(tmp_path: Path, layout: str) -> None:
 def test_dump_filters_in_a_bundle_cannot_be_seen(tmp_path: Path, layout: str) -> None:
     _ev, diag = scan_bundle(tmp_path / "a", _ready_machine(layout), free=BIG_DISK)
     assert check(diag, "dump-filters").state is YES  # none configured
-    _ev, diag = scan_bundle(tmp_path / "b", _ready_machine(layout, DumpFilters=["dumpfve.sys"]), free=BIG_DISK)
+    machine = _ready_machine(layout, DumpFilters=["dumpfve.sys"])
+    _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK)
     c = check(diag, "dump-filters")
     assert c.state is UNKNOWN and "dumpfve.sys" in c.text  # a bundle does not prove the file is absent
 
@@ -216,7 +217,8 @@ def test_hibernation_that_crashed_is_a_failed_rehearsal(tmp_path: Path) -> None:
 
 
 def test_collector_csv_is_read_from_utf16_wmic_output(tmp_path: Path) -> None:
-    ev, _diag = scan_bundle(tmp_path / "b", _ready_machine("7"), free={"C:": 5 * GB, "D:": 7 * GB}, ram=3 * GB,
+    ev, _diag = scan_bundle(tmp_path / "b", _ready_machine("7"), free={"C:": 5 * GB, "D:": 7 * GB},
+                            ram=3 * GB,
                             page_files_mb={"C:\\pagefile.sys": 3072}, dump_stack_log="dump stack log line")
     vf = ev.volume_facts
     assert vf is not None
