@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from core.diagnosis.model import ConditionState, Diagnosis, Verdict
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict, VerdictId
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
 from core.evidence import Evidence
 from core.report.common import (
@@ -78,8 +78,9 @@ def render_text(diag: Diagnosis, ev: Evidence) -> str:
     readiness = readiness_text(diag.readiness) if diag.readiness is not None else []
     if diag.primary_kind == "readiness":
         lines += readiness
-    for v in diag.verdicts:
-        _verdict(v, lines)
+    for index, v in enumerate(diag.verdicts):
+        if index == 0 or v.id is not VerdictId.NOT_THIS_ISSUE:  # as the HTML report: others only if relevant
+            _verdict(v, lines)
     if diag.primary_kind != "readiness":
         lines += readiness
     lines += _title(SECTION_TITLES["findings"])

@@ -44,5 +44,5 @@ def test_bad_knowledge_edits_raise_format_errors(breakage: str) -> None:
 def test_a_second_issue_gets_its_own_verdict() -> None:
     base = load_knowledge()
     other = replace(base.issues[0], id="another-issue", title="Another article")
-    diag = diagnose(Scenario().build_evidence(), Knowledge(base.version, [*base.issues, other]))
+    diag = diagnose(Scenario().build_evidence(), Knowledge(base.version, [base.issues[0], other]))
     assert [v.issue_id for v in diag.verdicts] == ["virtual-storport-dump-0xd1", "another-issue"]
