@@ -29,12 +29,18 @@ def _rows(raw: bytes | None) -> list[dict[str, str]]:
     if not raw:
         return []
     lines = [line for line in _decode(raw[:MAX_FACT_FILE_BYTES]).splitlines() if line.strip()]
-    reader = csv.DictReader(io.StringIO("\n".join(lines)))
-    return [{(k or "").strip(): (v or "").strip() for k, v in row.items()} for row in reader]
+    try:
+        reader = csv.DictReader(io.StringIO("\n".join(lines)))
+        # A row longer than the header puts the rest under the key None as a list: keep strings only.
+        return [{(k or "").strip(): v.strip() for k, v in row.items() if isinstance(v, str)}
+                for row in reader]
+    except csv.Error:  # not the CSV wmic writes: the facts stay "not known"
+        return []
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    value = (text or "").strip()
+    return int(value) if value.isascii() and value.isdecimal() and len(value) < 25 else None
 
 
 def read_volume_files(read: Read, shown: Callable[[str], str]) -> VolumeFacts | None:
