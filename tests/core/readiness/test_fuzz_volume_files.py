@@ -12,7 +12,8 @@ from core.bundle.volume_files import read_volume_files
 
 SEEDS = range(200)
 PIECES = [b"Node,DeviceID,FreeSpace,Size\r\n", b",C:,", b"123", b"\xff\xfe", b"\x00", b'"', b"\r\r\n",
-          "²³".encode(), b"-5", b"9" * 40, b",,,,,,", b"D:", b"TotalPhysicalMemory", b"Name,AllocatedBaseSize"]
+          "²³".encode(), b"-5", b"9" * 40, b",,,,,,", b"D:", b"TotalPhysicalMemory",
+          b"Name,AllocatedBaseSize"]
 
 
 def _blob(rng: random.Random) -> bytes:
