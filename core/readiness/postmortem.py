@@ -23,7 +23,16 @@ def explain_missing_dumps(ev: Evidence, known_issues: list[Verdict], checks: lis
 
 
 def _items(entry: TimelineEntry) -> list[EvidenceItem]:
-    return [EvidenceItem(entry.summary, ref) for ref in entry.events[:1]]
+    items = [EvidenceItem(entry.summary, ref) for ref in entry.events[:1]]
+    # Newer Kernel-Power 41 versions record these; Microsoft documents no meaning for them, so they
+    # are shown as recorded, never interpreted.
+    recorded = [f"{name} = {value}" for name, value in (("BugcheckInfoFromEFI", entry.bugcheck_info_from_efi),
+                                                          ("CheckpointStatus", entry.checkpoint_status))
+                if value is not None]
+    if recorded:
+        items.append(EvidenceItem("Kernel-Power 41 also recorded " + ", ".join(recorded)
+                                  + " (meaning not documented)", entry.events[0] if entry.events else None))
+    return items
 
 
 def _explain(entry: TimelineEntry, ev: Evidence, known_issues: list[Verdict], checks: list[ReadinessCheck],

@@ -150,3 +150,12 @@ def test_volmgr_event_parse_never_raises_on_bad_binary() -> None:
     rec = EventRecord("volmgr", 161, at("2024-01-01 00:00:00"), data={"Data1": "x", "Binary": "zz"})
     typed = classify(rec)
     assert isinstance(typed, VolmgrEvent) and typed.binary_value is None and typed.dump_error
+
+
+def test_undocumented_kernel_power_41_fields_are_shown_as_recorded(tmp_path: Path) -> None:
+    events = [*boot(at("2024-05-01 08:00:00")),
+              kernel_power_41(at("2024-05-01 12:00:00"), shape="win10", bugcheck=0x50)]
+    [lost] = _explanations(tmp_path, events)
+    text = " ".join(i.text for i in lost.evidence)
+    assert "BugcheckInfoFromEFI = False" in text and "CheckpointStatus = 0" in text
+    assert "meaning not documented" in text
