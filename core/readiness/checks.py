@@ -369,6 +369,9 @@ def dump_stack(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(YES, f"The dump stack is loaded now: {', '.join(ev.loaded_dump_modules)}.",
                        [EvidenceItem(f"Loaded: {', '.join(ev.loaded_dump_modules)}",
                                      EvidenceRef("derived", "loaded drivers", "read live"))])
+    if ev.loaded_dump_modules is not None and ev.elevated is False:
+        return Outcome(UNKNOWN, "No dump_*.sys module was listed, but without administrator rights Windows "
+                                "may hide driver names, so this proves nothing.")
     if ev.loaded_dump_modules is not None:
         return Outcome(NO, "No dump_*.sys module is loaded: Windows did not set up the dump stack "
                            "at start-up.",

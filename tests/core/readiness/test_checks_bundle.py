@@ -118,6 +118,7 @@ def test_dedicated_dump_file(tmp_path: Path, layout: str) -> None:
     _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK)
     assert check(diag, "dedicated-dump-file").state is UNKNOWN  # a bundle cannot see D:\dd.sys
     assert check(diag, "page-file").applies is False  # the dedicated file takes its place
+    assert readiness(diag).id is ReadinessId.CANT_TELL  # it is then the essential fact
     start = at("2024-05-01 08:00:00")
     events = [*boot(start), volmgr(start.replace(minute=1), 164)]
     _ev, diag = scan_bundle(tmp_path / "c", machine, events, free=BIG_DISK)

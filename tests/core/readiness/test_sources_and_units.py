@@ -70,6 +70,8 @@ def test_loaded_dump_modules_decide_the_dump_stack() -> None:
     assert assess_readiness(ev, []).check("dump-stack").state is YES  # type: ignore[union-attr]
     ev.loaded_dump_modules = []
     assert assess_readiness(ev, []).check("dump-stack").state is NO  # type: ignore[union-attr]
+    ev.elevated = False  # without administrator rights an empty list proves nothing
+    assert assess_readiness(ev, []).check("dump-stack").state is UNKNOWN  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("scenario", "expected"), [
