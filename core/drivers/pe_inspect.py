@@ -44,7 +44,9 @@ def _read_capped(path: Path) -> bytes:
                 f"file is {size:,} bytes; driver files larger than {MAX_PE_SIZE // (1024 * 1024)} MB are "
                 "not inspected", path=path, expected="a kernel driver image")
         with path.open("rb") as fh:
-            return fh.read(MAX_PE_SIZE + 1)
+            # read(n) allocates n bytes up front: ask for the size the file has (plus one byte, to
+            # notice a file that grew), not the 64 MB cap, which cost 64 MB per driver at peak.
+            return fh.read(min(size, MAX_PE_SIZE) + 1)
     except OSError as exc:
         raise unreadable(path, exc) from exc
 

@@ -17,9 +17,9 @@ import sys
 from ctypes import wintypes
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from core.errors import UnreadableError
+from core.xmlquote import quoteattr
 
 # Provider names exactly as the System log spells them (XPath comparisons are case-sensitive), with
 # the event ids the diagnosis reads (None = every id). Kept in step with core.events.relevant.
