@@ -291,6 +291,11 @@ def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: Kern
                      "unconfirmed)")
     if entry.bugcheck_code:
         what = f"bugcheck {code_text(entry.bugcheck_code)}"
+    elif entry.power_button_timestamp:
+        # Documented in the event 41 article: a non-zero PowerButtonTimestamp means the power button
+        # was held down, so Windows was switched off rather than stopped by an error.
+        what = ("the power button was held down (Kernel-Power 41 PowerButtonTimestamp), so no dump was "
+                "expected")
     elif entry.bugcheck_code == 0 or entry.no_dump_reason is NoDumpReason.NOTHING_RECORDED:
         what = "no bugcheck was recorded (power loss, hard reset or hang)"
     else:
@@ -306,10 +311,12 @@ def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: Kern
         if reason is NoDumpReason.DUMP_DISABLED and cc is not None:
             dump += " (dump writing is turned off: CrashDumpEnabled is 0 in the current settings)"
         elif reason is NoDumpReason.VOLMGR_ERROR and volmgr is not None:
+            progress = f"; BugCheckProgress {volmgr.progress:#x}" if volmgr.progress is not None else ""
             dump += (f" (volmgr event {volmgr.record.event_id} on {when_text(volmgr.record.time)}: "
-                     f"{volmgr.meaning})")
+                     f"{volmgr.meaning}{progress})")
         elif reason is NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER:
-            dump += " (the bugcheck was recorded only by Kernel-Power 41; no BugCheck 1001 followed)"
+            dump += (" (the bugcheck was recorded only by Kernel-Power 41; no BugCheck 1001 followed; the "
+                     "log does not say why no dump was written: not known)")
     return f"{head}: {what}; {dump}."
 
 

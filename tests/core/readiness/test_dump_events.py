@@ -159,3 +159,17 @@ def test_undocumented_kernel_power_41_fields_are_shown_as_recorded(tmp_path: Pat
     text = " ".join(i.text for i in lost.evidence)
     assert "BugcheckInfoFromEFI = False" in text and "CheckpointStatus = 0" in text
     assert "meaning not documented" in text
+
+
+def test_the_timeline_itself_says_why_or_not_known(tmp_path: Path) -> None:
+    crash = at("2024-05-01 12:00:00")
+    timeline = _timeline(tmp_path, [
+        *boot(at("2024-05-01 08:00:00")), volmgr(crash.replace(minute=1), 161, progress=0x4),
+        kernel_power_41(crash.replace(minute=2), bugcheck=0x50),
+        *boot(at("2024-05-02 08:00:00")), kernel_power_41(at("2024-05-02 12:00:00"), bugcheck=0x50),
+        *boot(at("2024-05-03 08:00:00")),
+        kernel_power_41(at("2024-05-03 12:00:00"), power_button=131728546170882432)])
+    first, second, third = timeline.unexpected_restarts()  # type: ignore[attr-defined]
+    assert "volmgr event 161" in first.summary and "BugCheckProgress 0x4" in first.summary
+    assert "not known" in second.summary
+    assert "power button was held down" in third.summary
