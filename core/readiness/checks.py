@@ -172,8 +172,7 @@ def page_file_for_dump(_spec: CheckSpec, ctx: Context) -> Outcome:
                            "to write the dump.", items)
     ignore = cc.ignore_pagefile_size == 1
     if any(pf.system_managed or pf.path.startswith("?:") for pf in boot):
-        return Outcome(YES, f"A system-managed page file on {BOOT_DRIVE} is sized by Windows for the dump "
-                            "setting (as long as the volume has room to grow it).", items)
+        return _system_managed(ctx, dump_type, items)
     # A fixed size: the initial size is what Windows checks at boot (KB 949052).
     have = max(pf.initial_mb or pf.maximum_mb or 0 for pf in boot)
     items += [EvidenceItem(f"{pf.path}: initial {pf.initial_mb} MB, maximum {pf.maximum_mb} MB", ref)
@@ -210,6 +209,36 @@ def page_file_for_dump(_spec: CheckSpec, ctx: Context) -> Outcome:
                             f"{_words(dump_type)}{note}; the exact size needed depends on kernel memory use.",
                        items)
     return Outcome(UNKNOWN, f"No size rule is known for dump type {dump_type}.", items)
+
+
+def _page_file_now(ctx: Context) -> tuple[int, EvidenceRef | None] | None:
+    """The size (MB) the boot volume's page file has now: from the file itself (live, a mounted volume)
+    or the collector's pagefiles.csv."""
+    vf = ctx.evidence.volume_facts
+    if vf is None:
+        return None
+    seen = vf.path(f"{BOOT_DRIVE}\\pagefile.sys")
+    if seen is not None and seen.size:
+        return seen.size // MB, seen.ref
+    size = vf.page_file_sizes_mb.get(f"{BOOT_DRIVE.lower()}\\pagefile.sys")
+    return (size, vf.page_file_sizes_ref) if size else None
+
+
+def _system_managed(ctx: Context, dump_type: int | None, items: list[EvidenceItem]) -> Outcome:
+    # The page-file article: at start-up a system-managed page file is sized for the dump setting,
+    # "assuming enough free disk space exists" — so its size now shows whether that worked.
+    now, ram = _page_file_now(ctx), ctx.ram()
+    need = required_page_file_mb(dump_type, ram[0] if ram else None) if dump_type is not None else None
+    if now is not None:
+        items = [*items, EvidenceItem(f"{BOOT_DRIVE}\\pagefile.sys is {_mb(now[0])} now", now[1])]
+        if ram is not None:
+            items.append(EvidenceItem(f"Installed RAM: {format_size(ram[0])}", ram[1]))
+        if need is not None and now[0] < need:
+            return Outcome(NO, f"The system-managed page file on {BOOT_DRIVE} is {_mb(now[0])}; a "
+                               f"{_words(dump_type or 0)} needs {_mb(need)}. Windows grows it at start-up "
+                               "only when the volume has room, and it has not.", items)
+    return Outcome(YES, f"A system-managed page file on {BOOT_DRIVE} is sized by Windows for the dump "
+                        "setting (as long as the volume has room to grow it).", items)
 
 
 @readiness_check("dedicated_dump_file")

@@ -228,3 +228,14 @@ def test_collector_csv_is_read_from_utf16_wmic_output(tmp_path: Path) -> None:
     assert vf.page_file_sizes_mb == {"c:\\pagefile.sys": 3072}
     assert vf.dump_stack_logs and vf.dump_stack_logs[0].text == "dump stack log line"
     assert MB  # the sizes above are whole units on purpose
+
+
+def test_system_managed_page_file_that_could_not_grow(tmp_path: Path, layout: str) -> None:
+    machine = _ready_machine(layout, CrashDumpEnabled=1)  # ?:\pagefile.sys, system managed
+    _ev, diag = scan_bundle(tmp_path / "a", machine, free=BIG_DISK, ram=16 * GB,
+                            page_files_mb={"C:\\pagefile.sys": 2048})
+    c = check(diag, "page-file")
+    assert c.state is NO and "is 2 GB" in c.text and "16.3 GB" in c.text, c.text
+    _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK, ram=16 * GB,
+                            page_files_mb={"C:\\pagefile.sys": 17000})
+    assert check(diag, "page-file").state is YES
