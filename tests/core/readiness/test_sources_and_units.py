@@ -60,8 +60,14 @@ def test_live_rules_make_missing_files_a_no(tmp_path: Path) -> None:
     ev.volume_facts = vf
     r = assess_readiness(ev, [])
     assert r.check("dump-filters").state is NO  # type: ignore[union-attr]
-    assert r.check("minidump-dir").state is NO  # type: ignore[union-attr]
+    minidump = r.check("minidump-dir")
+    assert minidump is not None and minidump.state is NO
     assert r.id is ReadinessId.NOT_READY
+    # A missing small-dump folder alone is shown, but does not decide the verdict (its effect is unconfirmed).
+    ev.registry.crash_control.dump_filters = []
+    ev.volume_facts = probe_volume(_resolver(tmp_path), ev.registry, proves_absence=True)
+    r = assess_readiness(ev, [])
+    assert r.check("minidump-dir").state is NO and r.id is not ReadinessId.NOT_READY  # type: ignore[union-attr]
 
 
 def test_loaded_dump_modules_decide_the_dump_stack() -> None:
