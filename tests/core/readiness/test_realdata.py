@@ -55,3 +55,13 @@ def test_real_dump_records_its_dump_stack(realdata: Real) -> None:
     r = assess_readiness(Evidence("real dump", "offline", dumps=[dump]), [])
     check = r.check("dump-stack")
     assert check is not None and check.state is YES and "dump_stornvme.sys" in check.text
+
+
+def test_real_win7_crash_without_a_stop_code_is_explained(realdata: Real) -> None:
+    path = realdata("evtx/System_win7sp1.evtx")
+    facts = read_registry_facts(open_hive(realdata("hives/SYSTEM_win7sp1")), None)
+    timeline = build_timeline(read_events(EventInput("evtx", path, path.name)), (), facts.crash_control)
+    r = assess_readiness(Evidence("real", "offline", registry=facts, timeline=timeline), [])
+    # MANIFEST: crash 1 (2012-04-06 14:07) saved a dump; crash 2 (19:11) has BugcheckCode 0 and no dump.
+    [lost] = r.missing_dumps
+    assert lost.time.isoformat().startswith("2012-04-06T19:11") and lost.reason == "no-stop-code"
