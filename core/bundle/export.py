@@ -37,6 +37,7 @@ from core.evidence import Evidence
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
 log = logging.getLogger(__name__)
@@ -115,10 +116,12 @@ def memory_dmp_size(source: EvidenceSource, evidence: Evidence | None = None) ->
 
 def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnosis | None, dest: Path,
                   options: BundleOptions | None = None, progress: ProgressSink = no_progress,
-                  cancel: CancelToken = NEVER_CANCELLED) -> BundleResult:
+                  cancel: CancelToken = NEVER_CANCELLED, *,
+                  event_reads: list[EventRead] | None = None) -> BundleResult:
     """Write the bundle to `dest` (a .zip). Evidence that cannot be read is listed under left_out in
     the manifest with the reason; only a destination that cannot be written raises (UsageError).
-    Raises Cancelled when `cancel` is set; nothing is left at `dest` then."""
+    Raises Cancelled when `cancel` is set; nothing is left at `dest` then. `event_reads` are the
+    System-log reads of the examination (core.examine.Case): given, no log is read a second time."""
     options = options or BundleOptions()
     dest = Path(dest)
     if not dest.parent.is_dir():
@@ -129,7 +132,7 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
     progress(ProgressUpdate("export", 0, None, "collecting evidence"))
     reg_files = collect_reg_files(source, plan.left_out)
     cancel.check()
-    records = _events(source, plan, options, redactor)
+    records = _events(source, plan, options, redactor, event_reads)
     cancel.check()
     _dumps(source, evidence, plan, options)
     _drivers(source, evidence, plan)
@@ -157,21 +160,35 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
 # -- gathering ----------------------------------------------------------------------------------------
 
 
-def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions,
-            redactor: Redactor) -> list[EventRecord]:
-    records: list[EventRecord] = []
+def _read_events(source: EvidenceSource, plan: _Plan) -> list[EventRead]:
+    """The System-log reads when the caller did not examine the source first."""
+    reads: list[EventRead] = []
     try:
         inputs = source.event_inputs()
     except DumpDoctorError as exc:
         plan.left_out.append(LeftOut("System event log", str(exc)))
-        return records
+        return reads
     if not inputs:
         plan.left_out.append(LeftOut("System event log", "this source holds no System event log"))
     for inp in inputs:
         try:
-            result = read_events(inp)
+            reads.append(EventRead(inp, read_events(inp)))
         except DumpDoctorError as exc:
             plan.left_out.append(LeftOut(inp.label, f"could not be read: {exc}"))
+    return reads
+
+
+def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redactor: Redactor,
+            event_reads: list[EventRead] | None) -> list[EventRecord]:
+    records: list[EventRecord] = []
+    if event_reads is None:
+        event_reads = _read_events(source, plan)
+    elif not event_reads:
+        plan.left_out.append(LeftOut("System event log", "this source holds no System event log"))
+    for read in event_reads:
+        inp, result = read.input, read.result
+        if result is None:
+            plan.left_out.append(LeftOut(inp.label, f"could not be read: {read.error}"))
             continue
         records.extend(result.records)
         if result.unreadable_records:

@@ -101,7 +101,7 @@ def volume_files(vf: VolumeFacts | None) -> list[tuple[str, bytes]]:
         out.append((layout.MEMORY_CSV, csv_bytes(["Node", "TotalPhysicalMemory"], [["", str(vf.ram_bytes)]])))
     for log in vf.dump_stack_logs:
         name = log.path.replace("/", "\\").rsplit("\\", 1)[-1]
-        member = f"{layout.SYSTEM_DIR}/{name}"
+        member = f"system/{name}"
         if member in layout.DUMPSTACK_LOGS:
             out.append((member, log.text.encode("utf-8")))
     return out

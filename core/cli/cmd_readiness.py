@@ -15,13 +15,12 @@ from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, with_source
 from core.cli.main import EXIT_UNREADABLE
-from core.diagnosis import diagnose
 from core.diagnosis.facts import nothing_readable
 from core.errors import DumpDoctorError
+from core.examine import examine
 from core.jsonutil import iso_utc, to_jsonable
 from core.report.json_report import SCHEMA_VERSION, readiness_json
 from core.report.readiness_section import readiness_text
-from core.scan import scan
 from core.sources.base import EvidenceSource
 from core.version import __version__
 
@@ -37,8 +36,9 @@ def add_parser(sub: Any) -> None:
 
 
 def _report(source: EvidenceSource, as_json: bool) -> int:
-    evidence = scan(source)
-    diag = diagnose(evidence)
+    case = examine(source)  # the same examination as `scan`: the known-issue verdicts feed the checks
+    evidence, diag = case.evidence, case.diagnosis
+    assert diag is not None
     readiness = diag.readiness
     assert readiness is not None  # diagnose always assesses readiness
     unreadable = nothing_readable(evidence)

@@ -34,7 +34,7 @@ from core.events.xmlrecord import BadEventError, element_to_record, parse_time
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 
-__all__ = ["FILE_MAGIC", "read_evtx"]
+__all__ = ["FILE_MAGIC", "detect", "read_evtx"]
 
 log = logging.getLogger(__name__)
 
@@ -247,3 +247,8 @@ def _missing_end(census: ChunkCensus, label: str, missing_ids: tuple[int, int] |
         if census.damaged_chunks:
             text += " (unless they are in the damaged chunks)"
     return text + " — the file was cut or copied incompletely"
+
+
+def detect(prefix: bytes) -> bool:
+    """An .evtx file, from its first bytes (source identification walks these checks)."""
+    return prefix.startswith(FILE_MAGIC)

@@ -58,4 +58,9 @@ def read_registry_facts(system: RegKey | None, software: RegKey | None) -> Regis
         facts.hibernation = _guarded("Control\\Power", notes, lambda: read_hibernation(found_cs), None)
         facts.services = _guarded("Services", notes, lambda: read_services(found_cs, notes), {})
         facts.devices = _guarded("Enum", notes, lambda: read_devices(found_cs, notes), [])
+    for root in (system, software):
+        if isinstance(root, HiveRoot) and root.state.skipped_values:
+            # the facts above were read without them; the log names each one
+            notes.append(f"{root.state.path.name}: {len(root.state.skipped_values)} registry value(s) could "
+                         "not be decoded and were skipped")
     return facts

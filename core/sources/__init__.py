@@ -12,6 +12,7 @@ from pathlib import Path
 from core.errors import UsageError
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
+from core.sources.identify import is_zip
 from core.sources.offline import OfflineSource, find_windows_dir
 
 NOT_WINDOWS = ("This computer is not Windows. Point Dump Doctor at evidence: a mounted Windows folder, "
@@ -25,7 +26,7 @@ def _is_zip(path: Path) -> bool:
         return True
     try:
         with path.open("rb") as fh:
-            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+            return is_zip(fh.read(4))
     except OSError:
         return False
 

@@ -26,7 +26,7 @@ def live_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> LiveSource:
     monkeypatch.setattr(live_win, "is_user_an_admin", lambda: True)
     monkeypatch.setattr(live_win, "is_wow64", lambda: False)
     roots = {n: MemoryKey(n, f"HKLM\\{n}", "live registry") for n in ("SYSTEM", "SOFTWARE")}
-    monkeypatch.setattr(live, "_open_live_root", lambda name, notes: roots[name])
+    monkeypatch.setattr(live, "live_root", lambda name, notes: roots[name])
     return LiveSource()
 
 
