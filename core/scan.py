@@ -289,6 +289,8 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     evidence.elevated = run.guarded("registry", "administrator check", source.elevated)
     evidence.registry = run.registry()
     crash_control = evidence.registry.crash_control if evidence.registry else None
+    # Disk facts for the dump readiness checks (core.readiness): free space, page files, DumpStack.log.
+    evidence.volume_facts = run.guarded("registry", "volumes", lambda: source.volume_facts(evidence.registry))
     cancel.check()
     if "dumps" in steps:
         evidence.dumps = run.dumps(crash_control)

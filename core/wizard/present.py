@@ -7,12 +7,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.diagnosis.model import ConditionState, Diagnosis, EvidenceItem, Finding, NextStep, Verdict
-from core.diagnosis.wording import SEVERITY_LABELS, hex_code, plural
+from core.diagnosis.model import (
+    ConditionState,
+    Diagnosis,
+    EvidenceItem,
+    Finding,
+    NextStep,
+    Verdict,
+    VerdictId,
+)
+from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, hex_code, plural
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_day, format_time
+from core.readiness.engine import LABELS
+from core.readiness.model import ReadinessId, ReadinessVerdict
 from core.report.common import ref_text
 
 # The drivers page shows the table `dumpdoctor drivers` prints; it is defined once, in core.report.
@@ -106,7 +116,7 @@ def event_ref_text(ref: EvidenceRef) -> str:
 def timeline_rows(timeline: Timeline | None, *, only_crashes: bool = True) -> list[TimelineRow]:
     if timeline is None:
         return []
-    interesting = {"unexpected-restart", "bugcheck", "dump-error", "hardware-error"}
+    interesting = {"unexpected-restart", "bugcheck", "dump-error", "dump-event", "hardware-error"}
     entries: list[TimelineEntry] = [e for e in timeline.entries
                                     if not only_crashes or e.kind in interesting]
     return [TimelineRow(format_time(e.time), e.summary, "\n".join(event_ref_text(r) for r in e.events))
@@ -181,7 +191,79 @@ def finding_line(f: Finding) -> str:
     return f"• {SEVERITY_LABELS.get(f.severity, str(f.severity))}: {f.headline}"
 
 
-def ordered_verdicts(diagnosis: Diagnosis) -> list[Verdict]:
-    """The primary verdict first (Diagnosis.verdict), then the others in core's order."""
-    primary = diagnosis.verdict
-    return [primary, *(v for v in diagnosis.verdicts if v is not primary)]
+def readiness_lines(diagnosis: Diagnosis) -> list[str]:
+    """The readiness verdict for the diagnosis page: the answer, then each check that is not met or not
+    known (with its fix), then why each crash left no dump."""
+    r = diagnosis.readiness
+    if r is None:
+        return []
+    lines = [f"{LABELS[r.id]}: {r.headline}"]
+    for c in r.checks:
+        if c.applies and c.state is not ConditionState.YES:
+            mark = "✗" if c.state is ConditionState.NO else "?"
+            lines.append(f"{mark} {c.label}: {c.text}")
+            lines += [f"    ➤ {s.title}" + (f" ({s.command})" if s.command else "") for s in c.next_steps]
+    for lost in r.missing_dumps:
+        lines.append(f"• {format_time(lost.time)}: {lost.text}")
+    return lines
+
+
+# --- one block per verdict, of either kind ------------------------------------------------------
+
+READINESS_LOOK: dict[ReadinessId, VerdictId] = {
+    # which icon and accent a readiness verdict borrows: the shape says problem / fine / unknown
+    ReadinessId.NOT_READY: VerdictId.MATCHES,
+    ReadinessId.DEGRADED: VerdictId.AT_RISK,
+    ReadinessId.READY: VerdictId.NOT_THIS_ISSUE,
+    ReadinessId.CANT_TELL: VerdictId.CANT_TELL,
+}
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """What the Diagnosis page shows for one verdict, known issue or readiness alike."""
+
+    look: VerdictId  # icon and accent
+    words: str  # "Matches this known issue", "Crash dump readiness: Not ready"
+    headline: str
+    context: str  # "Known issue: ..." / "Will the next crash leave a dump?"
+    confidence: str
+    checks: list[CheckRow]
+    checks_note: str  # "8 other checks are met." when only the ones that matter are listed
+    steps: list[NextStep]
+    lost_dumps: list[str]  # why each crash left no dump (readiness)
+    title: str  # names the verdict in the details when there are several
+    explanation: str
+    evidence: list[str]
+    missing: list[str]
+
+
+def _known_issue_view(v: Verdict) -> VerdictView:
+    level = CONFIDENCE_LABELS.get(str(v.confidence.level), str(v.confidence.level))
+    return VerdictView(v.id, VERDICT_LABELS.get(v.id, str(v.id)), v.headline, f"Known issue: {v.issue_title}",
+                       f"{level}: {v.confidence.why}", checklist(v), "", list(v.next_steps), [],
+                       v.issue_title, v.explanation, [evidence_line(e) for e in v.evidence],
+                       [f"• {m.message} {m.how_to_get}".rstrip() for m in v.missing])
+
+
+def _readiness_view(r: ReadinessVerdict) -> VerdictView:
+    applying = [c for c in r.checks if c.applies]
+    shown = [c for c in applying if c.state is not ConditionState.YES]
+    met = len(applying) - len(shown)
+    note = (f"{plural(met, 'other check')} {'is' if met == 1 else 'are'} met." if shown and met
+            else ("Every check is met." if applying and not shown else ""))
+    steps = list(r.next_steps) or [s for c in shown for s in c.next_steps]
+    evidence = [evidence_line(e) for c in applying for e in c.evidence]
+    return VerdictView(READINESS_LOOK.get(r.id, VerdictId.CANT_TELL),
+                       f"Crash dump readiness: {LABELS.get(r.id, str(r.id))}", r.headline,
+                       "Will the next crash leave a dump?", "",
+                       [CheckRow(*CONDITION_WORDS[c.state], c.label, c.text) for c in shown], note, steps,
+                       [f"{format_time(x.time)}: {x.text}" for x in r.missing_dumps],
+                       "Will the next crash leave a dump?", r.explanation, evidence,
+                       [f"• {m.message} {m.how_to_get}".rstrip() for m in r.missing])
+
+
+def verdict_views(diagnosis: Diagnosis) -> list[VerdictView]:
+    """Every verdict as the page shows it, the primary one first (Diagnosis.all_verdicts)."""
+    return [_readiness_view(v) if isinstance(v, ReadinessVerdict) else _known_issue_view(v)
+            for v in diagnosis.all_verdicts]

@@ -24,17 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.diagnosis.model import Diagnosis, NextStep, Verdict
-from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES
+from core.diagnosis.model import Diagnosis, NextStep
+from core.diagnosis.wording import SECTION_TITLES
 from core.wizard.flow import Step
 from core.wizard.present import (
-    checklist,
-    evidence_line,
+    VerdictView,
     finding_line,
     hotfix_link,
     link_words,
-    ordered_verdicts,
     step_lines,
+    verdict_views,
 )
 from gui.logging_setup import where_to_look
 from gui.pages.base import FlowPage, WizardHost
@@ -71,13 +70,13 @@ def steps_html(steps: list[NextStep]) -> str:
 
 
 class VerdictBlock(QFrame):
-    """One verdict: icon and words, the sentence, how sure, the checklist, what to do."""
+    """One verdict: icon and words, the sentence, how sure, what was checked, what to do."""
 
-    def __init__(self, verdict: Verdict, index: int, parent_font_source: QWidget, parent: QWidget) -> None:
+    def __init__(self, view: VerdictView, index: int, parent_font_source: QWidget, parent: QWidget) -> None:
         # parented from the start: showing a child before it has a parent would open a window
         super().__init__(parent)
-        self.verdict = verdict
-        style = style_for(verdict.id)
+        self.view = view
+        style = style_for(view.look)
         self.setObjectName(f"verdict-block-{index}")
         self.setFrameShape(QFrame.Shape.StyledPanel)
         # colour is only the frame's accent: the icon's shape and the words carry the meaning
@@ -90,22 +89,22 @@ class VerdictBlock(QFrame):
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
         size = parent_font_source.fontMetrics().height() * (4 if index == 0 else 3)
         self.icon.setPixmap(icon(style.icon).pixmap(size, size))
-        self.icon.setAccessibleName(style.words)
+        self.icon.setAccessibleName(view.words)
         top.addWidget(self.icon)
         text = QVBoxLayout()
-        self.words = wrapped(style.words, name="verdict-words")
+        self.words = wrapped(view.words, name="verdict-words")
         self.words.setFont(scaled_font(parent_font_source, 1.1, bold=True))
-        self.headline = wrapped(verdict.headline, name="verdict-headline", selectable=True)
+        self.headline = wrapped(view.headline, name="verdict-headline", selectable=True)
         self.headline.setFont(scaled_font(parent_font_source, 1.5 if index == 0 else 1.25, bold=True))
-        self.issue = wrapped(f"Known issue: {verdict.issue_title}", name="verdict-issue")
-        level = CONFIDENCE_LABELS.get(str(verdict.confidence.level), str(verdict.confidence.level))
-        self.confidence = wrapped(f"{level}: {verdict.confidence.why}", name="verdict-confidence")
+        self.issue = wrapped(view.context, name="verdict-issue")
+        self.confidence = wrapped(view.confidence, name="verdict-confidence")
         for w in (self.words, self.headline, self.issue, self.confidence):
             text.addWidget(w)
         top.addLayout(text, 1)
         outer.addLayout(top)
+        self.confidence.setVisible(bool(view.confidence))
 
-        rows = checklist(verdict)
+        rows = view.checks
         self.checks_title = _heading(SECTION_TITLES["conditions"], parent_font_source, "checked-title")
         self.checks = QWidget()
         self.checks.setObjectName("checked-list")
@@ -122,13 +121,24 @@ class VerdictBlock(QFrame):
             grid.addWidget(state, r, 0)
             grid.addWidget(what, r, 1)
             self.check_labels.append((state, what))
+        if view.checks_note:
+            grid.addWidget(wrapped(view.checks_note, name="checks-note"), len(rows), 0, 1, 2)
         grid.setColumnStretch(1, 1)
         outer.addWidget(self.checks_title)
         outer.addWidget(self.checks)
-        self.checks_title.setVisible(bool(rows))
-        self.checks.setVisible(bool(rows))
+        shown = bool(rows or view.checks_note)
+        self.checks_title.setVisible(shown)
+        self.checks.setVisible(shown)
 
-        steps = verdict.next_steps
+        self.lost_title = _heading("Why no dump was written", parent_font_source, "lost-dumps-title")
+        self.lost = wrapped("\n".join(f"• {line}" for line in view.lost_dumps), name="lost-dumps",
+                            selectable=True)
+        outer.addWidget(self.lost_title)
+        outer.addWidget(self.lost)
+        self.lost_title.setVisible(bool(view.lost_dumps))
+        self.lost.setVisible(bool(view.lost_dumps))
+
+        steps = view.steps
         self.steps_title = _heading(SECTION_TITLES["next_steps"], parent_font_source, "steps-title")
         self.steps = wrapped(name="next-steps")
         self.steps.setTextFormat(Qt.TextFormat.RichText)
@@ -253,8 +263,8 @@ class DiagnosisPage(FlowPage):
         for block in self.blocks:
             self.verdict_area.removeWidget(block)
             block.deleteLater()
-        verdicts = ordered_verdicts(diagnosis)
-        self.blocks = [VerdictBlock(v, i, self, self.verdict_host) for i, v in enumerate(verdicts)]
+        views = verdict_views(diagnosis)
+        self.blocks = [VerdictBlock(v, i, self, self.verdict_host) for i, v in enumerate(views)]
         for block in self.blocks:
             self.verdict_area.addWidget(block)
 
@@ -262,16 +272,16 @@ class DiagnosisPage(FlowPage):
         self.findings_title.setVisible(bool(diagnosis.findings))
         self.findings.setVisible(bool(diagnosis.findings))
 
-        several = len(verdicts) > 1
+        several = len(views) > 1
         self.explanation.setText("\n\n".join(
-            (f"{v.issue_title}: " if several else "") + v.explanation for v in verdicts if v.explanation))
+            (f"{v.title}: " if several else "") + v.explanation for v in views if v.explanation))
         evidence: list[str] = []
         missing: list[str] = []
-        for v in verdicts:
+        for v in views:
             if several and v.evidence:
-                evidence.append(f"{v.issue_title}:")
-            evidence += [evidence_line(e) for e in v.evidence]
-            missing += [f"• {m.message} {m.how_to_get}".rstrip() for m in v.missing]
+                evidence.append(f"{v.title}:")
+            evidence += v.evidence
+            missing += v.missing
         self._section(self.evidence_title, self.evidence, evidence)
         self._section(self.missing_title, self.missing, missing)
         self._section(self.finding_details_title, self.finding_details,
