@@ -556,3 +556,9 @@ def test_real_demo_answer_and_steps_show_without_scrolling_in_the_default_window
     assert steps.isVisible() and "Install the hotfix" in steps.text()
     bottom = QRect(steps.mapTo(viewport, QPoint(0, 0)), steps.size()).bottom()
     assert bottom <= viewport.height()
+    # every verdict has its own block, the readiness verdict among them, the primary one first
+    diagnosis = wizard.results.diagnosis
+    assert diagnosis is not None
+    assert len(page.blocks) == len(diagnosis.all_verdicts)
+    assert page.blocks[0].headline.text() == diagnosis.all_verdicts[0].headline
+    assert any(b.words.text().startswith("Crash dump readiness: ") for b in page.blocks)
