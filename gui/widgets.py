@@ -117,9 +117,14 @@ class RowsTable(QTableView):
         self.setTabKeyNavigation(False)  # Tab moves on to the next control instead of walking cells
         self.wrap = wrap
         self.max_column_width = max_column_width
+        # wrapped cells need their height recomputed whenever a column changes width: once per turn
+        # of the event loop, however many columns changed
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self._fit_rows)
         if wrap:
-            # wrapped cells need their height recomputed whenever a column changes width
-            self.horizontalHeader().sectionResized.connect(lambda *_: self._fit_rows())
+            self.horizontalHeader().sectionResized.connect(lambda *_: self._refit.start())
         else:
             # one line per row: uniform heights, so the view never measures every row
             vh = self.verticalHeader()
@@ -132,7 +137,7 @@ class RowsTable(QTableView):
         self._fit_columns()
         self._fit_rows()
         # once the page is laid out the columns have their final widths; measure the rows again then
-        QTimer.singleShot(0, self, self._fit_rows)
+        self._refit.start()
 
     def _fit_columns(self) -> None:
         """Column widths from the header and the first rows only: measuring 6,400 rows would stall
