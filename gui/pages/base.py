@@ -68,11 +68,11 @@ class FlowPage(QWizardPage):
 
     def __init__(self, wizard: WizardHost) -> None:
         super().__init__()
-        self.dd = wizard
+        self.host = wizard  # the wizard window: the flow, the services and the shared results
         self.setObjectName(f"page-{self.step}")
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
-        nxt = self.dd.flow.next_step(self.step)
+        nxt = self.host.flow.next_step(self.step)
         return PAGE_ID[nxt] if nxt is not None else -1
 
     def scrolled_body(self, name: str = "") -> QVBoxLayout:
@@ -103,4 +103,4 @@ class FlowPage(QWizardPage):
         return self.isComplete()
 
     def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return bool(self.dd.flow.can_advance(self.step)) or self.dd.flow.can_finish(self.step)
+        return bool(self.host.flow.can_advance(self.step)) or self.host.flow.can_finish(self.step)

@@ -96,7 +96,7 @@ class BundlePage(FlowPage):
         self._show_state()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.dd.results.evidence
+        evidence = self.host.results.evidence
         if not self.dest.text():
             self.dest.setText(str(default_bundle_path()))
         if evidence is None:
@@ -111,7 +111,7 @@ class BundlePage(FlowPage):
             self.minidumps.setChecked(True)
         self.minidumps.setToolTip("Small memory dumps help find the driver that crashed. They hold "
                                   "some memory, which redaction cannot rewrite.")
-        size = self.dd.results.memory_dmp_size
+        size = self.host.results.memory_dmp_size
         self.full_dump.setEnabled(size is not None)
         self.full_dump_note.setText(
             f"The full memory dump is {format_size(size)}. Without it the bundle holds only its "
@@ -121,14 +121,14 @@ class BundlePage(FlowPage):
 
     def forward_widget(self) -> QPushButton | None:
         # Enter makes the bundle (the step this page is for); once it is written, Finish.
-        if self.dd.flow.data.export in (OpState.DONE, OpState.RUNNING):
+        if self.host.flow.data.export in (OpState.DONE, OpState.RUNNING):
             return None
         return self.create_button
 
     # --- export ----------------------------------------------------------------------------
 
     def start_export(self) -> None:
-        flow, results, services = self.dd.flow, self.dd.results, self.dd.services
+        flow, results, services = self.host.flow, self.host.results, self.host.services
         gate = flow.can_export()
         text = self.dest.text().strip()
         if not gate or not text:
@@ -149,10 +149,10 @@ class BundlePage(FlowPage):
         flow.export_started()
         self.progress.setRange(0, 0)
         self.status.setText(f"Writing {dest}…")
-        self.op = self.dd.track(BackgroundOp(work, parent=self, name="bundle", success=self._done,
+        self.op = self.host.track(BackgroundOp(work, parent=self, name="bundle", success=self._done,
                                              failure=self._fail, cancelled=self._cancelled,
                                              progress=self._progress))
-        self.op.start(self.dd.thread_pool)
+        self.op.start(self.host.thread_pool)
         self._show_state()
 
     def cancel_export(self) -> None:
@@ -170,7 +170,7 @@ class BundlePage(FlowPage):
 
     def _done(self, result: BundleResult) -> None:
         path = result.path
-        self.dd.flow.export_finished(path)
+        self.host.flow.export_finished(path)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         lines = [f"The bundle was saved as {path} ({format_size(result.size)})."]
@@ -182,23 +182,23 @@ class BundlePage(FlowPage):
     def _fail(self, exc: Exception) -> None:
         message = str(exc) if isinstance(exc, DumpDoctorError) else f"{type(exc).__name__}: {exc}"
         log.error("bundle export failed: %s", message)
-        self.dd.flow.export_failed(message)
+        self.host.flow.export_failed(message)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText(f"The bundle could not be written: {message}\n{where_to_look()}")
         self._show_state()
 
     def _cancelled(self) -> None:
-        if self.dd.flow.data.export is not OpState.RUNNING:
+        if self.host.flow.data.export is not OpState.RUNNING:
             return
-        self.dd.flow.export_cancelled()
+        self.host.flow.export_cancelled()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText("Stopped; no bundle was written.")
         self._show_state()
 
     def open_folder(self) -> None:
-        path = self.dd.flow.data.exported_to
+        path = self.host.flow.data.exported_to
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
@@ -209,7 +209,7 @@ class BundlePage(FlowPage):
             self.dest.setText(name)
 
     def _show_state(self) -> None:
-        state = self.dd.flow.data.export
+        state = self.host.flow.data.export
         running = state is OpState.RUNNING
         self.create_button.setEnabled(not running)
         self.cancel_button.setVisible(running)

@@ -254,7 +254,7 @@ class DiagnosisPage(FlowPage):
     # --- showing a diagnosis ---------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        diagnosis = self.dd.results.diagnosis
+        diagnosis = self.host.results.diagnosis
         if diagnosis is not None:
             self.show_diagnosis(diagnosis)
         self.action_status.setText("")
@@ -313,10 +313,10 @@ class DiagnosisPage(FlowPage):
             self.action_status.setText(f"No web browser could be started. The article is at {self.link}")
 
     def _report(self, html: bool) -> str | None:
-        results = self.dd.results
+        results = self.host.results
         if results.diagnosis is None or results.evidence is None:
             return None
-        render = self.dd.services.render_html if html else self.dd.services.render_text
+        render = self.host.services.render_html if html else self.host.services.render_text
         try:
             return render(results.diagnosis, results.evidence)
         except Exception as exc:  # a report bug must not take the window down
@@ -337,7 +337,7 @@ class DiagnosisPage(FlowPage):
             log.warning("could not save %s: %s", path, exc)
             self.action_status.setText(f"Could not save {path}: {exc.strerror or exc}. {where_to_look()}")
             return False
-        self.dd.results.saved = True
+        self.host.results.saved = True
         return True
 
     def save_html(self) -> None:
@@ -351,7 +351,7 @@ class DiagnosisPage(FlowPage):
             self.action_status.setText(f"Saved {name}")
 
     def save_csv(self) -> None:
-        evidence = self.dd.results.evidence
+        evidence = self.host.results.evidence
         if evidence is None:
             return
         name, _ = QFileDialog.getSaveFileName(
@@ -364,8 +364,8 @@ class DiagnosisPage(FlowPage):
                 else f"{crashes.stem}-drivers")
         drivers = crashes.with_name(f"{stem}{crashes.suffix or '.csv'}")
         try:
-            crash_csv = self.dd.services.render_crash_csv(evidence)
-            driver_csv = self.dd.services.render_driver_csv(evidence)
+            crash_csv = self.host.services.render_crash_csv(evidence)
+            driver_csv = self.host.services.render_driver_csv(evidence)
         except Exception as exc:  # a report bug must not take the window down
             log.exception("rendering the CSV failed")
             self.action_status.setText(f"The CSV could not be made ({exc}). {where_to_look()}")

@@ -58,11 +58,11 @@ class DriversPage(FlowPage):
         layout.addWidget(box, 1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.dd.results.evidence
+        evidence = self.host.results.evidence
         if evidence is None:
             return
         # normally made by the scan's worker; made here only when something skipped that
-        t = self.dd.results.drivers or driver_table(evidence.storage)
+        t = self.host.results.drivers or driver_table(evidence.storage)
         self._table = t
         if evidence.storage is None:
             self.boot.setText("No storage driver information: the SYSTEM registry hive was not available.")

@@ -104,7 +104,7 @@ class ScanPage(FlowPage):
     # --- QWizardPage hooks -----------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        if self.dd.flow.needs_scan():
+        if self.host.flow.needs_scan():
             self.start_scan()
 
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
@@ -115,7 +115,7 @@ class ScanPage(FlowPage):
     # --- the scan --------------------------------------------------------------------------
 
     def start_scan(self) -> None:
-        flow, services = self.dd.flow, self.dd.services
+        flow, services = self.host.flow, self.host.services
         try:
             spec = flow.source_spec()
         except DumpDoctorError as exc:
@@ -145,12 +145,12 @@ class ScanPage(FlowPage):
         self.status.setText("Scanning…")
         gc_policy.QUIET.start()  # no full collection may stall the window during the scan
         flow.scan_started()
-        self.op = self.dd.track(BackgroundOp(
+        self.op = self.host.track(BackgroundOp(
             work, parent=self, name="scan", success=self._done, failure=self._fail,
             cancelled=self._cancelled, progress=self._progress))
         self.clock.start()
         self._set_running(True)
-        self.op.start(self.dd.thread_pool)
+        self.op.start(self.host.thread_pool)
         self.completeChanged.emit()
 
     def cancel_scan(self) -> None:
@@ -179,14 +179,14 @@ class ScanPage(FlowPage):
     def _done(self, result: ScanOutcome) -> None:
         case, size, drivers = result
         evidence = case.evidence
-        results = self.dd.results
+        results = self.host.results
         results.close_source()
         results.source, results.evidence, results.diagnosis = case.source, evidence, case.diagnosis
         results.event_reads = case.event_reads
         results.memory_dmp_size = size
         results.drivers = drivers
         results.saved = False
-        self.dd.flow.scan_finished()
+        self.host.flow.scan_finished()
         self._set_running(False)
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
@@ -197,7 +197,7 @@ class ScanPage(FlowPage):
             # said once, plainly: what the evidence held, instead of "could not be read" beside
             # "every file could be read"
             try:
-                found = what_was_found(self.dd.flow.source_spec())
+                found = what_was_found(self.host.flow.source_spec())
             except DumpDoctorError:
                 found = ""
             self.status.setText(f"Nothing Dump Doctor reads was found: {found}. Go Back to choose other "
@@ -212,9 +212,9 @@ class ScanPage(FlowPage):
                   + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".") for m in evidence.missing]
         self._show_problems(lines)
         self.completeChanged.emit()
-        self.dd.refresh_buttons()
+        self.host.refresh_buttons()
         # the Stop button that had the focus is gone: put it on Next, not on Back
-        self.dd.focus_forward()
+        self.host.focus_forward()
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, DumpDoctorError):
@@ -222,15 +222,15 @@ class ScanPage(FlowPage):
         else:
             log.error("scan failed unexpectedly: %r", exc)
             message = f"The scan stopped because of an unexpected error ({type(exc).__name__}: {exc})."
-        self.dd.flow.scan_failed(message)
+        self.host.flow.scan_failed(message)
         self._set_running(False)
         self.status.setText(f"{message}\n{where_to_look()}")
         self.completeChanged.emit()
 
     def _cancelled(self) -> None:
-        if self.dd.flow.data.scan is not OpState.RUNNING:
+        if self.host.flow.data.scan is not OpState.RUNNING:
             return  # already shown as cancelled
-        self.dd.flow.scan_cancelled()
+        self.host.flow.scan_cancelled()
         self._set_running(False)
         self.status.setText("Scan stopped. Choose Scan again, or go Back to choose other evidence.")
         self.completeChanged.emit()
@@ -239,7 +239,7 @@ class ScanPage(FlowPage):
 
     def _set_running(self, running: bool) -> None:
         self.cancel_button.setVisible(running)
-        self.again_button.setVisible(not running and self.dd.flow.data.scan is not OpState.NOT_STARTED)
+        self.again_button.setVisible(not running and self.host.flow.data.scan is not OpState.NOT_STARTED)
         if running:
             self.ticker.start()
         else:

@@ -149,7 +149,7 @@ class SourcePage(FlowPage):
     # --- showing the flow's state ----------------------------------------------------------
 
     def show_choice(self) -> None:
-        flow = self.dd.flow
+        flow = self.host.flow
         for state in flow.choices():
             radio = self.radios[state.choice]
             radio.setEnabled(state.enabled)
@@ -195,11 +195,11 @@ class SourcePage(FlowPage):
         self.file_list.setVisible(bool(files))
 
     def _remove(self, path: Path) -> None:
-        self.dd.flow.remove_file(path)
+        self.host.flow.remove_file(path)
         self.show_choice()
 
     def _show_gate(self) -> None:
-        flow = self.dd.flow
+        flow = self.host.flow
         gate = flow.can_advance(self.step)
         check = flow.data.folder_check
         warning = (check.message if flow.data.choice is SourceChoice.FOLDER and check is not None
@@ -215,7 +215,7 @@ class SourcePage(FlowPage):
 
     def _chosen(self, choice: SourceChoice) -> None:
         try:
-            self.dd.flow.choose(choice)
+            self.host.flow.choose(choice)
         except UsageError as exc:  # a disabled option cannot normally be clicked; say why anyway
             self.status.setText(exc.message)
             return
@@ -223,27 +223,27 @@ class SourcePage(FlowPage):
 
     def _folder_typed(self, _text: str = "") -> None:
         text = self.folder_edit.text().strip()
-        self.dd.flow.set_folder(Path(text) if text else None)
+        self.host.flow.set_folder(Path(text) if text else None)
         self.radios[SourceChoice.FOLDER].setChecked(True)
         self._show_gate()
 
     def _browse_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose the Windows folder")
         if folder:
-            self.dd.flow.set_folder(Path(folder))
+            self.host.flow.set_folder(Path(folder))
             self.show_choice()
 
     def _browse_zip(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a support bundle", "",
                                               "Support bundles (*.zip);;All files (*)")
         if name:
-            self.dd.flow.set_files([Path(name)])
+            self.host.flow.set_files([Path(name)])
             self.show_choice()
 
     def _browse_bundle_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a support bundle folder")
         if folder:
-            self.dd.flow.set_files([Path(folder)])
+            self.host.flow.set_files([Path(folder)])
             self.show_choice()
 
     def _browse_files(self) -> None:
@@ -251,7 +251,7 @@ class SourcePage(FlowPage):
         # SYSTEM_win7sp1, SYSTEM.LOG1, crash1.bin, ... which a name filter would hide
         names, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", "", FILES_FILTER)
         if names:
-            self.dd.flow.set_files([*self.dd.flow.data.files, *(Path(n) for n in names)])
+            self.host.flow.set_files([*self.host.flow.data.files, *(Path(n) for n in names)])
             self.show_choice()
 
     def _save_collector(self) -> None:
@@ -260,7 +260,7 @@ class SourcePage(FlowPage):
         if not folder:
             return
         try:
-            written = self.dd.services.save_collector(Path(folder))
+            written = self.host.services.save_collector(Path(folder))
         except UsageError as exc:
             self.status.setText(f"The collector could not be saved: {exc}")
             return
