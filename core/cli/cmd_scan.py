@@ -1,4 +1,5 @@
-"""`dumpdoctor scan [SOURCE...] [--json] [--html FILE] [--demo]`: scan evidence, diagnose, report.
+"""`dumpdoctor scan [SOURCE...] [--json] [--html FILE] [--csv FILE] [--demo]`: scan evidence,
+diagnose, report.
 
 Exit codes: 0 nothing wrong found, 1 a problem was found (the known issue or any finding of warning
 level or above), 2 usage error, 3 the evidence could not be read at all, 4 can't tell yet.
@@ -14,12 +15,12 @@ from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, with_source
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
-from core.diagnosis import diagnose
 from core.errors import DumpDoctorError
+from core.examine import examine
 from core.progress import ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.report.csv_report import crashes_csv, write_csv
 from core.resources import resource_path
-from core.scan import scan
 from core.sources.base import EvidenceSource
 
 
@@ -30,6 +31,8 @@ def add_parser(sub: Any) -> None:
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    p.add_argument("--csv", metavar="FILE",
+                   help="also write the crash list as CSV to FILE (columns as BlueScreenView /scomma)")
     p.add_argument("--demo", action="store_true",
                    help="scan the built-in demo evidence (an affected Windows 7 virtual machine)")
     p.set_defaults(func=run)
@@ -47,13 +50,19 @@ def _progress(verbose: bool) -> ProgressSink:
 
 
 def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
-    evidence = scan(source, _progress(bool(getattr(args, "verbose", False))))
-    diag = diagnose(evidence)
+    case = examine(source, _progress(bool(getattr(args, "verbose", False))))
+    evidence, diag = case.evidence, case.diagnosis
+    assert diag is not None  # examine diagnoses unless asked not to
     if args.html:
         try:
             Path(args.html).write_text(render_html(diag, evidence), encoding="utf-8")
         except OSError as exc:
             print(f"dumpdoctor: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if getattr(args, "csv", None):
+        problem = write_csv(args.csv, crashes_csv(evidence))
+        if problem:
+            print(f"dumpdoctor: {problem}", file=sys.stderr)
             return EXIT_USAGE
     if args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
@@ -17,11 +18,12 @@ from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
+from core.formatting import format_time
+from core.readiness.sizes import on_boot_volume, required_page_file_mb
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
 ESSENTIAL_DUMP_FILES = {"diskdump.sys", "crashdmp.sys"}
-BOOT_DRIVE = "c:"  # the registry gives no system drive letter; C: is where Windows boots from by default
 
 
 def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -40,15 +42,12 @@ def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
 
 
 def _on_boot_volume(pf: PageFile) -> bool:
-    return pf.path[:2].lower() in (BOOT_DRIVE, "?:")
+    return on_boot_volume(pf.path)
 
 
 def _required_mb(cc: CrashControl, ram: int | None) -> int | None:
-    if cc.crash_dump_enabled == 3:
-        return 2
-    if cc.crash_dump_enabled == 1 and ram is not None:
-        return ram // MB + 1
-    return None  # kernel/automatic: depends on kernel memory use at the time of the crash
+    # One rule with the readiness check (core.readiness.sizes, KB 254649): complete = RAM + 257 MB.
+    return required_page_file_mb(cc.crash_dump_enabled, ram)
 
 
 def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -78,13 +77,14 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     need = _required_mb(cc, ram[0] if ram else None)
     items = [EvidenceItem(f"Page file {pf.path}: {pf.initial_mb}-{pf.maximum_mb} MB", ref) for pf in sized]
     if ram:
-        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB (from a crash dump header)", ram[1]))
+        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB", ram[1]))
     if need is None:
         if cc.crash_dump_enabled == 1:
             return [Finding(
                 "pagefile-size-unknown", Severity.INFO,
                 "Dump Doctor can't check whether the page file is big enough for a complete dump.",
-                "A complete memory dump needs a page file at least as big as the RAM plus 1 MB. The RAM size "
+                "A complete memory dump needs a page file at least as big as the RAM plus 257 MB. "
+                "The RAM size "
                 "is unknown here (it is read from a crash dump header, and none was available).",
                 f"PagingFiles max {have} MB; RAM unknown", items)]
         return []
@@ -95,7 +95,7 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         f"The page file is too small for the configured crash dump ({dump_words}).",
         f"The page file on the Windows drive holds at most {have} MB but this dump type needs at least "
         f"{need} MB, so Windows cannot save the dump.",
-        f"PagingFiles max {have} MB < required {need} MB (FACTS: complete = RAM + 1 MB, small = 2 MB)",
+        f"PagingFiles max {have} MB < required {need} MB (KB 254649: complete = RAM + 257 MB, small = 2 MB)",
         items,
         [NextStep("grow-pagefile", "fix", f"Make the page file on C: at least {need} MB, or choose "
                   "\u201cSmall memory dump\u201d",
@@ -129,14 +129,31 @@ def dump_integrity(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     return out
 
 
+def _when_words(times: list[datetime]) -> str:
+    """' on 4 March 2011' / ' between March 2011 and June 2013': "recently" misled for crashes years
+    old."""
+    if not times:
+        return ""
+    ordered = sorted(times, key=lambda t: t.timestamp())  # never compares naive with aware
+    first, last = ordered[0], ordered[-1]
+    if first.date() == last.date():
+        return f" on {first.day} {first:%B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f" between {first.day} and {last.day} {last:%B %Y}"
+    return f" between {first:%B %Y} and {last:%B %Y}"
+
+
 def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     items: list[EvidenceItem] = []
     codes: list[int] = []
+    times: list[datetime] = []
     for d in ev.dumps:
         if d.kind is not DumpKind.KERNEL or d.bugcheck is None:
             continue
         b = d.bugcheck
-        when = f"{d.system_time:%Y-%m-%d %H:%M} UTC: " if d.system_time else ""
+        if d.system_time:
+            times.append(d.system_time)
+        when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
         items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
@@ -149,9 +166,10 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
             if e.kind is TimelineKind.UNEXPECTED_RESTART and e.bugcheck_code:
                 _name, meaning = bugcheck_words(e.bugcheck_code)
                 items.append(EvidenceItem(
-                    f"{e.time:%Y-%m-%d %H:%M} UTC: Stop {stop_label(e.bugcheck_code)}"
+                    f"{format_time(e.time)}: Stop {stop_label(e.bugcheck_code)}"
                     + (f" \u2014 {meaning}" if meaning else ""), e.events[0] if e.events else None))
                 event_codes.append(e.bugcheck_code)
+                times.append(e.time)
     if not items:
         return []
     crashes = max(dump_count, len(event_codes))
@@ -159,7 +177,8 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     names = ", ".join(stop_label(c) for c, _ in all_codes.most_common())
     out = [Finding(
         "recent-bugchecks", Severity.WARNING,
-        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')} recently.",
+        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')}"
+        f"{_when_words(times)}.",
         "Each Stop error has a code that says what kind of failure it was; the driver named with it is "
         "usually the one to update or remove.",
         f"Stop codes: {names}", items[:10])]
@@ -200,8 +219,8 @@ def restarts_without_dump(ev: Evidence, verdicts: list[Verdict]) -> list[Finding
         "restarts-without-dump", Severity.WARNING,
         f"The machine restarted unexpectedly {plural(len(lost), 'time')} without saving a crash dump.",
         f"What the event log shows: {why}.",
-        "; ".join(f"{e.time:%Y-%m-%d %H:%M} {e.summary}" for e in lost[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        "; ".join(f"{format_time(e.time, zone=False)} {e.summary}" for e in lost[-5:]),
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in lost[-10:]])]
 
 
@@ -217,7 +236,7 @@ def dump_errors(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         "These events (from the volume manager, volmgr) mean a crash dump would fail: the dump driver "
         "did not load, or no suitable page file was found.",
         "; ".join(e.summary for e in errs[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in errs[-10:]])]
 
 

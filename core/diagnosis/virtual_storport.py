@@ -24,10 +24,12 @@ from core.diagnosis.model import (
 )
 from core.diagnosis.rules import predicate
 from core.diagnosis.wording import hex_code, plural
+from core.drivers.kind_words import KIND_WORDS
 from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_time
 
 YES, NO, UNKNOWN = ConditionState.YES, ConditionState.NO, ConditionState.UNKNOWN
 
@@ -90,7 +92,7 @@ def _check_fixed_file(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None
 
 def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
     ref = d.refs[0] if d.refs else (EvidenceRef("file", d.file_path) if d.file_path else None)
-    items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
+    items = [EvidenceItem(f"{d.file_name} ({d.service}): {KIND_WORDS.get(d.kind, 'unknown kind')} "
                           f"({d.confidence.value} confidence)", ref)]
     items += [EvidenceItem(reason, ref) for reason in d.reasons]
     if d.error or d.file_path is None:
@@ -109,6 +111,12 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
         wanted = ["system-hive"] if ev.registry is None else ["drivers"]
         return Check(Condition("virtual-miniport", label, UNKNOWN,
                                "The disk controller drivers were not inspected."), missing=wanted)
+    if ev.registry is None and (storage.boot_miniport is None or not storage.boot_miniport.service):
+        # Driver files given without any registry (#13): each is classified, but which one serves the
+        # boot disk only the SYSTEM hive (or a crash dump's driver list) can tell.
+        return Check(Condition("virtual-miniport", label, UNKNOWN,
+                               "Driver files were classified, but without the SYSTEM registry hive which one "
+                               "serves the boot disk is unknown."), missing=["system-hive"])
     boot = storage.boot_miniport
     boot_name = boot.service.casefold() if boot and boot.service else None
     virtual = [d for d in storage.drivers if d.kind is DriverKind.STORPORT_VIRTUAL]
@@ -135,7 +143,7 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
     items = []
     if boot and boot.service:
         bd = storage.driver(boot.service)
-        kind = bd.kind.value if bd else "unknown"
+        kind = KIND_WORDS.get(bd.kind, "unknown kind") if bd else "unknown kind"
         items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}"))
     for d in storage.drivers:
         if d.in_use and d.kind is not DriverKind.DUMP_STACK:
@@ -160,7 +168,7 @@ class Symptom:
 
 
 def _entry_item(e: TimelineEntry, text: str) -> EvidenceItem:
-    return EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {text}", e.events[0] if e.events else None)
+    return EvidenceItem(f"{format_time(e.time)}: {text}", e.events[0] if e.events else None)
 
 
 def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:

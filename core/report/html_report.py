@@ -16,6 +16,7 @@ from core.diagnosis.wording import (
 )
 from core.evidence import Evidence
 from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
+from core.report.readiness_section import readiness_html
 from core.version import __version__
 
 CSS = """
@@ -31,7 +32,8 @@ ol.steps li{margin:.4rem 0}code{background:#eee;padding:0 .25rem;border-radius:3
 .finding{margin:.6rem 0;padding:.4rem .8rem;border-left:.3rem solid #888}
 .finding.error{border-color:#c62828}.finding.warning{border-color:#ef6c00}.finding.info{border-color:#1565c0}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
-th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-word}
+th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:normal;
+overflow-wrap:break-word;hyphens:none}
 th{background:#eee}th.met{white-space:nowrap;word-break:normal}.yes{color:#c62828}.no{color:#2e7d32}.unknown{color:#ef6c00}
 details{margin:.3rem 0}
 @media print{body{max-width:none;margin:0;font-size:11pt}details{display:block}
@@ -115,11 +117,17 @@ def _finding(f: Finding) -> str:
     return "\n".join(body)
 
 
+def _cell(text: object) -> str:
+    """A table cell. Columns never break inside a word ("unknow n" in a narrow column); long paths
+    and keys may break after a separator instead, so they do not widen the table."""
+    return _e(text).replace("\\", "\\<wbr>").replace("/", "/<wbr>")
+
+
 def _table(t: Table) -> str:
     head = f"<h3>{_e(SECTION_TITLES[t.title_key])}</h3>"
     if not t.rows:
         return head + f"<p>{_e(t.empty)}</p>"
-    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows)
+    rows = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in r) + "</tr>" for r in t.rows)
     return (head + "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.headers) + "</tr>" + rows
             + "</table>")
 
@@ -129,8 +137,13 @@ def render_html(diag: Diagnosis, ev: Evidence) -> str:
     body = [f"<h1>{_e(title)}</h1>", f'<p class="muted">Dump Doctor {_e(__version__)}; knowledge '
             f"{_e(diag.knowledge_version)}</p>", f"<p><strong>{_e(diag.headline)}</strong></p>"]
     primary, others = diag.verdicts[0], diag.verdicts[1:]
+    readiness = readiness_html(diag.readiness) if diag.readiness is not None else ""
+    if diag.primary_kind == "readiness":
+        body.append(readiness)
     body.append(f"<h2>{_e(SECTION_TITLES['verdict'])}</h2>")
     body.append(_verdict(primary))
+    if diag.primary_kind != "readiness":
+        body.append(readiness)
     body.append(f"<h2>{_e(SECTION_TITLES['findings'])}</h2>")
     body += [_finding(f) for f in diag.findings] or ["<p>Nothing else to report.</p>"]
     for v in others:

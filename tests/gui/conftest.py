@@ -14,6 +14,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from core.diagnosis.model import (
+    Condition,
+    ConditionState,
     ConfidenceInfo,
     Diagnosis,
     EvidenceItem,
@@ -36,12 +38,13 @@ from core.drivers.model import (
 from core.events.model import Timeline, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Problem, Severity
+from core.examine import Case
 from core.progress import CancelToken, ProgressSink, ProgressUpdate
-from core.registry.model import CrashControl
-from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.base import EvidenceSource
 from core.wizard.flow import Platform
 from gui.services import CoreServices
 from gui.wizard import DumpDoctorWizard
+from tests.builders.fake_source import FakeSource
 
 if sys.platform == "win32" and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
     # Offscreen on Windows: the native styles (windowsvista, windows11) ask for a window handle the
@@ -52,30 +55,6 @@ if sys.platform == "win32" and os.environ.get("QT_QPA_PLATFORM") == "offscreen":
 
 ARTICLE = "https://support.microsoft.com/en-us/servicing/os/windows/2017/01/stop-error-example"
 LINUX = Platform(is_windows=False)
-
-
-class FakeSource(EvidenceSource):
-    kind = "bundle"
-    description = "Fake evidence"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closed = False
-
-    def registry(self) -> RegistryHives:
-        return RegistryHives()
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return []
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        return None
-
-    def event_inputs(self) -> list[EventInput]:
-        return []
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def _restart(day: int) -> TimelineEntry:
@@ -116,6 +95,13 @@ def make_diagnosis(verdict_id: VerdictId) -> Diagnosis:
                   else "This computer does not have the known problem."),
         explanation="Explanation sentence from core.", technical="",
         confidence=ConfidenceInfo(Confidence.HIGH, "all four conditions were read directly"),
+        conditions=[Condition("os", "Windows version covered by the article", ConditionState.YES,
+                              "Windows 7 SP1 is covered."),
+                    Condition("fixed-file", "Diskdump.sys not yet fixed",
+                              ConditionState.YES if problem else ConditionState.NO,
+                              "Diskdump.sys 6.1.7600.16385 is older than the fix."),
+                    Condition("symptom", "Crash with Stop 0xD1 and no dump written", ConditionState.UNKNOWN,
+                              "No System event log was read.")],
         evidence=[EvidenceItem("The boot disk is served by a virtual Storport miniport.",
                                EvidenceRef("registry", "HKLM\\SYSTEM\\...\\vsmraid"))],
         next_steps=([NextStep("install-hotfix", "fix", "Install the hotfix", link=ARTICLE)] if problem
@@ -138,8 +124,11 @@ def fake_services(tmp_path: Path, evidence: Evidence, diagnosis: Diagnosis, *,
             progress(ProgressUpdate(step, 1, 1))
         return evidence
 
-    return CoreServices(open_source=lambda spec: FakeSource(), scan=scan or quick_scan,
-                        diagnose=lambda ev: diagnosis,
+    def examine(spec: object, progress: ProgressSink, cancel: CancelToken) -> Case:
+        source = FakeSource()
+        return Case(source, (scan or quick_scan)(source, progress, cancel), diagnosis)
+
+    return CoreServices(examine=examine,
                         render_text=lambda d, e: f"TEXT REPORT: {d.verdict.headline}",
                         render_html=lambda d, e: f"<html><body>{d.verdict.headline}</body></html>",
                         demo_dir=lambda: demo)
@@ -190,6 +179,8 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
 
     def make(services: CoreServices, platform: Platform = LINUX, **kw: object) -> DumpDoctorWizard:
         wizard = DumpDoctorWizard(services=services, platform=platform, settings=settings, **kw)
+        # a modal question would block the test run; tests about closing replace this again
+        wizard.confirm_close = lambda _parent, _question: True
         qtbot.addWidget(wizard)
         made.append(wizard)
         return wizard
@@ -197,3 +188,6 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
     yield make
     for wizard in made:
         assert wizard.stop_work(timeout=5.0), "background work did not stop"
+    import gui.gc_policy
+
+    gui.gc_policy.QUIET.stop()  # the collector's settings never leak into the next test

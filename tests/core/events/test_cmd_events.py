@@ -72,29 +72,34 @@ def test_a_bundle_that_cannot_be_read_exits_unreadable_not_usage(tmp_path, capsy
     assert "bundle.zip" in capsys.readouterr().err
 
 
-class _EmptyLogSource:
+def _empty_log_source():
     """What the live source gives when wevtutil ran and the System log holds none of the events."""
+    from core.evidence_ref import Problem, Severity
+    from core.sources.base import EvidenceSource, RegistryHives
 
-    def __init__(self) -> None:
-        from core.evidence_ref import Problem, Severity
-        self.problems = [Problem("live System log", "the System log holds none of the events the "
-                                 "diagnosis reads (it may have been cleared)", Severity.INFO, "events")]
+    class EmptyLog(EvidenceSource):
+        kind = "live"
+        description = "This computer"
 
-    def event_inputs(self):
-        return []
+        def registry(self):
+            return RegistryHives()
 
-    def registry(self):
-        from core.sources.base import RegistryHives
-        return RegistryHives()
+        def dump_files(self, crash_control):
+            return []
 
-    def dump_files(self, crash_control):
-        return []
+        def driver_file(self, file_name, image_path=None):
+            return None
 
-    def close(self) -> None:
-        pass
+        def event_inputs(self):
+            self.problems.append(Problem("live System log", "the System log holds none of the events "
+                                        "the diagnosis reads (it may have been cleared)", Severity.INFO,
+                                        "events"))
+            return []
+
+    return EmptyLog()
 
 
 def test_an_empty_but_readable_log_exits_ok_not_unreadable(monkeypatch, capsys):
-    monkeypatch.setattr("core.cli.cmd_events.open_source", lambda spec: _EmptyLogSource())
+    monkeypatch.setattr("core.examine.open_source", lambda spec: _empty_log_source())
     assert main(["events"]) == 0
     assert "holds none of the events" in capsys.readouterr().out
