@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 # Every third-party module a reader needs, imported up front so a missing one is named outright.
-REQUIRED_MODULES = ("Registry.Registry", "Registry.RegistryLog", "evtx", "pefile", "construct",
+REQUIRED_MODULES = ("Registry.Registry", "Registry.RegistryLog", "evtx", "pefile", "capstone", "construct",
                     "platformdirs")
 
 

