@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import time
 import tomllib
@@ -185,6 +186,11 @@ def stage_python(wine: Wine) -> None:
         ext.rename(target / "DLLs" / ext.name)
     for pth in target.glob("*._pth"):
         pth.unlink()
+    # The embeddable build leaves out venv (dev.py needs it); it is pure Python: take this machine's
+    # CPython 3.11 copy, as a regular Windows install would have it.
+    host_venv = Path(sysconfig.get_paths()["stdlib"]) / "venv"
+    if host_venv.is_dir() and not (target / "Lib" / "venv").exists():
+        shutil.copytree(host_venv, target / "Lib" / "venv", ignore=shutil.ignore_patterns("__pycache__"))
     site = target / "Lib" / "site-packages"
     site.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(next(WHEELS.glob("pip-*.whl"))) as zf:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -473,7 +474,9 @@ def test_the_application_is_named_dump_doctor_not_main_py(tmp_path) -> None:
               "app = make_application()\n"
               "print(app.applicationName(), '|', app.arguments()[0], '|', app.desktopFileName())\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
-                         env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)},
+                         env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
+                              # Windows: without SYSTEMROOT Python cannot even seed its hash
+                              **{k: os.environ[k] for k in ("SYSTEMROOT",) if k in os.environ}},
                          timeout=60, check=True)
     assert out.stdout.strip() == "Dump Doctor | dumpdoctor | dumpdoctor"
 
