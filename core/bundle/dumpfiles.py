@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import NotRecognisedError, TruncatedError, unreadable
+from core.safefs import open_regular
 
 PAGE = 0x1000
 HEADER_64 = 0x2000
@@ -31,7 +32,7 @@ def plan_dump(path: Path) -> DumpPlan:
     """Look at the first pages (never the whole file) and decide what to copy."""
     try:
         size = path.stat().st_size
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(HEADER_64 + PAGE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

@@ -23,6 +23,7 @@ from core.errors import (
     UnsafeInputError,
     unreadable,
 )
+from core.safefs import open_regular
 
 # Storage drivers are well under 10 MB; anything past this is not a driver we should load into memory.
 MAX_PE_SIZE = 64 * 1024 * 1024
@@ -43,7 +44,7 @@ def _read_capped(path: Path) -> bytes:
             raise UnsafeInputError(
                 f"file is {size:,} bytes; driver files larger than {MAX_PE_SIZE // (1024 * 1024)} MB are "
                 "not inspected", path=path, expected="a kernel driver image")
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             return fh.read(MAX_PE_SIZE + 1)
     except OSError as exc:
         raise unreadable(path, exc) from exc

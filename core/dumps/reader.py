@@ -45,6 +45,7 @@ from core.dumps.triage import (
     read_triage_lists,
 )
 from core.errors import NotRecognisedError, unreadable
+from core.safefs import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +55,7 @@ MAX_BLOBS = 4096  # secondary-data blobs; real dumps hold tens
 def read_dump(path: str | Path) -> DumpInfo:
     """Read a crash dump file. See the module docstring for what is returned and what is raised."""
     try:
-        with Path(path).open("rb") as fh:
+        with open_regular(path) as fh:
             size = os.fstat(fh.fileno()).st_size
             return read_dump_stream(fh, str(path), size)
     except OSError as exc:

@@ -14,13 +14,14 @@ from core.events.evtx_reader import FILE_MAGIC, read_evtx
 from core.events.model import EventReadResult
 from core.events.xml_reader import looks_like_event_xml, read_event_xml
 from core.progress import NEVER_CANCELLED, CancelToken
+from core.safefs import open_regular
 from core.sources.base import EventInput
 
 
 def detect_event_format(path: Path) -> str | None:
     """"evtx", "xml" or None (not an event log), by content."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             magic = fh.read(len(FILE_MAGIC))
     except OSError as exc:
         raise unreadable(path, exc) from exc

@@ -23,6 +23,7 @@ from core.events.relevant import count_key, is_relevant
 from core.events.xmlrecord import BadEventError, element_to_record, local
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
+from core.safefs import open_regular
 from core.textenc import sniff_encoding
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ _FORBIDDEN_TAIL = 16  # longest prefix of a forbidden marker that can straddle t
 def looks_like_event_xml(path: Path) -> bool:
     """True when the file starts (after a BOM, declaration and whitespace) with <Event or <Events."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(4096)
     except OSError:
         return False
@@ -62,7 +63,7 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
     offset = 0
     tail = ""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(READ_SIZE)
             encoding, bom = sniff_encoding(head)
             decoder = codecs.getincrementaldecoder(encoding)(errors="replace")

@@ -19,6 +19,7 @@ from pathlib import Path
 from core.errors import FormatError, NotRecognisedError, unreadable
 from core.registry.keys import REG_BINARY, REG_DWORD, REG_SZ, MemoryKey, RegData
 from core.registry.values import decode_value
+from core.safefs import open_regular
 from core.textenc import sniff_encoding
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ def read_reg_exports(paths: Iterable[str | Path], into: RegExport | None = None)
 @contextlib.contextmanager
 def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
     try:
-        fh = path.open("rb")
+        fh = open_regular(path)
     except OSError as exc:
         raise unreadable(path, exc) from exc
     with fh:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from core.errors import unreadable
 from core.registry.hive_identify import identify_from_header
+from core.safefs import open_regular
 from core.textenc import decode_start
 
 PREFIX_SIZE = 4096  # enough for every signature below; never read more to identify
@@ -81,7 +82,7 @@ def identify_bytes(prefix: bytes) -> FileKind:
 def identify_file(path: Path) -> FileKind:
     """Classify a file on disk; raises UnreadableError when it cannot be opened."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             return identify_bytes(fh.read(PREFIX_SIZE))
     except OSError as exc:
         raise unreadable(path, exc) from exc
