@@ -16,9 +16,10 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from core.drivers import inspect_pe
-from core.errors import DumpDoctorError, unreadable
-from core.evidence_ref import Missing, Problem, Severity
+from core.errors import DumpDoctorError, TempSpaceError, unreadable
+from core.evidence_ref import TEMP_SPACE_STEP, Missing, Problem, Severity
 from core.registry.model import CrashControl
+from core.safefs import is_inside, open_regular, real_root
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
 from core.sources.locate import driver_file_name
@@ -96,6 +97,8 @@ class BundleSource(EvidenceSource):
         """The item's file on disk; a failure becomes a Problem naming the member."""
         try:
             return self._materialize(item)
+        except TempSpaceError as exc:  # this computer's limit, not the evidence's fault
+            self.problems.append(Problem(self._name(item), exc.message, Severity.ERROR, TEMP_SPACE_STEP))
         except DumpDoctorError as exc:
             self.problems.append(Problem(self._name(item), exc.message, step="bundle"))
         except OSError as exc:
@@ -274,11 +277,16 @@ class BundleSource(EvidenceSource):
 
 
 def _identify_local(path: Path, name: str, problems: list[Problem], *,
-                    explicit: bool = False) -> BundleItem | None:
+                    explicit: bool = False, root: Path | None = None) -> BundleItem | None:
+    """Identify one file on disk by its first bytes. Only regular files inside `root` are opened
+    (core.safefs): a pipe or device is named and skipped, a link that leaves the evidence reported."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path, root) as fh:
             prefix = fh.read(PREFIX_SIZE)
-        mtime = path.stat().st_mtime
+            mtime = os.fstat(fh.fileno()).st_mtime
+    except DumpDoctorError as exc:
+        problems.append(Problem(str(path), exc.message, Severity.WARNING, "bundle"))
+        return None
     except OSError as exc:
         problems.append(Problem(str(path), unreadable(path, exc).message, step="bundle"))
         return None
@@ -337,6 +345,7 @@ def _refine_hives(source_items: list[BundleItem], fetch: Callable[[BundleItem], 
 def folder_bundle(folder: Path) -> BundleSource:
     problems: list[Problem] = []
     items: list[BundleItem] = []
+    root = real_root(folder)  # links are followed only while they stay inside the bundle folder
     base_depth = len(folder.parts)
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False,
                                                 onerror=lambda e: problems.append(
@@ -349,13 +358,19 @@ def folder_bundle(folder: Path) -> BundleSource:
             problems.append(Problem(str(here), f"folders nested deeper than {MAX_FOLDER_DEPTH} levels "
                                     "are not read", Severity.WARNING, "bundle"))
         dirnames.sort()
+        for dname in dirnames:  # os.walk does not enter linked folders; say so when one leads out
+            linked = here / dname
+            if linked.is_symlink() and not is_inside(linked, root):
+                problems.append(Problem(str(linked), f"a link to the folder {os.path.realpath(linked)}, "
+                                        "outside the bundle; links that leave the evidence are never "
+                                        "followed", Severity.WARNING, "bundle"))
         for fname in sorted(filenames):
             if len(items) >= MAX_FOLDER_FILES:
                 problems.append(Problem(str(folder), f"more than {MAX_FOLDER_FILES} files; the rest "
                                         "are not read", Severity.WARNING, "bundle"))
                 return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
             path = here / fname
-            item = _identify_local(path, path.relative_to(folder).as_posix(), problems)
+            item = _identify_local(path, path.relative_to(folder).as_posix(), problems, root=root)
             if item is not None:
                 items.append(item)
     return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))

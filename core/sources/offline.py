@@ -4,11 +4,15 @@ Windows folder. Paths are resolved case-insensitively (a copied `system32` is no
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
-from core.evidence_ref import Missing
+from core.dumps.locate import find_dump_files
+from core.evidence_ref import Missing, Problem, Severity
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
+from core.registry.model import CrashControl
+from core.safefs import is_inside, real_root
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
@@ -37,6 +41,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         if found is None:
             raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
         self.volume, self.windows = found
+        self.root = real_root(folder)  # no link may lead the scan out of the folder it was given
+        self._reported_links: set[str] = set()
         if self.volume is not None:
             self.description = f"Offline Windows volume {folder} (Windows folder: {self.windows.name})"
         else:
@@ -50,8 +56,20 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
                                         "Copy Windows\\System32\\drivers, or point at the whole volume."))
 
+    def _inside(self, path: Path | None) -> Path | None:
+        """`path` when it stays inside the evidence once links are resolved; a link that leaves is
+        reported (once) and treated as absent."""
+        if path is None or is_inside(path, self.root):
+            return path
+        if str(path) not in self._reported_links:
+            self._reported_links.add(str(path))
+            self.problems.append(Problem(str(path), f"a link to {os.path.realpath(path)}, outside the "
+                                         f"evidence folder {self.root}; links that leave the evidence "
+                                         "are never followed", Severity.WARNING, "links"))
+        return None
+
     def _win(self, relative: str) -> Path | None:
-        return resolve_ci(self.windows, relative)
+        return self._inside(resolve_ci(self.windows, relative))
 
     def resolve(self, win_path: str) -> Path | None:
         """The file a Windows path (C:\\..., %SystemRoot%\\..., \\??\\C:\\...) names in this copy."""
@@ -60,12 +78,15 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             # Another drive letter: the volume we were given is the only one there is; try it.
             rel = re.sub(r"^(\\\?\?\\)?[A-Za-z]:[\\/]*", "", win_path.strip().strip('"'))
         if self.volume is not None:
-            return resolve_ci(self.volume, rel)
+            return self._inside(resolve_ci(self.volume, rel))
         parts = split_windows_path(rel)
         # Only the Windows folder was given: a path inside it still resolves, whatever it is called.
         if parts and parts[0].casefold() in (self.windows.name.casefold(), "windows"):
-            return resolve_ci(self.windows, "\\".join(parts[1:]))
+            return self._inside(resolve_ci(self.windows, "\\".join(parts[1:])))
         return None
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        return find_dump_files(self.resolve, crash_control, self.problems, within=self.root)
 
     def registry(self) -> RegistryHives:
         if self._registry is not None:
@@ -73,7 +94,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             path = self._win(f"System32\\config\\{name}")
-            if path is None or not path.is_file():
+            if path is None or not path.exists():
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"No {name} hive at Windows\\System32\\config\\{name}.",
                                             _HOW_HIVES.format(name=name)))
@@ -90,7 +111,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
 
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
-        if path is None or not path.is_file():
+        if path is None or not path.exists():
             self.missing.append(Missing("event-log", "No System event log "
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
                                         "Copy the System.evtx file next to the Windows folder's copy, "

@@ -101,7 +101,8 @@ class SafeZip:
                 self._problem(name, f"member skipped: {message}")
             for message in directory.notes:
                 self._problem("*", message)
-            self._zip = zipfile.ZipFile(directory.view(fh))
+            self._view = directory.view(fh)  # zipfile does not close a file object it was given
+            self._zip = zipfile.ZipFile(self._view)
         except DumpDoctorError:
             fh.close()
             raise
@@ -238,6 +239,7 @@ class SafeZip:
 
     def close(self) -> None:
         self._zip.close()
+        self._view.close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
