@@ -29,6 +29,8 @@ from core.textenc import sniff_encoding
 log = logging.getLogger(__name__)
 
 READ_SIZE = 1 << 16  # bounds the elements built between two drains of the parser
+MAX_DEPTH = 64  # <Events><Event><EventData><Data> is 4 below our root; UserData adds a few
+MAX_EVENT_ELEMENTS = 10_000  # a real event has tens; this bounds memory for one hostile <Event>
 _ROOT = "ddEventsRoot"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -59,7 +61,7 @@ def looks_like_event_xml(path: Path) -> bool:
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
     result = EventReadResult(origin=label)
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    stack: list[ET.Element] = []
+    walk = _Walk()
     offset = 0
     tail = ""
     try:
@@ -86,17 +88,26 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
                 tail = window[-_FORBIDDEN_TAIL:]
                 if text:
                     parser.feed(text)
-                    _drain(parser, stack, result, label)
+                    _drain(parser, walk, result, label)
                     cancel.check()
                 if not data:
                     break
                 offset += len(data)
                 data = fh.read(READ_SIZE)
             parser.feed(f"</{_ROOT}>")
-            _drain(parser, stack, result, label)
+            _drain(parser, walk, result, label)
             parser.close()
     except OSError as exc:
         raise unreadable(path, exc) from exc
+    except _TooComplexError as exc:
+        if not result.records_read and not result.unreadable_records:
+            raise UnsafeInputError(f"not an event-log export: {exc}", path=path, offset=offset,
+                                   expected="<Event> elements as written by wevtutil or Event Viewer"
+                                   ) from exc
+        result.unreadable_chunks += 1
+        result.problems.append(Problem(
+            label, f"reading stopped near byte {offset}: {exc}; {result.records_read} events before it "
+                   "were read, the rest of the file was not", Severity.WARNING, "events"))
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         if not result.records_read and not result.unreadable_records:
@@ -118,17 +129,47 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
     return result
 
 
-def _drain(parser: ET.XMLPullParser[ET.Element], stack: list[ET.Element], result: EventReadResult,
+class _TooComplexError(Exception):
+    """The document nests deeper, or one event holds more elements, than any event export does."""
+
+
+class _Walk:
+    """What the reader keeps between parser events: the open elements and how many of them are
+    <Event>s, so each start/end costs O(1) whatever the nesting (a scan of the open elements per end
+    tag made 1.3 MB of unclosed elements cost minutes)."""
+
+    def __init__(self) -> None:
+        self.stack: list[ET.Element] = []
+        self.open_events = 0
+        self.event_elements = 0  # elements of the outermost open <Event>
+
+
+def _drain(parser: ET.XMLPullParser[ET.Element], walk: _Walk, result: EventReadResult,
            label: str) -> None:
+    stack = walk.stack
     for kind, elem in parser.read_events():  # type: ignore[misc]  # typeshed unions the tuple shapes
         if not isinstance(elem, ET.Element):
             continue
+        is_event = local(elem.tag) == "Event"
         if kind == "start":
+            if len(stack) >= MAX_DEPTH:
+                raise _TooComplexError(f"elements nest more than {MAX_DEPTH} deep (event exports nest 5)")
             stack.append(elem)
+            if walk.open_events:
+                walk.event_elements += 1
+                if walk.event_elements > MAX_EVENT_ELEMENTS:
+                    raise _TooComplexError(f"one <Event> holds more than {MAX_EVENT_ELEMENTS:,} elements")
+            if is_event:
+                walk.open_events += 1
             continue
         stack.pop()
-        if local(elem.tag) != "Event" or any(local(e.tag) == "Event" for e in stack):
+        if is_event:
+            walk.open_events -= 1
+        if not is_event or walk.open_events:
+            if not walk.open_events and stack:
+                stack[-1].remove(elem)  # not part of any event: keep nothing of it
             continue
+        walk.event_elements = 0
         result.records_read += 1
         try:
             record = element_to_record(elem, label)
@@ -150,4 +191,3 @@ def _drain(parser: ET.XMLPullParser[ET.Element], stack: list[ET.Element], result
             stack[-1].remove(elem)
         else:  # pragma: no cover - our own root always encloses it
             elem.clear()
-
