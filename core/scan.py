@@ -29,6 +29,7 @@ from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUp
 from core.registry import read_registry_facts
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
 from core.sources.base import EvidenceSource
+from core.sources.relabel import relabel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -286,4 +287,7 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
                                    "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
     evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidence.missing = _merge_missing(source.missing, run.missing)
+    # A zip's members are read from private temporary copies; the evidence must name the members.
+    relabel(evidence, source.public_text)
+    evidence.problems = list(dict.fromkeys(evidence.problems))
     return evidence

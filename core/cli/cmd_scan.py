@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, with_source
-from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_UNREADABLE, EXIT_USAGE
 from core.diagnosis import diagnose
 from core.errors import DumpDoctorError
+from core.evidence_ref import TEMP_SPACE_STEP
 from core.progress import ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
 from core.resources import resource_path
@@ -59,6 +60,12 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(render_text(diag, evidence))
+    short = [p for p in evidence.problems if p.step == TEMP_SPACE_STEP]
+    if short and diag.exit_code == EXIT_OK:
+        # Evidence went unread for want of disk space here: "nothing wrong" would be unfounded.
+        print(f"dumpdoctor: {len(short)} file(s) could not be unpacked for lack of temporary disk space; "
+              "the answer is incomplete", file=sys.stderr)
+        return EXIT_CANT_TELL
     return diag.exit_code
 
 

@@ -10,8 +10,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
 
 from core.version import __version__
 
@@ -22,6 +25,15 @@ EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_CANT_TELL = 4
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl+C: every `finally` and cleanup runs (temporary files, partial
+    bundles) instead of the process vanishing with them left behind."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,12 +62,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    previous = _install_sigterm()
     try:
         return int(args.func(args))
+    except Terminated:
+        print("dumpdoctor: terminated; temporary and unfinished files were removed", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `dumpdoctor ... | head`
         return EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _install_sigterm() -> signal.Handlers | Callable[[int, FrameType | None], object] | int | None:
+    """Route SIGTERM to Terminated (main thread only, where Python delivers signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - embedded interpreters
+        return None
 
 
 if __name__ == "__main__":

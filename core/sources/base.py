@@ -73,6 +73,11 @@ class EvidenceSource(ABC):
         "bundle.zip!dumps/Minidump/x.dmp" so reports never show a temporary folder."""
         return str(path)
 
+    def public_text(self, text: str) -> str:
+        """`text` with every private path (a zip member's temporary copy) replaced by the name the
+        user knows; the scan passes every string of its Evidence through this (core.sources.relabel)."""
+        return text
+
     def excerpt_of_size(self, path: Path) -> int | None:
         """Original size when the file is a header excerpt of a bigger file (bundle manifest)."""
         return None

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 MAX_FOLDER_FILES = 20_000
 MAX_FOLDER_DEPTH = 16
 MAX_MANIFEST_BYTES = 4 << 20
+MAX_CARRIED_PROBLEMS = 200  # problems of the first scan repeated from the manifest
 
 _HOW_SYSTEM = ("add Windows\\System32\\config\\SYSTEM (or a `reg export` of HKLM\\SYSTEM keys), "
                "or run the collector on that machine")
@@ -77,6 +78,7 @@ class BundleSource(EvidenceSource):
         self._materialize_fn = materialize
         self._cleanup = cleanup
         self._by_local: dict[str, BundleItem] = {}
+        self._private_prefix: str | None = None  # the temporary folder zip members are unpacked into
         self._excerpts: dict[str, int] = {}
         self._registry: RegistryHives | None = None
         self._original_names: dict[str, str | None] = {}
@@ -114,6 +116,19 @@ class BundleSource(EvidenceSource):
         item = self._by_local.get(str(path))
         return self._name(item) if item is not None else str(path)
 
+    def public_text(self, text: str) -> str:
+        if self._materialize_fn is None or not self._by_local:
+            return text  # folders and loose files: the real path is the name the user knows
+        if self._private_prefix is None:
+            item = next(iter(self._by_local.values()))
+            local = str(item.local)
+            self._private_prefix = local[: len(local) - len(str(PurePosixPath(*item.name.split("/"))))]
+        if self._private_prefix not in text:
+            return text
+        for local, item in sorted(self._by_local.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(local, self._name(item))
+        return text
+
     def of_kind(self, kind: FileKind) -> list[BundleItem]:
         return [i for i in self.items if i.kind is kind]
 
@@ -146,6 +161,8 @@ class BundleSource(EvidenceSource):
                 # Where the evidence was collected is what the helpdesk reads first; it is the
                 # bundle's own words (possibly redacted), shown beside where we opened it.
                 self.description = f"{self.description} — {' '.join(origin.split())[:200]}"
+            if item.name.count("/") == 0:
+                self._carry_scan_problems(manifest)
             prefix = item.name[: len(item.name) - len(item.base_name)].casefold()
             files = manifest.get("files")
             for entry in files if isinstance(files, list) else []:
@@ -156,6 +173,28 @@ class BundleSource(EvidenceSource):
                     key = (prefix + rel.replace("\\", "/").lstrip("/")).casefold()
                     self._excerpts[key] = size
                     self._excerpts.setdefault("*/" + key.rsplit("/", 1)[-1], size)
+
+    def _carry_scan_problems(self, manifest: dict[str, object]) -> None:
+        """What the scan that made the bundle could not read: the bundle holds only what was
+        readable, so without this a reopened bundle would look complete."""
+        entries = manifest.get("scan_problems")
+        for entry in entries[:MAX_CARRIED_PROBLEMS] if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            path, message = entry.get("path"), entry.get("message")
+            if not isinstance(path, str) or not isinstance(message, str):
+                continue
+            severity = entry.get("severity")
+            step = entry.get("step")
+            self.problems.append(Problem(
+                path[:500], f"{message[:1000]} (reported by the scan that made this bundle)",
+                Severity(severity) if severity in {s.value for s in Severity} else Severity.WARNING,
+                step if isinstance(step, str) else "bundle"))
+        records = manifest.get("unreadable_records")
+        if isinstance(records, int) and not isinstance(records, bool) and records > 0:
+            self.problems.append(Problem(
+                "System event log", f"{records:,} damaged event record(s) could not be read by the scan "
+                "that made this bundle; they are not in it", Severity.WARNING, "events"))
 
     def excerpt_of_size(self, path: Path) -> int | None:
         item = self._by_local.get(str(path))

@@ -56,6 +56,7 @@ call :regexport "%CCS%\Control\CrashControl" CrashControl.reg
 call :regexport "%CCS%\Control\Session Manager\Memory Management" MemoryManagement.reg
 call :regexport "%CCS%\Control\Power" Power.reg
 call :regexport "%CCS%\Control\ComputerName" ComputerName.reg
+call :regexport "%CCS%\Control\Session Manager\Environment" Environment.reg
 call :regexport "HKLM\SYSTEM\Select" Select.reg
 call :regexport "%CCS%\Services" Services.reg
 set "SERVICES_OK=!EXPORT_OK!"
