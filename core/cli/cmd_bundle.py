@@ -92,6 +92,9 @@ def summary_lines(result: BundleResult) -> list[str]:
         if m.redacted.not_redacted:
             lines.append("Not redacted (binary files):")
             lines.extend(f"  - {x}" for x in m.redacted.not_redacted)
+    if m.scan_problems:
+        lines.append("Could not be read (the bundle records this, so it is not mistaken for complete):")
+        lines.extend(f"  - {p.path}: {p.message}" for p in m.scan_problems)
     if m.left_out:
         lines.append("Left out:")
         lines.extend(f"  - {x.what}: {x.why}" for x in m.left_out)
