@@ -72,6 +72,11 @@ EXPORTED_EVENTS: tuple[tuple[str, tuple[int, ...]], ...] = (
 )
 
 
+# Providers whose events count only up to a level (1 critical, 2 error): WHEA warnings are corrected
+# hardware errors that can flood a log, so the collector filters them as the live query does.
+EXPORTED_MAX_LEVEL: dict[str, int] = {"Microsoft-Windows-WHEA-Logger": 2}
+
+
 def event_xpath() -> str:
     """The XPath `wevtutil qe System /q:...` uses in the collector."""
     parts = []
@@ -79,6 +84,8 @@ def event_xpath() -> str:
         clause = f"Provider[@Name='{provider}']"
         if ids:
             clause += " and (" + " or ".join(f"EventID={i}" for i in ids) + ")"
+        if provider in EXPORTED_MAX_LEVEL:
+            clause += f" and (Level<={EXPORTED_MAX_LEVEL[provider]})"
         parts.append(f"({clause})")
     return "*[System[" + " or ".join(parts) + "]]"
 

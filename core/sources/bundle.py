@@ -59,6 +59,14 @@ class BundleItem:
         return self.name.rsplit("/", 1)[0].casefold() if "/" in self.name else ""
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _layout_rank(item: BundleItem, preferred: str) -> tuple[int, str]:
     """Which of two copies wins: the documented place first, then the shortest path."""
     return (0 if item.name.casefold().startswith(preferred) else 1, item.name)
@@ -151,6 +159,11 @@ class BundleSource(EvidenceSource):
                                              Severity.WARNING, "bundle"))
                 continue
             manifest = parse_manifest(data)
+            if manifest is not None and not _is_utf8(data):
+                self.problems.append(Problem(self._name(item), "manifest.json is not valid UTF-8 (an older "
+                                             "collector wrote it in the console code page); characters "
+                                             "that could not be decoded were replaced", Severity.INFO,
+                                             "bundle"))
             if manifest is None:
                 self.problems.append(Problem(self._name(item), "manifest.json is not valid JSON; "
                                              "file sizes and excerpts are not known", Severity.WARNING,

@@ -100,7 +100,10 @@ def hive_name_from_header(prefix: bytes) -> str | None:
 def parse_manifest(data: bytes) -> dict[str, object] | None:
     """A bundle manifest, or None when the JSON is not one (the caller reports that)."""
     try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        # Collectors before #19 echoed the manifest in the OEM code page: a non-ASCII computer name
+        # is then not UTF-8. Such bytes only ever sit inside JSON strings, so replacing them keeps
+        # the rest of the manifest (sizes, excerpts, what was left out) usable.
+        value = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except ValueError:
         return None
     return value if isinstance(value, dict) and "format_version" in value else None

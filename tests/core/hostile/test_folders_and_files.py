@@ -18,7 +18,6 @@ from core.errors import Cancelled, DumpDoctorError
 from core.events import read_events
 from core.progress import CancelToken
 from core.safefs import open_regular
-from core.sources import open_source
 from core.sources.base import EventInput
 from tests.builders import hostile
 from tests.builders.events import at, boot, export
@@ -47,8 +46,8 @@ def secret(tmp_path: Path) -> Path:
     return path
 
 
-def test_bundle_folder_link_to_a_file_outside_is_reported_not_read(tmp_path: Path, secret: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_bundle_folder_link_to_a_file_outside_is_reported_not_read(
+        tmp_path: Path, secret: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = write_bundle_folder(tmp_path / "bundle")
     (folder / "dumps" / "Minidump" / "stolen.dmp").symlink_to(secret)
     (folder / "up").symlink_to(secret.parent, target_is_directory=True)
@@ -69,7 +68,7 @@ def test_bundle_folder_link_to_a_file_outside_is_reported_not_read(tmp_path: Pat
 def test_offline_root_links_out_are_never_walked(tmp_path: Path, secret: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     root = hostile.offline_root_with_links_out(tmp_path / "volume", secret.parent)
-    code, out, _err = _run(["scan", str(root), "--json"], capsys)
+    _code, out, _err = _run(["scan", str(root), "--json"], capsys)
     report = json.loads(out)
     paths = [d["path"] for d in report["evidence"]["dumps"]]
     assert paths and not [p for p in paths if "outside" in p or "stray" in p or "LiveKernel" in p]
@@ -86,7 +85,7 @@ def test_live_kernel_reports_linked_to_the_filesystem_root_is_not_walked(
     layout = write_offline_root(tmp_path / "volume")
     (layout.windows / "LiveKernelReports").symlink_to("/", target_is_directory=True)
     started = time.monotonic()
-    code, out, _err = _run(["scan", str(layout.root), "--json"], capsys)
+    _code, out, _err = _run(["scan", str(layout.root), "--json"], capsys)
     assert time.monotonic() - started < 30
     report = json.loads(out)
     assert all(d["path"].startswith(str(layout.root)) for d in report["evidence"]["dumps"])
@@ -110,7 +109,7 @@ def test_a_fifo_where_a_file_is_expected_never_hangs(tmp_path: Path, where: str,
         target = pipe = hostile.fifo(tmp_path / "pipe.dmp")
     else:
         target = pipe = hostile.fifo(tmp_path / "pipe.zip")
-    code, out, err = _run(["scan", str(target)], capsys)
+    _code, out, err = _run(["scan", str(target)], capsys)
     assert "named pipe (FIFO)" in out + err
     assert str(pipe) in out + err or pipe.name in out + err
 

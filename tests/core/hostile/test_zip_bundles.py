@@ -27,7 +27,8 @@ DAMAGED = {
     "damaged deflate stream": (hostile.damaged_deflate_zip, "dumps/bad.dmp", "could not be decompressed"),
     "empty member name": (hostile.empty_name_zip, "(no name)", "empty"),
     "unsupported zip version": (hostile.future_version_zip, "dumps/new.dmp", "zip version 9.9"),
-    "name flagged UTF-8 that is not": (hostile.bad_utf8_name_zip, "dumps/\ufffd\ufffdx.dmp", "not valid UTF-8"),
+    "name flagged UTF-8 that is not": (hostile.bad_utf8_name_zip, "dumps/\ufffd\ufffdx.dmp",
+                                       "not valid UTF-8"),
     "corrupt extra field": (hostile.corrupt_extra_zip, "dumps/extra.dmp", "extra field"),
 }
 
@@ -178,7 +179,7 @@ def tempfile_root() -> str:
 def test_not_a_zip_message_names_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "b.zip"
     bad.write_bytes(b"PK\x03\x04 this is not really a zip")
-    with pytest.raises(UnsafeInputError, match="b.zip"):
+    with pytest.raises(UnsafeInputError, match=r"b\.zip"):
         zip_bundle(bad)
 
 
