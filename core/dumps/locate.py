@@ -80,7 +80,7 @@ def find_dumps(root: Path, crash_control: CrashControl | None = None,
         relative = windows_to_root_relative(setting, SYSTEM_ROOT)
         return None if relative is None else resolve_ci(root, relative)  # None: another drive
 
-    return find_dump_files(resolve, crash_control, problems)
+    return find_dump_files(resolve, crash_control, problems, within=Path(os.path.realpath(root)))
 
 
 def _report(problems: list[Problem] | None, path: Path, exc: OSError) -> None:
