@@ -43,6 +43,7 @@ from core.evidence_ref import TEMP_SPACE_STEP
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.safefs import open_regular
 from core.sources.base import EvidenceSource
 
 try:
@@ -487,11 +488,10 @@ def _write_zip(dest: Path, plan: _Plan, manifest: Manifest, redactor: Redactor, 
 def _copy_member(zf: zipfile.ZipFile, copy: _Copy, manifest: Manifest, plan: _Plan, done: int, total: int,
                  progress: ProgressSink, cancel: CancelToken) -> int:
     try:
-        src = copy.path.open("rb")
+        src = open_regular(copy.path)  # never a pipe or device, even if one was swapped in
         mtime: float | None = os.fstat(src.fileno()).st_mtime
-    except OSError as exc:
-        why = unreadable(copy.path, exc).message
-        manifest.left_out.append(LeftOut(copy.shown or str(copy.path), f"not included: {why}"))
+    except DumpDoctorError as exc:
+        manifest.left_out.append(LeftOut(copy.shown or str(copy.path), f"not included: {exc.message}"))
         return done
     digest = hashlib.sha256()
     written = 0
