@@ -13,7 +13,7 @@ from core.errors import DumpDoctorError, UsageError
 from core.safefs import open_regular
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
-from core.sources.live import LiveSource
+from core.sources.identify import is_zip
 from core.sources.offline import OfflineSource, find_windows_dir
 
 NOT_WINDOWS = ("This computer is not Windows. Point Dump Doctor at evidence: a mounted Windows folder, "
@@ -27,7 +27,7 @@ def _is_zip(path: Path) -> bool:
         return True
     try:
         with open_regular(path) as fh:  # a pipe or device is not opened: the loose-file reader says what
-            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+            return is_zip(fh.read(4))
     except (OSError, DumpDoctorError):
         return False
 
@@ -49,6 +49,9 @@ def open_source(spec: str | Path | list[Path] | list[str] | None) -> EvidenceSou
     if spec is None or (isinstance(spec, list) and not spec):
         if sys.platform != "win32":
             raise UsageError(NOT_WINDOWS)
+        # Imported here: the live source is Windows-only code that other commands never need.
+        from core.sources.live import LiveSource
+
         return LiveSource()
     paths = [Path(p) for p in spec] if isinstance(spec, list) else [Path(spec)]
     absent = [p for p in paths if not p.exists()]

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from core.bundle.collector import collector_dir
-from core.bundle.layout import event_xpath
+from core.bundle.collector import collector_dir, collector_file_bytes, save_collector
 from core.sources import open_source
 
 SCRIPT = collector_dir() / "collect.cmd"
 
 
 def _text() -> str:
-    return SCRIPT.read_bytes().decode("ascii")
+    """The script as the user gets it (the event queries rendered into the template)."""
+    return collector_file_bytes("collect.cmd").decode("ascii")
 
 
 def test_sysnative_relaunch_keeps_quoted_arguments() -> None:
@@ -62,8 +62,14 @@ def test_dedicated_dump_file_and_live_kernel_reports_are_collected() -> None:
 
 
 def test_whea_events_are_filtered_by_level_as_the_live_query_does() -> None:
-    assert "(Provider[@Name='Microsoft-Windows-WHEA-Logger'] and (Level<=2))" in event_xpath()
-    assert f'/q:"{event_xpath()}"' in _text()
+    whea = [line for line in _text().split("\r\n") if "WHEA-Logger" in line and "wevtutil" in line]
+    assert whea and all("Level<=2" in line for line in whea)
+
+
+def test_rendered_queries_write_through_delayed_expansion_only() -> None:
+    queries = [line for line in _text().split("\r\n") if line.startswith(("wevtutil qe", "type nul"))]
+    assert queries and all('"!OUT!\\events\\System.xml"' in q for q in queries)
+    assert not [q for q in queries if "%OUT%" in q or "%LOG%" in q]
 
 
 def test_manifest_from_an_older_collector_in_the_oem_code_page_is_still_read(tmp_path: Path) -> None:
@@ -83,8 +89,7 @@ WINE = shutil.which("wine")
 @pytest.mark.skipif(WINE is None, reason="Wine is not installed; the static checks above still run")
 def test_runs_to_the_end_under_wine_from_a_hostile_folder_name(tmp_path: Path) -> None:
     folder = tmp_path / "Support! (x86) & Co"
-    folder.mkdir()
-    shutil.copyfile(SCRIPT, folder / "collect.cmd")
+    save_collector(folder)
     env = dict(os.environ, WINEDEBUG="-all",
                WINEPREFIX=os.environ.get("DUMPDOCTOR_WINEPREFIX", str(tmp_path / "prefix")))
     assert WINE is not None
@@ -94,6 +99,7 @@ def test_runs_to_the_end_under_wine_from_a_hostile_folder_name(tmp_path: Path) -
     assert done.returncode == 0, out
     assert "[5/5]" in out and "Done. Send the whole folder" in out
     (written,) = [p for p in folder.iterdir() if p.name.startswith("DumpDoctor-")]
+    assert (written / "events" / "System.xml").exists()
     manifest = json.loads((written / "manifest.json").read_bytes().decode("utf-8"))
     assert manifest["tool"] == "collector 1"
     assert (written / "registry" / "CrashControl.reg").exists() or (written / "registry").is_dir()
