@@ -31,8 +31,10 @@ def relabel(value: Any, mapper: Mapper, _depth: int = 0) -> Any:
         for f in dataclasses.fields(value):
             old = getattr(value, f.name)
             new = relabel(old, mapper, _depth + 1)
-            if new is not old:
-                object.__setattr__(value, f.name, new)  # frozen dataclasses too: we own them here
+            # Only real changes are written: an unchanged list is left as it was, so objects shared
+            # with tables (a cached bug-check entry) are never touched.
+            if new is not old and new != old:
+                object.__setattr__(value, f.name, new)  # frozen dataclasses too: this is our evidence
         return value
     if isinstance(value, list):
         return [relabel(v, mapper, _depth + 1) for v in value]
