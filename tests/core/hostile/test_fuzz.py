@@ -167,3 +167,21 @@ def test_regression_corpus(tmp_path: Path, name: str) -> None:
     path = tmp_path / "b.zip"
     path.write_bytes(CORPUS[name]())
     check_bundle(path, tmp_path)
+
+
+@settings(max_examples=int(60 * SCALE), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(splices=st.lists(st.tuples(st.integers(0, 2**24), st.integers(0, 64), st.binary(max_size=64)),
+                        min_size=1, max_size=4))
+def test_fuzz_whole_bundles_with_shifted_bytes(tmp_path_factory: pytest.TempPathFactory, sample_zip: bytes,
+                                               splices: list[tuple[int, int, bytes]]) -> None:
+    """Deletions and insertions move every offset after them (local headers, the directory, the end
+    record): the failures that overwriting bytes in place cannot produce."""
+    data = bytearray(sample_zip)
+    for pos, delete, insert in splices:
+        pos %= len(data) + 1
+        data[pos:pos + delete] = insert
+    tmp = tmp_path_factory.mktemp("fuzz")
+    path = tmp / "b.zip"
+    path.write_bytes(bytes(data))
+    check_bundle(path, tmp)
