@@ -285,6 +285,7 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
                 steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
     """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
+    source.cancel = cancel  # unpacking a large zip member stops on cancel too
     evidence = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
     cancel.check()
     evidence.elevated = run.guarded("registry", "administrator check", source.elevated)

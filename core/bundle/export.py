@@ -144,6 +144,7 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
     if not dest.parent.is_dir():
         raise UsageError("the folder for the bundle does not exist", path=dest.parent)
     removed = remove_stale_partials(dest.parent)
+    source.cancel = cancel  # members of a zip source may still be unpacked while collecting
     redactor = Redactor(enabled=options.redact)
     plan = _Plan()
 

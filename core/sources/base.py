@@ -12,6 +12,7 @@ from types import TracebackType
 
 from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
+from core.progress import NEVER_CANCELLED, CancelToken
 from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
@@ -43,6 +44,9 @@ class EvidenceSource(ABC):
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.missing: list[Missing] = []
+        # Set by whoever is reading the source (the scan, the export), so that long work inside the
+        # source itself (unpacking a large zip member) stops when the user cancels.
+        self.cancel: CancelToken = NEVER_CANCELLED
 
     @abstractmethod
     def registry(self) -> RegistryHives: ...

@@ -21,6 +21,7 @@ from core.bundle.volume_files import MAX_FACT_FILE_BYTES, read_volume_files
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, TempSpaceError, unreadable
 from core.evidence_ref import TEMP_SPACE_STEP, Missing, Problem, Severity
+from core.progress import NEVER_CANCELLED
 from core.readiness.facts_model import VolumeFacts
 from core.registry.model import CrashControl, RegistryFacts
 from core.safefs import is_inside, open_regular, real_root
@@ -488,13 +489,16 @@ def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
             item.member = info
             items.append(item)
 
+    opened: list[BundleSource] = []  # the source, once made: its cancel token stops a long unpack
+
     def materialize(item: BundleItem) -> Path:
         assert item.member is not None
-        return archive.extract(item.member)
+        return archive.extract(item.member, opened[0].cancel if opened else NEVER_CANCELLED)
 
     try:
-        return _finish(BundleSource(f"Bundle {path.name}", items, materialize, problems,
-                                    archive.close, path.name))
+        source = BundleSource(f"Bundle {path.name}", items, materialize, problems, archive.close, path.name)
+        opened.append(source)
+        return _finish(source)
     except BaseException:
         archive.close()
         raise

@@ -29,8 +29,9 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import DumpDoctorError, TempSpaceError, UnsafeInputError, unreadable
+from core.errors import Cancelled, DumpDoctorError, TempSpaceError, UnsafeInputError, unreadable
 from core.evidence_ref import Problem, Severity
+from core.progress import NEVER_CANCELLED, CancelToken
 from core.safefs import open_regular
 from core.sources.zipdir import CentralDirectory, read_central_directory
 
@@ -185,9 +186,10 @@ class SafeZip:
             "this computer, not a fault in the evidence: free disk space there, or point TMPDIR (TMP "
             "on Windows) at a larger disk, and run again", path=f"{self.path.name}!{info.filename}")
 
-    def extract(self, info: zipfile.ZipInfo) -> Path:
+    def extract(self, info: zipfile.ZipInfo, cancel: CancelToken = NEVER_CANCELLED) -> Path:
         """Stream one member into the private folder (once), counting bytes against the limits.
-        Runs of zeros are skipped, not written, so the file is sparse where the member is empty."""
+        Runs of zeros are skipped, not written, so the file is sparse where the member is empty.
+        Raises Cancelled (and leaves nothing) when `cancel` is set while it runs."""
         rel = self.member_path(info)
         cached = self._extracted.get(rel)
         if cached is not None:
@@ -206,6 +208,7 @@ class SafeZip:
             target.parent.mkdir(parents=True, exist_ok=True)
             with self._zip.open(info) as src, target.open("xb") as dst:
                 while True:
+                    cancel.check()
                     try:
                         chunk = src.read(_CHUNK)
                     except _DAMAGED as exc:
@@ -225,7 +228,7 @@ class SafeZip:
                     dst.write(chunk)
                     used += len(chunk)
                 dst.truncate(size)
-        except DumpDoctorError:
+        except (DumpDoctorError, Cancelled):
             target.unlink(missing_ok=True)
             raise
         except OSError as exc:

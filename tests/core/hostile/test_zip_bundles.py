@@ -15,8 +15,9 @@ import pytest
 
 import core.sources.zipsafe as zipsafe
 from core.cli.main import main
-from core.errors import UnsafeInputError
+from core.errors import Cancelled, UnsafeInputError
 from core.evidence_ref import TEMP_SPACE_STEP
+from core.progress import CancelToken
 from core.scan import scan
 from core.sources.bundle import zip_bundle
 from core.sources.zipsafe import SafeZip, ZipLimits
@@ -198,3 +199,34 @@ def test_extraction_folder_of_a_killed_run_is_removed_by_the_next(tmp_path: Path
     with zip_bundle(bundle) as source:
         assert source.dump_files(None)
     assert not dead.exists() and alive.exists() and foreign.exists()
+
+
+class _TripAfter(CancelToken):
+    """Cancels itself at its n-th check: inside the unpacking loop, which checks once per MiB."""
+
+    def __init__(self, n: int) -> None:
+        super().__init__()
+        self.left = n
+
+    def check(self) -> None:
+        self.left -= 1
+        if self.left <= 0:
+            self.cancel()
+        super().check()
+
+
+def test_unpacking_a_large_member_stops_when_cancelled_and_leaves_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    monkeypatch.setattr(zipsafe.tempfile, "tempdir", str(temp))
+    bundle = tmp_path / "big.zip"
+    bundle.write_bytes(hostile.sparse_bomb_zip(1, 256 << 20, noise=300_000))
+    with zip_bundle(bundle) as source:
+        token = _TripAfter(20)
+        source.cancel = token
+        with pytest.raises(Cancelled):
+            source.dump_files(None)
+        assert token.left <= 0  # it stopped on its 20th check, 20 MiB in, not at the end
+        assert [p for p in temp.rglob("*") if p.is_file()] == []
+        assert source.items[0].local is None
