@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 from core.errors import UnreadableError, UnsafeInputError, unreadable
@@ -86,9 +87,34 @@ def check_regular(path: Path, root: Path | None = None) -> os.stat_result:
     return st
 
 
+# Evidence read straight from where it is kept, not from a file of its own: a zip member decompressed
+# only as far as a reader asks (core.sources.zipsafe). Its path exists nowhere on disk, so a reader
+# that bypassed this module would fail loudly ("file not found") instead of reading wrong bytes.
+# Keyed by str(path); only this process's own private temporary paths are ever registered.
+Opener = Callable[[], io.BufferedReader]
+_OPENERS: dict[str, tuple[Opener, int]] = {}
+
+
+def register_opener(path: Path, opener: Opener, size: int) -> None:
+    _OPENERS[str(path)] = (opener, size)
+
+
+def unregister_opener(path: Path) -> None:
+    _OPENERS.pop(str(path), None)
+
+
+def file_size(path: Path) -> int:
+    """The size of an evidence file, read straight from its archive or on disk (OSError if neither)."""
+    found = _OPENERS.get(str(path))
+    return found[1] if found is not None else path.stat().st_size
+
+
 def open_regular(path: Path | str, root: Path | None = None) -> io.BufferedReader:
     """Open a regular evidence file for binary reading, or raise a DumpDoctorError naming it."""
     path = Path(path)
+    found = _OPENERS.get(str(path))
+    if found is not None:
+        return found[0]()
     check_regular(path, root)
     try:
         fd = os.open(path, os.O_RDONLY | _NONBLOCK | _BINARY | _NOCTTY)

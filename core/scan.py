@@ -20,12 +20,12 @@ from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
-from core.errors import Cancelled, DumpDoctorError, unreadable
+from core.errors import Cancelled, DumpDoctorError, TempSpaceError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.kinds import KernelGeneral, classify
 from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
+from core.evidence_ref import TEMP_SPACE_STEP, EvidenceRef, Missing, Problem, Severity
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry import read_registry_facts
@@ -71,6 +71,8 @@ class _Run:
             return fn()
         except Cancelled:
             raise
+        except TempSpaceError as exc:  # this computer's limit, not the evidence's: never "all clear"
+            self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, TEMP_SPACE_STEP))
         except DumpDoctorError as exc:
             self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, step))
         except OSError as exc:

@@ -4,6 +4,7 @@ whole file was asked for."""
 
 from __future__ import annotations
 
+import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,8 +34,8 @@ class DumpPlan:
 def plan_dump(path: Path) -> DumpPlan:
     """Look at the first pages (never the whole file) and decide what to copy."""
     try:
-        size = path.stat().st_size
-        with open_regular(path) as fh:
+        with open_regular(path) as fh:  # a zip member may be read straight from its archive
+            size = os.fstat(fh.fileno()).st_size
             head = fh.read(HEADER_64 + PAGE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

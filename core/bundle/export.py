@@ -45,7 +45,7 @@ from core.evidence_ref import TEMP_SPACE_STEP
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
-from core.safefs import open_regular
+from core.safefs import file_size, open_regular
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
@@ -454,7 +454,7 @@ def _binary_note(member: str) -> str:
 
 def _size(path: Path) -> int | None:
     try:
-        return path.stat().st_size if path.is_file() else None
+        return file_size(path) if path.is_file() or not path.exists() else None
     except OSError:
         return None
 

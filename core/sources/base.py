@@ -1,6 +1,8 @@
-"""One interface for every place evidence comes from. Each source hands out plain files on disk
-(extracting from a zip only what is asked for), registry roots, and event-log inputs; the readers in
-core.dumps / core.registry / core.drivers / core.events do the parsing, the same way for all sources.
+"""One interface for every place evidence comes from. Each source hands out files (extracting from a
+zip only what is asked for), registry roots, and event-log inputs; the readers in core.dumps /
+core.registry / core.drivers / core.events do the parsing, the same way for all sources. Files are
+opened through core.safefs.open_regular: a zip's crash dumps are read straight from the archive
+there (their paths are not files on disk), every other file is a plain file.
 """
 
 from __future__ import annotations

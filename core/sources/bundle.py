@@ -21,7 +21,7 @@ from core.bundle.volume_files import MAX_FACT_FILE_BYTES, read_volume_files
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, TempSpaceError, unreadable
 from core.evidence_ref import TEMP_SPACE_STEP, Missing, Problem, Severity
-from core.progress import NEVER_CANCELLED
+from core.progress import NEVER_CANCELLED, CancelToken
 from core.readiness.facts_model import VolumeFacts
 from core.registry.model import CrashControl, RegistryFacts
 from core.safefs import is_inside, open_regular, real_root
@@ -491,9 +491,18 @@ def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
 
     opened: list[BundleSource] = []  # the source, once made: its cancel token stops a long unpack
 
+    def cancel() -> CancelToken:
+        return opened[0].cancel if opened else NEVER_CANCELLED
+
+    archive.current_cancel = cancel
+
     def materialize(item: BundleItem) -> Path:
         assert item.member is not None
-        return archive.extract(item.member, opened[0].cancel if opened else NEVER_CANCELLED)
+        if item.kind is FileKind.KERNEL_DUMP:
+            # Dump readers take the header and the pages they walk, through core.safefs: read
+            # straight from the archive, a 32 GB member costs what is read, not 32 GB.
+            return archive.open_lazily(item.member)
+        return archive.extract(item.member, cancel())
 
     try:
         source = BundleSource(f"Bundle {path.name}", items, materialize, problems, archive.close, path.name)

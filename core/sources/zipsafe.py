@@ -20,19 +20,22 @@ running short is reported as a problem of this computer (TempSpaceError), never 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import shutil
 import stat
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from core.errors import Cancelled, DumpDoctorError, TempSpaceError, UnsafeInputError, unreadable
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
-from core.safefs import open_regular
+from core.safefs import open_regular, register_opener, unregister_opener
 from core.sources.zipdir import CentralDirectory, read_central_directory
 
 _CHUNK = 1 << 20
@@ -94,6 +97,9 @@ class SafeZip:
         self._extracted: dict[str, Path] = {}
         self._temp_used = 0
         self._temp_budget: int | None = None
+        self._lazy: list[tuple[Path, _LazyFill]] = []
+        # The token of whoever reads right now (the scan, later the export); lazy reads check it.
+        self.current_cancel: Callable[[], CancelToken] = lambda: NEVER_CANCELLED
         fh = open_regular(path)  # a FIFO or device named .zip must not hang us
         try:
             directory = read_central_directory(fh, path, self.limits.max_members,
@@ -240,13 +246,158 @@ class SafeZip:
         self._extracted[rel] = target
         return target
 
+    def open_lazily(self, info: zipfile.ZipInfo) -> Path:
+        """A path for one member that is read straight from the archive, decompressed only as far as
+        a reader asks (through core.safefs.open_regular): a header read of a 32 GB MEMORY.DMP costs
+        its first pages, not 32 GB of decompression. The bytes land in a sparse private file as they
+        are read; the path itself exists nowhere, so a reader bypassing safefs fails loudly."""
+        rel = self.member_path(info)
+        cached = self._extracted.get(rel)
+        if cached is not None:
+            return cached
+        where = f"{self.path.name}!{info.filename}"
+        root = self._tmpdir()
+        target = root.joinpath(*rel.split("/"))
+        if not os.path.realpath(target).startswith(os.path.realpath(root) + os.sep):
+            raise UnsafeInputError("member would be written outside the private folder", path=where)
+        backing = root / ".lazy" / f"{len(self._lazy):05d}"
+        size = min(info.file_size, self.limits.max_member_size)
+        try:
+            backing.parent.mkdir(exist_ok=True)
+            with backing.open("xb") as fh:
+                fh.truncate(size)  # sparse: no disk until bytes are written
+        except OSError as exc:
+            backing.unlink(missing_ok=True)
+            if exc.errno in _NO_SPACE:
+                raise self._short_of_space(info, exc.strerror or "no space left") from exc
+            raise unreadable(where, exc) from exc
+        fill = _LazyFill(self, info, backing, size)
+        self._lazy.append((target, fill))
+        register_opener(target, fill.open, size)
+        self._extracted[rel] = target
+        return target
+
     def close(self) -> None:
+        for target, fill in self._lazy:
+            unregister_opener(target)
+            fill.close()
+        self._lazy.clear()
         self._zip.close()
         self._view.close()
         if self._tmp is not None:
             shutil.rmtree(self._tmp, ignore_errors=True)
             self._tmp = None
             self._extracted.clear()
+
+
+class _LazyFill:
+    """One member decompressed into its sparse backing file on demand, front to back (deflate cannot
+    seek), shared by every open of that member."""
+
+    def __init__(self, archive: SafeZip, info: zipfile.ZipInfo, backing: Path, size: int) -> None:
+        self.archive = archive
+        self.info = info
+        self.backing = backing
+        self.size = size
+        self.filled = 0
+        self._src: IO[bytes] | None = None
+        self._fd: int | None = None
+
+    def open(self) -> io.BufferedReader:
+        if self._fd is None:
+            try:
+                self._fd = os.open(self.backing, os.O_RDWR | getattr(os, "O_BINARY", 0))
+            except OSError as exc:
+                raise unreadable(f"{self.archive.path.name}!{self.info.filename}", exc) from exc
+        return io.BufferedReader(_LazyView(self), buffer_size=1 << 16)
+
+    def ensure(self, end: int) -> None:
+        """Decompress until the backing file holds every byte before `end`."""
+        end = min(end, self.size)
+        archive, info = self.archive, self.info
+        where = f"{archive.path.name}!{info.filename}"
+        while self.filled < end:
+            archive.current_cancel().check()
+            try:
+                if self._src is None:
+                    self._src = archive._zip.open(info)
+                chunk = self._src.read(_CHUNK)
+            except _DAMAGED as exc:
+                raise archive._damaged(info, exc) from exc
+            if not chunk:
+                raise UnsafeInputError(f"member ends after {self.filled:,} of the {self.size:,} bytes it "
+                                       "declares", path=where)
+            if self.filled + len(chunk) > self.size:
+                raise UnsafeInputError(f"member expands beyond its declared {info.file_size:,} bytes",
+                                       path=where)
+            if chunk != _ZEROS[:len(chunk)]:
+                budget = archive._temp_budget or 0
+                if archive._temp_used + len(chunk) > budget:
+                    raise archive._short_of_space(info, f"it needs more than the {budget:,} bytes Dump "
+                                                        "Doctor may use")
+                assert self._fd is not None
+                try:
+                    os.lseek(self._fd, self.filled, os.SEEK_SET)
+                    os.write(self._fd, chunk)
+                except OSError as exc:
+                    if exc.errno in _NO_SPACE:
+                        raise archive._short_of_space(info, exc.strerror or "no space left") from exc
+                    raise unreadable(where, exc) from exc
+                archive._temp_used += len(chunk)
+            self.filled += len(chunk)
+
+    def read_at(self, offset: int, length: int) -> bytes:
+        self.ensure(offset + length)
+        assert self._fd is not None
+        os.lseek(self._fd, offset, os.SEEK_SET)
+        return os.read(self._fd, max(0, min(length, self.size - offset)))
+
+    def close(self) -> None:
+        if self._src is not None:
+            self._src.close()
+            self._src = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class _LazyView(io.RawIOBase):
+    """A read-only, seekable view of a _LazyFill: what open_regular hands a reader."""
+
+    def __init__(self, fill: _LazyFill) -> None:
+        super().__init__()
+        self._fill = fill
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:  # os.fstat() on it gives the member's size and time, as for a file
+        assert self._fill._fd is not None
+        return self._fill._fd
+
+    def tell(self) -> int:
+        return self._pos
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._fill.size}[whence]
+        if base + offset < 0:
+            raise OSError(22, "negative seek position")
+        self._pos = base + offset
+        return self._pos
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        view = memoryview(buffer).cast("B")
+        data = self._fill.read_at(self._pos, len(view))
+        view[:len(data)] = data
+        self._pos += len(data)
+        return len(data)
+
+    def close(self) -> None:  # the fill and its descriptor live until the archive closes
+        super().close()
 
 
 def _remove_stale_extractions() -> None:

@@ -18,6 +18,7 @@ from core.cli.main import main
 from core.errors import Cancelled, UnsafeInputError
 from core.evidence_ref import TEMP_SPACE_STEP
 from core.progress import CancelToken
+from core.safefs import open_regular
 from core.scan import scan
 from core.sources.bundle import zip_bundle
 from core.sources.zipsafe import SafeZip, ZipLimits
@@ -106,29 +107,37 @@ def test_directory_byte_cap_stops_reading_entries(tmp_path: Path) -> None:
         archive.close()
 
 
-def test_sparse_disk_bomb_costs_no_temporary_disk(tmp_path: Path) -> None:
-    """64 MiB of zeros behind a real dump header, under the ratio limit thanks to some noise: the
-    extracted copy is sparse, so the temporary folder grows by the noise only."""
+def test_sparse_disk_bomb_costs_no_temporary_disk_and_no_decompression(tmp_path: Path) -> None:
+    """64 MiB of zeros behind a real dump header, under the ratio limit thanks to some noise: the dump
+    reader takes its header pages straight from the archive, so neither the 64 MiB nor the noise is
+    decompressed, and what is unpacked lands in a sparse file."""
     bundle = tmp_path / "bomb.zip"
     bundle.write_bytes(hostile.sparse_bomb_zip(2, 64 << 20, noise=100_000))
     with zip_bundle(bundle) as source:
         paths = source.dump_files(None)
         assert len(paths) == 2
+        ev = scan(source)
+        assert len(ev.dumps) == 2
         for path in paths:
-            st = path.stat()
+            with open_regular(path) as fh:
+                st = os.fstat(fh.fileno())
             assert st.st_size == len(hostile.DUMP) + (64 << 20) + 100_000
             assert st.st_blocks * 512 < 4 << 20, "zeros were written to disk"
-        ev = scan(source)
-    assert len(ev.dumps) == 2
+        # read to the end, the noise is unpacked too, and still no zeros are written
+        with open_regular(paths[0]) as fh:
+            fh.seek(-10, os.SEEK_END)
+            assert len(fh.read()) == 10
+            assert os.fstat(fh.fileno()).st_blocks * 512 < 4 << 20
 
 
 def test_temporary_disk_is_capped_with_a_clear_message(tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     bundle = tmp_path / "big.zip"
     bundle.write_bytes(hostile.sparse_bomb_zip(1, 0, noise=3 << 20))
-    with zip_bundle(bundle, ZipLimits(max_temp_bytes=1 << 20)) as source:
-        assert source.dump_files(None) == []
-        (problem,) = [p for p in source.problems if p.step == TEMP_SPACE_STEP]
+    with zip_bundle(bundle, ZipLimits(max_temp_bytes=1000)) as source:
+        ev = scan(source)
+    assert not ev.dumps
+    (problem,) = [p for p in ev.problems if p.step == TEMP_SPACE_STEP]
     assert problem.path == "big.zip!dumps/MEMORY0.DMP"
     assert "not a fault in the evidence" in problem.message and "TMPDIR" in problem.message
 
@@ -220,13 +229,26 @@ def test_unpacking_a_large_member_stops_when_cancelled_and_leaves_nothing(
     temp = tmp_path / "temp"
     temp.mkdir()
     monkeypatch.setattr(zipsafe.tempfile, "tempdir", str(temp))
+    big = hostile.deflated_member("events/System.evtx", [b"ElfFile\0" + bytes(4088), bytes(256 << 20),
+                                                          os.urandom(300_000)])
     bundle = tmp_path / "big.zip"
-    bundle.write_bytes(hostile.sparse_bomb_zip(1, 256 << 20, noise=300_000))
+    bundle.write_bytes(hostile.raw_zip([big]))
     with zip_bundle(bundle) as source:
         token = _TripAfter(20)
         source.cancel = token
         with pytest.raises(Cancelled):
-            source.dump_files(None)
+            source.event_inputs()
         assert token.left <= 0  # it stopped on its 20th check, 20 MiB in, not at the end
         assert [p for p in temp.rglob("*") if p.is_file()] == []
         assert source.items[0].local is None
+
+
+def test_reading_a_dump_straight_from_the_archive_stops_when_cancelled(tmp_path: Path) -> None:
+    bundle = tmp_path / "bomb.zip"
+    bundle.write_bytes(hostile.sparse_bomb_zip(1, 256 << 20, noise=300_000))
+    with zip_bundle(bundle) as source:
+        (path,) = source.dump_files(None)
+        source.cancel = _TripAfter(20)
+        with open_regular(path) as fh, pytest.raises(Cancelled):
+            fh.seek(200 << 20)
+            fh.read(16)
