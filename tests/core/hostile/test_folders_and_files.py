@@ -168,3 +168,16 @@ def test_one_damaged_hive_key_does_not_stop_the_bundle(tmp_path: Path, how: str,
     assert {"registry/CrashControl.reg", "registry/Services.reg", "report/report.json"} <= names
     assert any("Services" in x["what"] and "could not be read" in x["why"] for x in manifest["left_out"])
     assert "[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services]" in services
+
+
+def test_a_fifo_dropped_on_the_window_is_labelled_not_opened(tmp_path: Path) -> None:
+    from core.wizard.evidence_check import label_path
+
+    done: dict[str, object] = {}
+    pipe = hostile.fifo(tmp_path / "crash.dmp")
+    worker = threading.Thread(target=lambda: done.setdefault("label", label_path(pipe)), daemon=True)
+    worker.start()
+    worker.join(10)
+    label = done.get("label")
+    assert label is not None, "labelling a dropped FIFO blocked"
+    assert "named pipe" in label.text and not label.is_evidence  # type: ignore[attr-defined]
