@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from core.errors import DumpDoctorError  # noqa: E402
 from core.events import read_events  # noqa: E402
-from core.safefs import open_regular  # noqa: E402
+from core.safefs import open_regular, stream_size  # noqa: E402
 from core.scan import scan  # noqa: E402
 from core.sources.base import EventInput  # noqa: E402
 from core.sources.bundle import zip_bundle  # noqa: E402
@@ -79,17 +79,18 @@ def bomb(path: Path, whole: bool) -> str:
     read every member to its end, as an export of the whole dump would."""
     with zip_bundle(path) as source:
         evidence = scan(source)
-        allocated = apparent = 0
+        apparent = 0
         for dump in source.dump_files(None):
             with open_regular(dump) as fh:
                 if whole:
                     while fh.read(1 << 20):
                         pass
-                st = os.fstat(fh.fileno())
-                allocated += st.st_blocks * 512
-                apparent += st.st_size
+                apparent += stream_size(fh)
+        temp = Path(tempfile.gettempdir())
+        kept = sum(p.stat().st_size for d in temp.glob(f"dumpdoctor-bundle-{os.getpid()}-*")
+                   for p in d.rglob("*") if p.is_file())
     return (f"{len(evidence.dumps)} dumps read; members {apparent / 2**30:.1f} GiB, "
-            f"{allocated / 2**20:.1f} MiB on temporary disk")
+            f"{kept / 2**20:.1f} MiB on temporary disk")
 
 
 def main() -> int:

@@ -20,6 +20,7 @@ import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 from core.errors import UnreadableError, UnsafeInputError, unreadable
 
@@ -107,6 +108,23 @@ def file_size(path: Path) -> int:
     """The size of an evidence file, read straight from its archive or on disk (OSError if neither)."""
     found = _OPENERS.get(str(path))
     return found[1] if found is not None else path.stat().st_size
+
+
+def stream_size(fh: IO[bytes]) -> int:
+    """The size of an open evidence file, also for one read straight from an archive (which has no
+    file descriptor to fstat)."""
+    here = fh.tell()
+    end = fh.seek(0, io.SEEK_END)
+    fh.seek(here)
+    return end
+
+
+def stream_mtime(fh: IO[bytes]) -> float | None:
+    """The modification time of an open evidence file; None for one read straight from an archive."""
+    try:
+        return os.fstat(fh.fileno()).st_mtime
+    except (OSError, ValueError):  # io.UnsupportedOperation is an OSError
+        return None
 
 
 def open_regular(path: Path | str, root: Path | None = None) -> io.BufferedReader:

@@ -4,7 +4,6 @@ whole file was asked for."""
 
 from __future__ import annotations
 
-import os
 import struct
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 from core.dumps.detect import bits_of, kind_of
 from core.dumps.model import DumpKind
 from core.errors import NotRecognisedError, TruncatedError, unreadable
-from core.safefs import open_regular
+from core.safefs import open_regular, stream_size
 
 PAGE = 0x1000
 HEADER_64 = 0x2000
@@ -35,7 +34,7 @@ def plan_dump(path: Path) -> DumpPlan:
     """Look at the first pages (never the whole file) and decide what to copy."""
     try:
         with open_regular(path) as fh:  # a zip member may be read straight from its archive
-            size = os.fstat(fh.fileno()).st_size
+            size = stream_size(fh)
             head = fh.read(HEADER_64 + PAGE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

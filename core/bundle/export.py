@@ -45,7 +45,7 @@ from core.evidence_ref import TEMP_SPACE_STEP
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
-from core.safefs import file_size, open_regular
+from core.safefs import file_size, open_regular, stream_mtime
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
@@ -541,7 +541,7 @@ def _copy_member(zf: zipfile.ZipFile, copy: _Copy, manifest: Manifest, plan: _Pl
                  progress: ProgressSink, cancel: CancelToken) -> int:
     try:
         src = open_regular(copy.path)  # never a pipe or device, even if one was swapped in
-        mtime: float | None = os.fstat(src.fileno()).st_mtime
+        mtime = stream_mtime(src)
     except DumpDoctorError as exc:
         manifest.left_out.append(LeftOut(copy.shown or str(copy.path), f"not included: {exc.message}"))
         return done

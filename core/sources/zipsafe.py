@@ -43,6 +43,9 @@ _ZEROS = bytes(_CHUNK)
 _DRIVE = re.compile(r"^[A-Za-z]:")
 TEMP_PREFIX = "dumpdoctor-bundle-"
 _NO_SPACE = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+# Where stat reports allocated blocks, runs of zeros are skipped and the blocks counted afterwards;
+# elsewhere (Windows: NTFS files are not sparse unless asked) every byte is written and counted.
+_SPARSE_KNOWN = hasattr(os.stat_result, "st_blocks")
 # The zipfile module and the decompressors under it raise all of these for damaged members (zlib.error
 # and friends are Exception subclasses with no common base); a member read is one unit of work.
 _DAMAGED = Exception
@@ -225,7 +228,7 @@ class SafeZip:
                     if size > cap:
                         raise UnsafeInputError(f"member expands beyond its declared {info.file_size:,} "
                                                "bytes; extraction stopped", path=where)
-                    if chunk == _ZEROS[:len(chunk)]:
+                    if chunk == _ZEROS[:len(chunk)] and _SPARSE_KNOWN:
                         dst.seek(len(chunk), os.SEEK_CUR)
                         continue
                     if self._temp_used + used + len(chunk) > budget:
@@ -234,6 +237,8 @@ class SafeZip:
                     dst.write(chunk)
                     used += len(chunk)
                 dst.truncate(size)
+                # Not every file system keeps holes (FAT, some network shares): count what it took.
+                used = max(used, getattr(os.fstat(dst.fileno()), "st_blocks", 0) * 512)
         except (DumpDoctorError, Cancelled):
             target.unlink(missing_ok=True)
             raise
@@ -249,8 +254,9 @@ class SafeZip:
     def open_lazily(self, info: zipfile.ZipInfo) -> Path:
         """A path for one member that is read straight from the archive, decompressed only as far as
         a reader asks (through core.safefs.open_regular): a header read of a 32 GB MEMORY.DMP costs
-        its first pages, not 32 GB of decompression. The bytes land in a sparse private file as they
-        are read; the path itself exists nowhere, so a reader bypassing safefs fails loudly."""
+        its first pages, not 32 GB of decompression. What is read is kept in a private backing file
+        (zero chunks not at all); the path itself exists nowhere, so a reader bypassing safefs fails
+        loudly instead of reading wrong bytes."""
         rel = self.member_path(info)
         cached = self._extracted.get(rel)
         if cached is not None:
@@ -264,8 +270,7 @@ class SafeZip:
         size = min(info.file_size, self.limits.max_member_size)
         try:
             backing.parent.mkdir(exist_ok=True)
-            with backing.open("xb") as fh:
-                fh.truncate(size)  # sparse: no disk until bytes are written
+            backing.open("xb").close()  # grows only by the member's non-zero chunks
         except OSError as exc:
             backing.unlink(missing_ok=True)
             if exc.errno in _NO_SPACE:
@@ -291,28 +296,27 @@ class SafeZip:
 
 
 class _LazyFill:
-    """One member decompressed into its sparse backing file on demand, front to back (deflate cannot
-    seek), shared by every open of that member."""
+    """One member decompressed on demand, front to back (deflate cannot seek), shared by every open
+    of that member. Only chunks holding something other than zeros are kept, appended to a private
+    backing file with an index; zero chunks cost nothing on any file system (sparse files are not
+    sparse on NTFS without extra calls, nor on FAT)."""
 
     def __init__(self, archive: SafeZip, info: zipfile.ZipInfo, backing: Path, size: int) -> None:
         self.archive = archive
         self.info = info
         self.backing = backing
         self.size = size
-        self.filled = 0
+        self.filled = 0  # member bytes decompressed so far (a multiple of _CHUNK until the end)
+        self._stored: dict[int, int] = {}  # chunk number -> offset in the backing file
         self._src: IO[bytes] | None = None
-        self._fd: int | None = None
+        self._fh: IO[bytes] | None = None
+        self._tail = 0  # end of the backing file
 
     def open(self) -> io.BufferedReader:
-        if self._fd is None:
-            try:
-                self._fd = os.open(self.backing, os.O_RDWR | getattr(os, "O_BINARY", 0))
-            except OSError as exc:
-                raise unreadable(f"{self.archive.path.name}!{self.info.filename}", exc) from exc
         return io.BufferedReader(_LazyView(self), buffer_size=1 << 16)
 
     def ensure(self, end: int) -> None:
-        """Decompress until the backing file holds every byte before `end`."""
+        """Decompress until every byte before `end` is known."""
         end = min(end, self.size)
         archive, info = self.archive, self.info
         where = f"{archive.path.name}!{info.filename}"
@@ -330,39 +334,56 @@ class _LazyFill:
             if self.filled + len(chunk) > self.size:
                 raise UnsafeInputError(f"member expands beyond its declared {info.file_size:,} bytes",
                                        path=where)
+            if len(chunk) < _CHUNK and self.filled + len(chunk) < self.size:
+                raise UnsafeInputError("member could not be decompressed in whole chunks", path=where)
             if chunk != _ZEROS[:len(chunk)]:
                 budget = archive._temp_budget or 0
                 if archive._temp_used + len(chunk) > budget:
                     raise archive._short_of_space(info, f"it needs more than the {budget:,} bytes Dump "
                                                         "Doctor may use")
-                assert self._fd is not None
                 try:
-                    os.lseek(self._fd, self.filled, os.SEEK_SET)
-                    os.write(self._fd, chunk)
+                    if self._fh is None:
+                        self._fh = self.backing.open("r+b")
+                    self._fh.seek(self._tail)
+                    self._fh.write(chunk)
                 except OSError as exc:
                     if exc.errno in _NO_SPACE:
                         raise archive._short_of_space(info, exc.strerror or "no space left") from exc
                     raise unreadable(where, exc) from exc
+                self._stored[self.filled // _CHUNK] = self._tail
+                self._tail += len(chunk)
                 archive._temp_used += len(chunk)
             self.filled += len(chunk)
 
     def read_at(self, offset: int, length: int) -> bytes:
+        length = max(0, min(length, self.size - offset))
         self.ensure(offset + length)
-        assert self._fd is not None
-        os.lseek(self._fd, offset, os.SEEK_SET)
-        return os.read(self._fd, max(0, min(length, self.size - offset)))
+        out = bytearray()
+        while len(out) < length:
+            at = offset + len(out)
+            number, within = divmod(at, _CHUNK)
+            take = min(length - len(out), _CHUNK - within)
+            stored = self._stored.get(number)
+            if stored is None:
+                out += bytes(take)
+            else:
+                assert self._fh is not None
+                self._fh.seek(stored + within)
+                out += self._fh.read(take)
+        return bytes(out)
 
     def close(self) -> None:
         if self._src is not None:
             self._src.close()
             self._src = None
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
 
 class _LazyView(io.RawIOBase):
-    """A read-only, seekable view of a _LazyFill: what open_regular hands a reader."""
+    """A read-only, seekable view of a _LazyFill: what open_regular hands a reader. It has no file
+    descriptor (fileno() raises), so nobody can take a wrong size or mtime from one."""
 
     def __init__(self, fill: _LazyFill) -> None:
         super().__init__()
@@ -374,10 +395,6 @@ class _LazyView(io.RawIOBase):
 
     def seekable(self) -> bool:
         return True
-
-    def fileno(self) -> int:  # os.fstat() on it gives the member's size and time, as for a file
-        assert self._fill._fd is not None
-        return self._fill._fd
 
     def tell(self) -> int:
         return self._pos
@@ -396,7 +413,7 @@ class _LazyView(io.RawIOBase):
         self._pos += len(data)
         return len(data)
 
-    def close(self) -> None:  # the fill and its descriptor live until the archive closes
+    def close(self) -> None:  # the fill lives until the archive closes
         super().close()
 
 

@@ -102,6 +102,8 @@ def evtx_record_count(path: Path) -> int | None:
 
 def label_path(path: Path) -> FileLabel:
     """What the first page shows beside an added file or folder."""
+    if not path.exists():
+        return FileLabel("cannot be read: no such file", False)
     try:
         if not path.exists():
             return FileLabel("cannot be read: no such file", False)
@@ -189,8 +191,6 @@ def what_was_found(spec: str | list[Path] | None) -> str:
         return _listing(labels, len(spec), "the files chosen" if len(spec) != 1 else "the file chosen")
     path = Path(spec)
     try:
-        if not path.exists():
-            return FileLabel("cannot be read: no such file", False)
         if path.is_dir():
             names: list[Path] = []
             for p in path.rglob("*"):
