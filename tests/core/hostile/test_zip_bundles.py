@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import core.sources.zipsafe as zipsafe
 from core.cli.main import main
@@ -260,3 +262,29 @@ def test_reading_a_dump_straight_from_the_archive_stops_when_cancelled(tmp_path:
         with open_regular(path) as fh, pytest.raises(Cancelled):
             fh.seek(200 << 20)
             fh.read(16)
+
+
+_MIXED = (hostile.DUMP + bytes((1 << 20) - len(hostile.DUMP)) + bytes(2 << 20) + bytes(range(256)) * 4096
+          + bytes(3 << 19) + b"tail" * 1000)
+
+
+@pytest.fixture(scope="module")
+def mixed_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("mixed") / "m.zip"
+    path.write_bytes(hostile.zip_bytes([("dumps/MEMORY.DMP", _MIXED)]))
+    return path
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(reads=st.lists(st.tuples(st.integers(0, len(_MIXED) + 100), st.integers(0, 3 << 20)), min_size=1,
+                      max_size=8))
+def test_a_dump_read_straight_from_the_archive_reads_exactly_its_bytes(
+        mixed_zip: Path, reads: list[tuple[int, int]]) -> None:
+    """Zero chunks are not kept, others are: any read, in any order, gives the member's own bytes."""
+    with zip_bundle(mixed_zip) as source:
+        (path,) = source.dump_files(None)
+        with open_regular(path) as fh:
+            assert stream_size(fh) == len(_MIXED)
+            for offset, length in reads:
+                fh.seek(offset)
+                assert fh.read(length) == _MIXED[offset:offset + length]
