@@ -12,9 +12,12 @@ that is not, a zip version it does not know, a corrupt extra field) are left out
 `zipfile` then sees only what was kept. So a hostile central directory can neither exhaust memory
 (two million entries) nor make one bad member cost the whole bundle.
 
-Temporary disk is bounded too: runs of zeros are not written (extracted files are sparse), and the
-bytes written are capped by ZipLimits.max_temp_bytes and by the free space of the temporary folder;
-running short is reported as a problem of this computer (TempSpaceError), never of the evidence.
+Crash dumps are read straight from the archive (open_lazily): a reader's request decompresses the
+member only as far as it reaches, and only non-zero chunks are kept. Other members are unpacked whole
+(extract), sparse where the file system keeps holes. Temporary disk is bounded: the bytes kept are
+capped by ZipLimits.max_temp_bytes and by the free space of the temporary folder; running short is
+reported as a problem of this computer (TempSpaceError), never of the evidence. Unpacking and reading
+stop when the reader's cancel token is set.
 """
 
 from __future__ import annotations
