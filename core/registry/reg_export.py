@@ -98,6 +98,16 @@ def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
             yield text
 
 
+def _bounded_lines(text: io.TextIOBase, path: Path) -> Iterator[str]:
+    """The file's lines, none longer than MAX_LOGICAL_LINE characters: iterating a text file reads a
+    line whole, so one without a line break would take all memory (a hostile or corrupt export)."""
+    while line := text.readline(MAX_LOGICAL_LINE + 1):
+        if len(line) > MAX_LOGICAL_LINE:
+            raise FormatError("a line never ends", path=path,
+                              expected=f"lines shorter than {MAX_LOGICAL_LINE:,} characters")
+        yield line
+
+
 def _logical_lines(lines: Iterable[str], path: Path) -> Iterator[tuple[int, str]]:
     """Join trailing-backslash continuations; yield (first line number, text)."""
     pending: list[str] = []
@@ -127,7 +137,7 @@ def _logical_lines(lines: Iterable[str], path: Path) -> Iterator[tuple[int, str]
 def _read_one(path: Path, result: RegExport) -> None:
     try:
         with _open_text(path) as text:
-            _parse_lines(path, text, result)
+            _parse_lines(path, _bounded_lines(text, path), result)
     except OSError as exc:  # a read failing half-way (network share gone, bad sector)
         raise unreadable(path, exc) from exc
 

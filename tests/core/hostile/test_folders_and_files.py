@@ -181,3 +181,26 @@ def test_a_fifo_dropped_on_the_window_is_labelled_not_opened(tmp_path: Path) -> 
     label = done.get("label")
     assert label is not None, "labelling a dropped FIFO blocked"
     assert "named pipe" in label.text and not label.is_evidence  # type: ignore[attr-defined]
+
+
+def test_a_reg_export_line_without_end_is_refused_in_bounded_memory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    import core.registry.reg_export as reg_export
+
+    monkeypatch.setattr(reg_export, "MAX_LOGICAL_LINE", 1 << 20)
+    path = tmp_path / "long.reg"
+    with path.open("wb") as fh:
+        fh.write(b'Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\X]\r\n"a"="')
+        for _ in range(16):
+            fh.write(b"A" * (1 << 20))
+    tracemalloc.start()
+    try:
+        with pytest.raises(DumpDoctorError, match="a line never ends") as err:
+            reg_export.read_reg_export(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(path) in str(err.value)
+    assert peak < 8 << 20, f"peak {peak:,} bytes for a 16 MB line"
