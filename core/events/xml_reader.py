@@ -31,6 +31,8 @@ log = logging.getLogger(__name__)
 READ_SIZE = 1 << 16  # bounds the elements built between two drains of the parser
 MAX_DEPTH = 64  # <Events><Event><EventData><Data> is 4 below our root; UserData adds a few
 MAX_EVENT_ELEMENTS = 10_000  # a real event has tens; this bounds memory for one hostile <Event>
+MAX_EVENT_CHARS = 16 << 20  # a real event is a few KB; its text is held until it ends
+MAX_TEXT_RUN = 16 << 20  # text between two tags is held whole by the parser
 _ROOT = "ddEventsRoot"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -83,7 +85,8 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
                 tail = window[-_FORBIDDEN_TAIL:]
                 if text:
                     parser.feed(text)
-                    _drain(parser, walk, result, label)
+                    seen = _drain(parser, walk, result, label)
+                    _check_sizes(walk, seen, len(text))
                     cancel.check()
                 if not data:
                     break
@@ -128,6 +131,17 @@ class _TooComplexError(Exception):
     """The document nests deeper, or one event holds more elements, than any event export does."""
 
 
+def _check_sizes(walk: _Walk, elements_seen: int, chars: int) -> None:
+    """Text the parser holds for an element it has not finished grows with the input: one <Event> or
+    one run of text between tags bigger than any real export has is refused, so memory stays bounded."""
+    walk.quiet_chars = 0 if elements_seen else walk.quiet_chars + chars
+    if walk.quiet_chars > MAX_TEXT_RUN:
+        raise _TooComplexError(f"more than {MAX_TEXT_RUN:,} characters of text without a tag")
+    walk.event_chars = walk.event_chars + chars if walk.open_events else 0
+    if walk.event_chars > MAX_EVENT_CHARS:
+        raise _TooComplexError(f"one <Event> is longer than {MAX_EVENT_CHARS:,} characters")
+
+
 class _Walk:
     """What the reader keeps between parser events: the open elements and how many of them are
     <Event>s, so each start/end costs O(1) whatever the nesting (a scan of the open elements per end
@@ -137,14 +151,19 @@ class _Walk:
         self.stack: list[ET.Element] = []
         self.open_events = 0
         self.event_elements = 0  # elements of the outermost open <Event>
+        self.event_chars = 0  # input read while an <Event> is open (chunk granularity)
+        self.quiet_chars = 0  # input read without any element starting or ending
 
 
 def _drain(parser: ET.XMLPullParser[ET.Element], walk: _Walk, result: EventReadResult,
-           label: str) -> None:
+           label: str) -> int:
+    """Handle the parser's events; returns how many elements started or ended."""
     stack = walk.stack
+    seen = 0
     for kind, elem in parser.read_events():  # type: ignore[misc]  # typeshed unions the tuple shapes
         if not isinstance(elem, ET.Element):
             continue
+        seen += 1
         is_event = local(elem.tag) == "Event"
         if kind == "start":
             if len(stack) >= MAX_DEPTH:
@@ -186,3 +205,4 @@ def _drain(parser: ET.XMLPullParser[ET.Element], walk: _Walk, result: EventReadR
             stack[-1].remove(elem)
         else:  # pragma: no cover - our own root always encloses it
             elem.clear()
+    return seen

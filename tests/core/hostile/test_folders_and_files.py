@@ -204,3 +204,30 @@ def test_a_reg_export_line_without_end_is_refused_in_bounded_memory(
         tracemalloc.stop()
     assert str(path) in str(err.value)
     assert peak < 8 << 20, f"peak {peak:,} bytes for a 16 MB line"
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    (b"<Events>" + b"x" * (4 << 20), "characters of text without a tag"),
+    (b'<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Data>'
+     + b"<a>b</a>" * (1 << 19), "one <Event> is longer than"),
+])
+def test_xml_text_the_parser_would_hold_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   body: bytes, words: str) -> None:
+    import tracemalloc
+
+    import core.events.xml_reader as xml_reader
+
+    monkeypatch.setattr(xml_reader, "MAX_TEXT_RUN", 1 << 20)
+    monkeypatch.setattr(xml_reader, "MAX_EVENT_CHARS", 1 << 20)
+    monkeypatch.setattr(xml_reader, "MAX_EVENT_ELEMENTS", 10 << 20)
+    path = tmp_path / "big.xml"
+    path.write_bytes(body)
+    tracemalloc.start()
+    try:
+        with pytest.raises(DumpDoctorError, match=words) as err:
+            read_events(EventInput("xml", path, "big.xml"))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(path) in str(err.value)
+    assert peak < 16 << 20, f"peak {peak:,} bytes"
