@@ -20,6 +20,12 @@ from core.evidence_ref import EvidenceRef, Severity
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
+# Stop codes someone triggers on purpose: not a failure of any driver.
+DELIBERATE_CODES = {
+    0xE2: "MANUALLY_INITIATED_CRASH: started from the keyboard or a tool",
+    0xDEADDEAD: "MANUALLY_INITIATED_CRASH1: started from the keyboard or a tool",
+    0x1C8: "MANUALLY_INITIATED_POWER_BUTTON_HOLD: the power button was held down",
+}
 ESSENTIAL_DUMP_FILES = {"diskdump.sys", "crashdmp.sys"}
 BOOT_DRIVE = "c:"  # the registry gives no system drive letter; C: is where Windows boots from by default
 
@@ -157,12 +163,27 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     crashes = max(dump_count, len(event_codes))
     all_codes = Counter(codes + event_codes)
     names = ", ".join(stop_label(c) for c, _ in all_codes.most_common())
-    out = [Finding(
-        "recent-bugchecks", Severity.WARNING,
-        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')} recently.",
-        "Each Stop error has a code that says what kind of failure it was; the driver named with it is "
-        "usually the one to update or remove.",
-        f"Stop codes: {names}", items[:10])]
+    deliberate = [c for c in all_codes if c in DELIBERATE_CODES]
+    if deliberate and len(deliberate) == len(all_codes):
+        # Someone stopped Windows on purpose: no driver is to blame, so none should be updated.
+        how = "; ".join(DELIBERATE_CODES[c] for c in deliberate)
+        out = [Finding(
+            "deliberate-crash", Severity.INFO,
+            f"Windows was stopped on purpose {plural(crashes, 'time')} ({how}).",
+            "These Stop errors are not failures: they are how Windows records a crash someone triggered, "
+            "for example to capture a dump of a computer that had stopped responding. No driver needs to "
+            "be updated because of them; if the computer had stopped responding, that hang is the problem "
+            "to look into.", f"Stop codes: {names}", items[:10])]
+    else:
+        why = ("Each Stop error has a code that says what kind of failure it was; the driver named with it "
+               "is usually the one to update or remove.")
+        if deliberate:
+            on_purpose = "; ".join(DELIBERATE_CODES[c] for c in deliberate)
+            why += f" Some of them were triggered on purpose ({on_purpose}); no driver is to blame for those."
+        out = [Finding(
+            "recent-bugchecks", Severity.WARNING,
+            f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')} recently.",
+            why, f"Stop codes: {names}", items[:10])]
     drivers = Counter(d.faulting_driver.lower() for d in ev.dumps if d.faulting_driver)
     for driver, count in drivers.most_common():
         if count < 2:
@@ -184,6 +205,7 @@ _NO_DUMP_WORDS = {
     NoDumpReason.VOLMGR_ERROR: "Windows reported it could not write the dump",
     NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER: "a Stop error was recorded but no dump was saved",
     NoDumpReason.NOTHING_RECORDED: "nothing was recorded (power loss, a hard reset or a hang)",
+    NoDumpReason.POWER_BUTTON: "the power button was held down to switch the computer off",
 }
 
 

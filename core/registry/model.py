@@ -112,3 +112,6 @@ class RegistryFacts:
     services: dict[str, Service] = field(default_factory=dict)  # keyed by lower-case name
     devices: list[Device] = field(default_factory=list)
     hive_notes: list[str] = field(default_factory=list)  # "dirty hive; 315 log entries replayed"
+    # Parts that could not be (fully) read: "control-set", "version", "crash-control", "page-files",
+    # "power", "services", "enum". A rule must not read "absent" from a part listed here.
+    unreadable: list[str] = field(default_factory=list)

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
+from core.registry.keys import RegKey
 from core.registry.model import CrashControl
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
@@ -224,6 +225,20 @@ class BundleSource(EvidenceSource):
                 hives.put(name, key)
         self._registry = hives
         return hives
+
+    def extra_system_hives(self) -> list[tuple[str, RegKey]]:
+        """SYSTEM hives beyond the one registry() uses: loose files or a folder can hold hives from
+        several computers, and each is scanned as its own machine rather than silently dropped."""
+        chosen = self._hive_item("SYSTEM")
+        out: list[tuple[str, RegKey]] = []
+        for item in self.of_kind(FileKind.HIVE):
+            if item.hive != "SYSTEM" or item is chosen:
+                continue
+            path = self._fetch_hive(item)
+            key = load_hive(path, self.problems, self.display_path) if path is not None else None
+            if key is not None:
+                out.append((self._name(item), key))
+        return out
 
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
         # The crash control paths name places on the original machine; in a bundle every dump counts.

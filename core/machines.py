@@ -1,0 +1,223 @@
+"""Which computer each piece of evidence comes from, and which pieces belong together.
+
+People send whatever files they were given: a SYSTEM hive from one computer, a System log from a
+second and a crash dump from a third. Each piece shows some identity — the hive's ComputerName and
+Tcpip Hostname, the Computer field of event records, a dump header's build and architecture — and
+pieces are put together only when nothing they show disagrees. Named pieces (hive, log) belong together
+when they share a name; unnamed pieces (dumps) join the one named machine they are compatible with, and
+stand alone when they contradict it or could belong to more than one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from core.dumps.model import DumpInfo
+from core.errors import DumpDoctorError
+from core.events.model import EventReadResult
+from core.evidence_ref import EvidenceRef
+from core.osversion import build_to_version, from_events
+from core.registry.keys import RegKey
+from core.registry.model import RegistryFacts
+
+NETBIOS_LENGTH = 15
+
+
+def short_name(name: str) -> str:
+    """The comparable form of a computer name: no DNS suffix, case-folded, at most 15 characters
+    (ComputerName is the NetBIOS form of a possibly longer host name)."""
+    return name.strip().split(".")[0].casefold()[:NETBIOS_LENGTH]
+
+
+@dataclass(frozen=True)
+class IdentityClaim:
+    kind: str  # "name" | "build" | "architecture"
+    value: str
+    source: str  # "ComputerName in the SYSTEM hive", "Computer field of 1601 event records"
+    ref: EvidenceRef | None = None
+
+
+@dataclass
+class Piece:
+    """One piece of evidence and the identity it shows."""
+
+    label: str  # the file, as shown to the user
+    kind: str  # "registry" | "events" | "dump"
+    names: list[str] = field(default_factory=list)  # as found, the most recent/most used first
+    build: int | None = None
+    architecture: str | None = None
+    claims: list[IdentityClaim] = field(default_factory=list)
+
+    @property
+    def keys(self) -> set[str]:
+        return {short_name(n) for n in self.names if n.strip()}
+
+
+@dataclass
+class MachineIdentity:
+    """A computer as the evidence shows it, and the pieces that come from it."""
+
+    label: str  # "WKS-WIN732BITA", or "the computer that wrote x.dmp (build 19041, x64)"
+    pieces: list[Piece] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # "could not confirm x.dmp comes from this computer"
+
+    @property
+    def names(self) -> list[str]:
+        seen: dict[str, str] = {}
+        for piece in self.pieces:
+            for name in piece.names:
+                seen.setdefault(short_name(name), name)
+        return list(seen.values())
+
+    @property
+    def builds(self) -> set[int]:
+        return {p.build for p in self.pieces if p.build is not None}
+
+    @property
+    def architectures(self) -> set[str]:
+        return {p.architecture for p in self.pieces if p.architecture}
+
+    def has(self, label: str) -> bool:
+        return any(p.label == label for p in self.pieces)
+
+
+# -- identity of each piece ------------------------------------------------------------------------
+
+
+def _value(key: RegKey | None, path: str, value: str) -> tuple[str, EvidenceRef] | None:
+    sub = key.subkey(path) if key is not None else None
+    text = sub.get_str(value) if sub is not None else None
+    if sub is None or not text or not text.strip():
+        return None
+    return text.strip(), EvidenceRef("registry", f"{sub.path}\\{value}", text.strip())
+
+
+def registry_piece(label: str, facts: RegistryFacts, control_set: RegKey | None) -> Piece:
+    """The hive's names (ComputerName and Tcpip Hostname), architecture and, with SOFTWARE, build.
+    Reading stops quietly at damage: a name that cannot be read is simply not a claim."""
+    piece = Piece(label, "registry")
+    found = []
+    for path, value, what in ((r"Control\ComputerName\ComputerName", "ComputerName", "ComputerName"),
+                              (r"Services\Tcpip\Parameters", "Hostname", "Tcpip Hostname")):
+        try:
+            got = _value(control_set, path, value)
+        except DumpDoctorError:  # a damaged key is no identity claim, nothing more
+            got = None
+        if got is not None:
+            found.append(got)
+            piece.claims.append(IdentityClaim("name", got[0], f"{what} in the SYSTEM hive", got[1]))
+    if not found and facts.system is not None and facts.system.computer_name:
+        found.append((facts.system.computer_name, EvidenceRef("registry", "ComputerName")))
+    piece.names = list(dict.fromkeys(name for name, _ in found))
+    system = facts.system
+    if system is not None and system.architecture:
+        piece.architecture = system.architecture
+        piece.claims.append(IdentityClaim("architecture", system.architecture, "the SYSTEM hive"))
+    if system is not None and system.build is not None and any(
+            "currentversion" in r.location.casefold() for r in system.refs):
+        piece.build = system.build
+        piece.claims.append(IdentityClaim("build", str(system.build), "the SOFTWARE hive"))
+    return piece
+
+
+def events_piece(result: EventReadResult) -> Piece:
+    """A log's Computer names, the name of its newest records first (a log can hold a machine's older
+    names from before a rename or domain join), and the build of its newest boot."""
+    piece = Piece(result.origin, "events")
+    counts = Counter(r.computer.strip() for r in result.records if r.computer and r.computer.strip())
+    newest = {}
+    for rec in result.records:
+        if rec.computer and rec.computer.strip():
+            newest[rec.computer.strip()] = rec.time
+    piece.names = sorted(counts, key=lambda n: newest[n], reverse=True)
+    for name in piece.names:
+        piece.claims.append(IdentityClaim("name", name, f"Computer field of {counts[name]} event records"))
+    dated = [c for c in from_events(result.records) if c.when is not None]
+    if dated:
+        newest_boot = max(dated, key=lambda c: c.when or datetime.min)
+        piece.build = newest_boot.build
+        piece.claims.append(IdentityClaim("build", str(newest_boot.build), newest_boot.source,
+                                          newest_boot.ref))
+    return piece
+
+
+def dump_piece(dump: DumpInfo) -> Piece:
+    piece = Piece(dump.path, "dump", build=dump.build or None, architecture=dump.machine)
+    if dump.build:
+        piece.claims.append(IdentityClaim("build", str(dump.build), "the dump header",
+                                          EvidenceRef("dump", dump.path, "header build")))
+    if dump.machine:
+        piece.claims.append(IdentityClaim("architecture", dump.machine, "the dump header"))
+    return piece
+
+
+# -- grouping --------------------------------------------------------------------------------------
+
+
+def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
+    """Why `piece` cannot come from `machine`, or None when nothing disagrees."""
+    archs = machine.architectures
+    if piece.architecture and archs and piece.architecture not in archs:
+        return (f"{piece.label} is from a {piece.architecture} Windows, the other files from "
+                f"{', '.join(sorted(archs))}")
+    if piece.build is not None and machine.builds:
+        newest = max(machine.builds)
+        family = build_to_version(piece.build)
+        if family != build_to_version(newest) or piece.build > newest:
+            return f"{piece.label} is from Windows build {piece.build}, the other files from build {newest}"
+    return None
+
+
+def _label(machine: MachineIdentity) -> str:
+    names = machine.names
+    if names:
+        return names[0].split(".")[0]
+    what = []
+    if machine.builds:
+        what.append(f"Windows build {max(machine.builds)}")
+    what += sorted(machine.architectures)
+    first = machine.pieces[0].label if machine.pieces else "these files"
+    return f"the computer that wrote {first}" + (f" ({', '.join(what)})" if what else "")
+
+
+def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
+    """Pieces into machines. Named pieces sharing a name are one machine; a name that is shared with
+    nothing else starts a new one. Unnamed pieces join the only machine they do not contradict."""
+    machines: list[MachineIdentity] = []
+    for piece in (p for p in pieces if p.keys):
+        matching = [m for m in machines if any(piece.keys & p.keys for p in m.pieces)]
+        if not matching:
+            machines.append(MachineIdentity("", [piece]))
+            continue
+        target = matching[0]
+        for other in matching[1:]:  # the piece bridges two machines: they are one
+            target.pieces += other.pieces
+            machines.remove(other)
+        reason = _contradiction(piece, target)
+        if reason:
+            target.notes.append(f"The files share the computer name but {reason[0].lower()}{reason[1:]} "
+                                "(perhaps Windows was upgraded between them).")
+        target.pieces.append(piece)
+    for piece in (p for p in pieces if not p.keys):
+        fits = [m for m in machines if _contradiction(piece, m) is None]
+        confirmed = [m for m in fits if (piece.build is not None and piece.build in m.builds)
+                     or (piece.architecture is not None and piece.architecture in m.architectures)]
+        if len(fits) == 1 or len(confirmed) == 1:
+            target = fits[0] if len(fits) == 1 else confirmed[0]
+            if target not in confirmed:
+                target.notes.append(f"{piece.label} shows no computer name; nothing in it contradicts "
+                                    "the other files, so it is taken to come from the same computer.")
+            target.pieces.append(piece)
+            continue
+        note = ""
+        if len(fits) > 1:
+            for m in fits:
+                m.label = m.label or _label(m)
+            note = (f"{piece.label} shows no computer name and could come from "
+                    + " or ".join(m.label for m in fits) + "; it is diagnosed on its own.")
+        machines.append(MachineIdentity("", [piece], [note] if note else []))
+    for machine in machines:
+        machine.label = _label(machine)  # after grouping: names may have been added
+    return machines
