@@ -178,7 +178,7 @@ def _label(machine: MachineIdentity) -> str:
     if machine.builds:
         what.append(f"Windows build {max(machine.builds)}")
     what += sorted(machine.architectures)
-    first = machine.pieces[0].label if machine.pieces else "these files"
+    first = machine.pieces[0].label.replace("\\", "/").rsplit("/", 1)[-1] if machine.pieces else "these files"
     return f"the computer that wrote {first}" + (f" ({', '.join(what)})" if what else "")
 
 

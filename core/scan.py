@@ -36,7 +36,7 @@ from core.sources.base import EvidenceSource
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STEPS = ("registry", "dumps", "drivers", "events")
+STEPS = ("registry", "dumps", "events", "drivers")
 
 _PART_WORDS = {"control-set": "the current control set", "version": "the Windows version",
                "crash-control": "the crash dump settings (CrashControl)", "page-files": "the page files",
@@ -56,6 +56,7 @@ class _Run:
         self.missing: list[Missing] = []
         self.records: list[EventRecord] = []
         self.registry_pieces: list[Piece] = []  # one per SYSTEM hive read, in reading order
+        self.input_labels: list[str] = []  # every event-log input, read or not
 
     def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
         self.progress(ProgressUpdate(step, done, total, message))
@@ -181,6 +182,7 @@ class _Run:
     def event_results(self) -> list[EventReadResult]:
         self.report("events", 0, None, "Reading the System event log")
         inputs = self.guarded("events", "event logs", self.source.event_inputs) or []
+        self.input_labels = [inp.label for inp in inputs]
         results: list[EventReadResult] = []
         for done, inp in enumerate(inputs):
             self.report("events", done, len(inputs), inp.label)
@@ -315,6 +317,8 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
         del run.missing[before:]
         if "events" in steps:
             ev.timeline = run.timeline(machine_results, machine_dumps, reg.crash_control if reg else None)
+            if ev.timeline is not None and len(machine_sets) == 1:  # inputs that gave nothing are named too
+                ev.timeline.sources += [x for x in run.input_labels if x not in ev.timeline.sources]
         records = [rec for res in machine_results for rec in res.records]
         _finish_machine(ev, records)
         others = {p.label for g in groups if g is not group for p in g.pieces}

@@ -254,8 +254,7 @@ def boot_driver_missing(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
         return []
     # Only a copy of the machine's own disk proves a file is absent; a bundle that did not include a
     # file (or a source that says driver files are missing) says nothing about the machine.
-    only_not_collected = (any(m.what == "drivers" for m in ev.missing)
-                          or ev.source_kind not in ("offline", "live"))
+    only_not_collected = any(m.what == "drivers" for m in ev.missing) or not ev.collected_whole
     severity = Severity.INFO if only_not_collected else Severity.ERROR
     names = ", ".join(d.file_name for d in bad)
     return [Finding(

@@ -326,7 +326,8 @@ def _not_this_issue_steps(ev: Evidence, symptom: Symptom) -> list[NextStep]:
     out: list[NextStep] = []
     timeline = ev.timeline
     written = [e for e in (timeline.entries if timeline else [])
-               if e.kind is TimelineKind.BUGCHECK and e.dump_written is not False]
+               if (e.kind is TimelineKind.BUGCHECK and e.dump_written is not False)
+               or (e.kind is TimelineKind.UNEXPECTED_RESTART and e.dump_written)]
     if written and not ev.dumps:
         newest = written[-1]
         where = newest.dump_path or r"C:\Windows\MEMORY.DMP or C:\Windows\Minidump"

@@ -50,8 +50,16 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
                   + (f" {s.csd_version}" if s.csd_version else "")),
                  ("Architecture", s.architecture or "unknown"),
                  ("Computer name", s.computer_name or "unknown")]
+    elif ev.os_version is not None:
+        rows.append(("Windows", f"{ev.os_version.chosen.text} (from {ev.os_version.chosen.source})"))
     else:
         rows.append(("Windows", "unknown (no registry evidence)"))
+    if ev.os_version is not None:
+        rows += [("Windows version sources disagree", c) for c in ev.os_version.contradictions]
+    if ev.machine is not None:
+        for piece in ev.machine.pieces:
+            shown = "; ".join(f"{c.kind} {c.value} ({c.source})" for c in piece.claims)
+            rows.append(("Identity", f"{piece.label}: {shown or 'no computer name, build or architecture'}"))
     cc = reg.crash_control if reg else None
     if cc is not None:
         rows.append(("Crash dump setting", DUMP_TYPE_WORDS.get(cc.crash_dump_enabled, cc.dump_type_name)))

@@ -19,8 +19,8 @@ from core.evidence_ref import EvidenceRef
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
     ("registry", "Registry (crash settings, storage services)"),
     ("dumps", "Crash dump files"),
-    ("drivers", "Storage drivers"),
     ("events", "System event log"),
+    ("drivers", "Storage drivers"),  # after the log: which computer each file is from decides the drivers
 )
 
 KIND_WORDS: dict[DriverKind, str] = {
