@@ -49,6 +49,7 @@ class Piece:
     build: int | None = None
     architecture: str | None = None
     claims: list[IdentityClaim] = field(default_factory=list)
+    when: datetime | None = None  # when the build was seen: the newest boot, the crash of a dump
 
     @property
     def keys(self) -> set[str]:
@@ -137,14 +138,15 @@ def events_piece(result: EventReadResult) -> Piece:
     dated = [c for c in from_events(result.records) if c.when is not None]
     if dated:
         newest_boot = max(dated, key=lambda c: c.when or datetime.min)
-        piece.build = newest_boot.build
+        piece.build, piece.when = newest_boot.build, newest_boot.when
         piece.claims.append(IdentityClaim("build", str(newest_boot.build), newest_boot.source,
                                           newest_boot.ref))
     return piece
 
 
 def dump_piece(dump: DumpInfo) -> Piece:
-    piece = Piece(dump.path, "dump", build=dump.build or None, architecture=dump.machine)
+    piece = Piece(dump.path, "dump", build=dump.build or None, architecture=dump.machine,
+                  when=dump.system_time)
     if dump.build:
         piece.claims.append(IdentityClaim("build", str(dump.build), "the dump header",
                                           EvidenceRef("dump", dump.path, "header build")))
@@ -164,9 +166,15 @@ def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
                 f"{', '.join(sorted(archs))}")
     if piece.build is not None and machine.builds:
         newest = max(machine.builds)
-        family = build_to_version(piece.build)
-        if family != build_to_version(newest) or piece.build > newest:
+        if build_to_version(piece.build) != build_to_version(newest):
             return f"{piece.label} is from Windows build {piece.build}, the other files from build {newest}"
+        if piece.build > newest:
+            # A newer build of the same Windows is possible after an update, but not before a boot that
+            # still ran the older one.
+            seen = [p.when for p in machine.pieces if p.build == newest and p.when is not None]
+            if piece.when is not None and seen and piece.when < max(seen):
+                return (f"{piece.label} is from Windows build {piece.build}, but the other files show build "
+                        f"{newest} running after it")
     return None
 
 

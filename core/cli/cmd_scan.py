@@ -57,13 +57,7 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
             return EXIT_USAGE
     if args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
-    elif diag.machines:
-        # Files from several computers: say so first, then one full diagnosis per computer.
-        sys.stdout.write(f"{diag.headline}\n")
-        for n, machine in enumerate(diag.machines, 1):
-            sys.stdout.write(f"\n\n##### Computer {n} of {len(diag.machines)}: {machine.label} #####\n")
-            sys.stdout.write(render_text(machine.diagnosis, machine.evidence))
-    else:
+    else:  # with files from several computers: that first, then one diagnosis per computer
         sys.stdout.write(render_text(diag, evidence))
     return diag.exit_code
 

@@ -62,6 +62,8 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     cc = reg.crash_control if reg else None
     if reg is None or cc is None or cc.crash_dump_enabled == 0 or cc.dedicated_dump_file:
         return []
+    if "page-files" in reg.unreadable or "control-set" in reg.unreadable:
+        return []  # an unreadable PagingFiles value says nothing about the page file
     dump_words = DUMP_TYPE_WORDS.get(cc.crash_dump_enabled, cc.dump_type_name)
     ref = cc.ref
     boot = [pf for pf in reg.page_files if _on_boot_volume(pf)]

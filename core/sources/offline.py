@@ -10,8 +10,11 @@ from pathlib import Path
 from core.evidence_ref import Missing
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.identify import PREFIX_SIZE, FileKind, identify_bytes
 from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
+
+MAX_SIDE_FILES = 200  # files looked at per folder beside the Windows folder
 
 _HOW_HIVES = ("point Dump Doctor at the root of the Windows volume (the folder holding Windows\\), "
               "or copy Windows\\System32\\config\\{name} there")
@@ -33,6 +36,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
+        self.folder = folder
         found = find_windows_dir(folder)
         if found is None:
             raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
@@ -88,12 +92,40 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         self._registry = hives
         return hives
 
+    def _side_logs(self) -> list[EventInput]:
+        """Event logs the user put beside the Windows folder (in the chosen folder, the volume root or
+        the Windows folder itself), as the product's own hint says to: recognised by content, whatever
+        their name. Only the top level of those folders is looked at, and only so many files."""
+        out: list[EventInput] = []
+        seen: set[Path] = set()
+        for folder in dict.fromkeys(f for f in (self.folder, self.volume, self.windows) if f is not None):
+            try:
+                entries = sorted(p for p in folder.iterdir() if p.is_file())[:MAX_SIDE_FILES]
+            except OSError:
+                continue
+            for path in entries:
+                real = path.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
+                try:
+                    with path.open("rb") as fh:
+                        kind = identify_bytes(fh.read(PREFIX_SIZE))
+                except OSError:
+                    continue
+                if kind in (FileKind.EVTX, FileKind.EVENT_XML):
+                    out.append(EventInput("evtx" if kind is FileKind.EVTX else "xml", path, path.name))
+        return out
+
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
+        side = self._side_logs()
         if path is None or not path.is_file():
+            if side:
+                return side
             self.missing.append(Missing("event-log", "No System event log "
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
                                         "Copy the System.evtx file next to the Windows folder's copy, "
                                         "or run the collector on that machine."))
             return []
-        return [EventInput("evtx", path, "System.evtx")]
+        return [EventInput("evtx", path, "System.evtx"), *side]

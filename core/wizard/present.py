@@ -8,11 +8,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from core.diagnosis.model import Verdict
-from core.diagnosis.wording import hex_code, plural
+from core.diagnosis.model import Diagnosis, Verdict
+from core.diagnosis.wording import VERDICT_LABELS, hex_code, plural
 from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline, TimelineEntry
+from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 
 # the order the scan reports its steps in, with the words the progress page shows
@@ -231,3 +232,47 @@ def hotfix_link(verdict: Verdict) -> str | None:
         if step.link and step.kind == "fix":
             return step.link
     return verdict.link
+
+
+@dataclass(frozen=True)
+class MachineRow:
+    """One computer when the files come from several: what the wizard lists before any verdict."""
+
+    label: str
+    verdict: str  # "Not this known issue"
+    headline: str
+    files: tuple[str, ...]
+
+
+def machine_rows(diagnosis: Diagnosis) -> list[MachineRow]:
+    rows = []
+    for m in diagnosis.machines:
+        identity = m.evidence.machine
+        files = tuple(p.label for p in identity.pieces) if identity else ()
+        rows.append(MachineRow(m.label, VERDICT_LABELS[m.diagnosis.verdict.id], m.diagnosis.headline, files))
+    return rows
+
+
+def machines_notice(diagnosis: Diagnosis) -> str | None:
+    """Shown first when the files come from several computers: which, and each one's answer."""
+    rows = machine_rows(diagnosis)
+    if not rows:
+        return None
+    lines = [diagnosis.headline]
+    lines += [f"\u2022 {r.label}: {r.verdict}. {r.headline}" for r in rows]
+    return "\n".join(lines)
+
+
+def verdict_headline(diagnosis: Diagnosis) -> str:
+    """The diagnosis page's headline: the several-computers notice first when there is one."""
+    notice = machines_notice(diagnosis)
+    head = diagnosis.verdict.headline
+    return f"{notice}\n\n{diagnosis.machines[0].label}: {head}" if notice else head
+
+
+def select_machine(diagnosis: Diagnosis, evidence: Evidence, index: int) -> tuple[Diagnosis, Evidence]:
+    """One computer's own diagnosis and evidence (the wizard can show any of them on its own)."""
+    if not diagnosis.machines:
+        return diagnosis, evidence
+    chosen = diagnosis.machines[index]
+    return chosen.diagnosis, chosen.evidence

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.diagnosis.model import Diagnosis, EvidenceItem, NextStep
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS
 from core.wizard.flow import Step
-from core.wizard.present import hotfix_link
+from core.wizard.present import hotfix_link, verdict_headline
 from gui.logging_setup import where_to_look
 from gui.verdict_style import style_for
 from gui.widgets import icon, scaled_font, wrapped
@@ -150,7 +150,7 @@ class DiagnosisPage(FlowPage):
             f"#verdict-banner {{ border: 3px solid {style.accent}; border-radius: 6px; }}")
         self.words.setText(style.words)
         self.issue.setText(f"Known issue: {verdict.issue_title}")
-        self.headline.setText(verdict.headline)
+        self.headline.setText(verdict_headline(diagnosis))  # several computers: said first
         level = CONFIDENCE_LABELS.get(str(verdict.confidence.level), str(verdict.confidence.level))
         self.confidence.setText(f"{level}: {verdict.confidence.why}")
         self.explanation.setText(verdict.explanation)
