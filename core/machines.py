@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from core.drivers.storage import dump_miniports
 from core.dumps.model import DumpInfo
 from core.errors import DumpDoctorError
 from core.events.model import EventReadResult
@@ -23,6 +24,7 @@ from core.registry.keys import RegKey
 from core.registry.model import RegistryFacts
 
 NETBIOS_LENGTH = 15
+LOG_SLACK = timedelta(days=1)  # a log read a little before the dump was copied still belongs with it
 
 
 def short_name(name: str) -> str:
@@ -50,6 +52,9 @@ class Piece:
     architecture: str | None = None
     claims: list[IdentityClaim] = field(default_factory=list)
     when: datetime | None = None  # when the build was seen: the newest boot, the crash of a dump
+    last_seen: datetime | None = None  # a log's last record: a crash of this machine comes before it
+    dump_miniports: list[str] = field(default_factory=list)  # a dump: the miniports it wrote through
+    disk_drivers: set[str] | None = None  # a hive: services (and their files) bound to a device
 
     @property
     def keys(self) -> set[str]:
@@ -112,6 +117,11 @@ def registry_piece(label: str, facts: RegistryFacts, control_set: RegKey | None)
     if not found and facts.system is not None and facts.system.computer_name:
         found.append((facts.system.computer_name, EvidenceRef("registry", "ComputerName")))
     piece.names = list(dict.fromkeys(name for name, _ in found))
+    if facts.devices and not {"services", "enum", "control-set"} & set(facts.unreadable):
+        bound = {d.service.casefold() for d in facts.devices if d.service and not d.legacy}
+        files = {(s.image_path or "").replace("/", "\\").rsplit("\\", 1)[-1].casefold().removesuffix(".sys")
+                 for key, s in facts.services.items() if key in bound}
+        piece.disk_drivers = bound | {f for f in files if f}
     system = facts.system
     if system is not None and system.architecture:
         piece.architecture = system.architecture
@@ -126,7 +136,7 @@ def registry_piece(label: str, facts: RegistryFacts, control_set: RegKey | None)
 def events_piece(result: EventReadResult) -> Piece:
     """A log's Computer names, the name of its newest records first (a log can hold a machine's older
     names from before a rename or domain join), and the build of its newest boot."""
-    piece = Piece(result.origin, "events")
+    piece = Piece(result.origin, "events", last_seen=result.last_event)
     counts = Counter(r.computer.strip() for r in result.records if r.computer and r.computer.strip())
     newest = {}
     for rec in result.records:
@@ -146,7 +156,7 @@ def events_piece(result: EventReadResult) -> Piece:
 
 def dump_piece(dump: DumpInfo) -> Piece:
     piece = Piece(dump.path, "dump", build=dump.build or None, architecture=dump.machine,
-                  when=dump.system_time)
+                  when=dump.system_time, dump_miniports=dump_miniports(dump.dump_stack, ["dumpfve.sys"]))
     if dump.build:
         piece.claims.append(IdentityClaim("build", str(dump.build), "the dump header",
                                           EvidenceRef("dump", dump.path, "header build")))
@@ -175,6 +185,16 @@ def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
             if piece.when is not None and seen and piece.when < max(seen):
                 return (f"{piece.label} is from Windows build {piece.build}, but the other files show build "
                         f"{newest} running after it")
+    logs_end = [p.last_seen for p in machine.pieces if p.kind == "events" and p.last_seen is not None]
+    crashed = piece.when
+    if piece.kind == "dump" and crashed is not None and logs_end and crashed > max(logs_end) + LOG_SLACK:
+        # The same computer's log, collected after the crash, would record the restart that followed it.
+        return (f"{piece.label} records a crash on {crashed:%Y-%m-%d}, after the last record of the "
+                "other files' event log")
+    disks = [p.disk_drivers for p in machine.pieces if p.disk_drivers is not None]
+    if piece.dump_miniports and disks and not any(set(piece.dump_miniports) & d for d in disks):
+        return (f"{piece.label} wrote its dump through {', '.join(piece.dump_miniports)}, a disk driver no "
+                "device uses in the other files' registry")
     return None
 
 
@@ -220,6 +240,9 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
             target.pieces.append(piece)
             continue
         note = ""
+        if not fits and machines:
+            reasons = [r for r in (_contradiction(piece, m) for m in machines) if r]
+            note = "Not the same computer as the other files: " + "; ".join(reasons) + "."
         if len(fits) > 1:
             for m in fits:
                 m.label = m.label or _label(m)
