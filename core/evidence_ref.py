@@ -13,9 +13,13 @@ class EvidenceRef:
     kind: str  # "file" | "registry" | "event" | "dump" | "derived"
     location: str  # path, key path (HKLM\SYSTEM\...\value), or "System.evtx #13534"
     detail: str = ""  # e.g. the value read, the event's time
+    file: str = ""  # for a registry key: the hive (or export) file it was read from, as the user names it
 
     def __str__(self) -> str:
-        return f"{self.location} ({self.detail})" if self.detail else self.location
+        where = self.location
+        if self.file and self.file not in self.location:
+            where += f" in {self.file}"
+        return f"{where} ({self.detail})" if self.detail else where
 
 
 class Severity(StrEnum):

@@ -187,8 +187,11 @@ def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
                         f"{newest} running after it")
     logs_end = [p.last_seen for p in machine.pieces if p.kind == "events" and p.last_seen is not None]
     crashed = piece.when
-    if piece.kind == "dump" and crashed is not None and logs_end and crashed > max(logs_end) + LOG_SLACK:
-        # The same computer's log, collected after the crash, would record the restart that followed it.
+    upgraded = piece.build is not None and machine.builds and piece.build not in machine.builds
+    if (piece.kind == "dump" and upgraded and crashed is not None and logs_end
+            and crashed > max(logs_end) + LOG_SLACK):
+        # Only an upgrade after the log ended could make this the same computer: a build the other files
+        # never show, on a crash the log (which would record the restart after it) does not cover.
         return (f"{piece.label} records a crash on {crashed:%Y-%m-%d}, after the last record of the "
                 "other files' event log")
     disks = [p.disk_drivers for p in machine.pieces if p.disk_drivers is not None]

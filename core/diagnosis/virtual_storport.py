@@ -94,16 +94,23 @@ def _check_fixed_file(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None
 
 
 def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
-    ref = d.refs[0] if d.refs else (EvidenceRef("file", d.file_path) if d.file_path else None)
+    # What the file itself says (imports, version, code scan) cites the .sys file; what the registry
+    # says (service, devices) cites the service key.
+    key = next((r for r in d.refs if r.kind == "registry"), None)
+    pe = next((r for r in d.refs if r.kind == "file"), None)
+    if pe is None and d.file_path:
+        pe = EvidenceRef("file", d.file_path)
     items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
-                          f"({d.confidence.value} confidence)", ref)]
-    items += [EvidenceItem(reason, ref) for reason in d.reasons]
+                          f"({d.confidence.value} confidence)", pe or key)]
+    read_from = pe if pe is not None and d.pe is not None else key
+    items += [EvidenceItem(reason, read_from) for reason in d.reasons]
     if d.error or d.file_path is None:
-        items.append(EvidenceItem(f"{d.file_name}: {d.error or 'file not found'}", ref))
+        items.append(EvidenceItem(f"{d.file_name}: {d.error or 'file not found'}", key))
     product = issue.known_virtual_miniports.get(d.file_name.lower())
     if product:
-        items.append(EvidenceItem(f"{d.file_name} is a known virtual Storport miniport ({product})", ref))
-    items += [EvidenceItem(f"Device {dev} uses {d.service}", ref) for dev in d.devices[:3]]
+        items.append(EvidenceItem(f"{d.file_name} is a known virtual Storport miniport ({product})",
+                                  pe or key))
+    items += [EvidenceItem(f"Device {dev} uses {d.service}", key) for dev in d.devices[:3]]
     return items
 
 

@@ -38,6 +38,7 @@ class HiveState:
         self.logs_replayed: list[str] = []
         self.notes: list[str] = []
         self.skipped_values = 0
+        self.display = str(path)  # how the file is named to the user (a bundle member, not a temp path)
 
 
 @contextlib.contextmanager
@@ -65,7 +66,7 @@ class HiveKey(RegKey):
         self._inner = inner
         self.name = name
         self.path = path
-        self.origin = str(state.path)
+        self.origin = state.display
         self._state = state
         self._offset: int = inner._nkrecord.offset()
         self._ancestors = ancestors | {self._offset}
@@ -99,7 +100,7 @@ class HiveKey(RegKey):
                 yield RegValue(name, type_, decode_value(type_, bytes(entry.raw_data())))
             except Exception as exc:  # one bad value must not hide the key's others
                 self._state.skipped_values += 1
-                log.warning("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
+                log.info("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
                             self._offset, exc)
 
 
@@ -117,6 +118,11 @@ class HiveRoot(HiveKey):
     @property
     def dirty(self) -> bool:
         return self._state.dirty
+
+    def shown_as(self, name: str) -> None:
+        """Name the file as the user knows it; keys read after this cite that name as their origin."""
+        self._state.display = name
+        self.origin = name
 
 
 def detect(path: str | Path) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Problem, Severity
-from core.registry import identify_hive, open_hive
+from core.registry import HiveRoot, identify_hive, open_hive
 from core.registry.keys import MemoryKey, RegKey
 from core.registry.reg_export import RegExport, read_reg_exports
 
@@ -37,7 +37,10 @@ def load_hive(path: Path, problems: list[Problem], display: Display) -> RegKey |
     """Open one hive file; the registry reader replays .LOG1/.LOG2 beside it."""
     try:
         # The hive's own notes (dirty, logs replayed) travel on the key; read_registry_facts reports them.
-        return open_hive(path)
+        root = open_hive(path)
+        if isinstance(root, HiveRoot):
+            root.shown_as(display(path))
+        return root
     except (DumpDoctorError, OSError) as exc:
         problems.append(_problem(path, exc, display))
     return None

@@ -74,7 +74,7 @@ def test_a_dump_joins_the_only_computer_it_does_not_contradict_and_says_so_when_
 @pytest.mark.parametrize(("dump", "why"), [
     (Piece("x86.dmp", "dump", build=7600, architecture="x86"), "x86"),
     (Piece("w10.dmp", "dump", build=19041, architecture="x64"), "19041"),
-    (Piece("late.dmp", "dump", build=7600, when=T0 + timedelta(days=30)), "after the last record"),
+    (Piece("late.dmp", "dump", build=7601, when=T0 + timedelta(days=30)), "after the last record"),
     (Piece("nvme.dmp", "dump", build=7600, dump_miniports=["stornvme"]), "stornvme"),
 ])
 def test_a_dump_that_contradicts_the_other_files_is_another_computer(dump: Piece, why: str) -> None:
