@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -22,7 +23,7 @@ from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import Missing, Problem, Severity
+from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.formatting import format_size
 from core.machines import MachineIdentity, Piece, dump_piece, events_piece, group_pieces, registry_piece
 from core.osversion import derive_version
@@ -171,6 +172,8 @@ class _Run:
         storage = self.guarded("drivers", "storage drivers",
                                lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
         self.cancel.check()
+        if storage is not None:
+            _show_paths(storage, self.source.display_path)
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
@@ -225,6 +228,27 @@ def _merge_missing(*groups: list[Missing]) -> list[Missing]:
                 seen.add(item.what)
                 out.append(item)
     return out
+
+
+def _show_paths(storage: StorageReport, display: Callable[[Path], str]) -> None:
+    """Driver files are cited as the user knows them (a bundle member), never by the private folder a
+    bundle was extracted to."""
+    def shown(path: str | None) -> str | None:
+        return display(Path(path)) if path else path
+
+    def ref(r: EvidenceRef | None) -> EvidenceRef | None:
+        if r is None or r.kind != "file":
+            return r
+        return replace(r, location=shown(r.location) or r.location)
+
+    for d in storage.drivers:
+        d.file_path = shown(d.file_path)
+        if d.pe is not None:
+            d.pe.path = shown(d.pe.path) or d.pe.path
+        d.refs = [x for x in (ref(r) for r in d.refs) if x is not None]
+    for fix in (storage.diskdump, storage.crashdmp):
+        if fix is not None:
+            fix.ref = ref(fix.ref)
 
 
 def _finish_machine(ev: Evidence, records: list[EventRecord]) -> None:

@@ -9,6 +9,7 @@ contradicts the signature; missing evidence gives "can't tell" with what to add.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from core.diagnosis.facts import missing_evidence, os_build, stop_label, version_contradictions
@@ -93,6 +94,11 @@ def _check_fixed_file(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None
     return Check(Condition("fixed-file", label, UNKNOWN, fix.message, [item]), missing=["drivers"])
 
 
+# Classification reasons read from the driver file itself (the rest come from its service and devices).
+_READ_FROM_FILE = re.compile(r"import|PE header|code scan|version|company|signed|signature|description|"
+                             r"StorPortInitialize|file offset", re.IGNORECASE)
+
+
 def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
     # What the file itself says (imports, version, code scan) cites the .sys file; what the registry
     # says (service, devices) cites the service key.
@@ -102,8 +108,9 @@ def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
         pe = EvidenceRef("file", d.file_path)
     items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
                           f"({d.confidence.value} confidence)", pe or key)]
-    read_from = pe if pe is not None and d.pe is not None else key
-    items += [EvidenceItem(reason, read_from) for reason in d.reasons]
+    from_file = pe if pe is not None and d.pe is not None else key
+    items += [EvidenceItem(reason, from_file if _READ_FROM_FILE.search(reason) else key)
+              for reason in d.reasons]
     if d.error or d.file_path is None:
         items.append(EvidenceItem(f"{d.file_name}: {d.error or 'file not found'}", key))
     product = issue.known_virtual_miniports.get(d.file_name.lower())

@@ -65,4 +65,19 @@ def merge_reg_exports(paths: Iterable[Path], problems: list[Problem],
             problems.append(Problem(display(path), f"{len(skipped)} line(s) could not be read and were "
                                     f"skipped (first: line {first.line}, {first.reason})",
                                     Severity.WARNING, "registry"))
-    return {name.upper(): root for name, root in result.roots.items()}
+    roots = {name.upper(): root for name, root in result.roots.items()}
+    for root in roots.values():
+        _show_origins(root, display)
+    return roots
+
+
+def _show_origins(root: MemoryKey, display: Display) -> None:
+    """Keys cite the export they came from as the user names it (a bundle member, never the private
+    folder it was extracted to)."""
+    shown: dict[str, str] = {}
+    stack: list[MemoryKey] = [root]
+    while stack:
+        key = stack.pop()
+        if key.origin:
+            key.origin = shown.setdefault(key.origin, display(Path(key.origin)))
+        stack.extend(k for k in key.subkeys() if isinstance(k, MemoryKey))
