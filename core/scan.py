@@ -23,7 +23,7 @@ from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
+from core.evidence_ref import EvidenceRef, Missing, Problem, Severity, user_words
 from core.formatting import format_size
 from core.machines import MachineIdentity, Piece, dump_piece, events_piece, group_pieces, registry_piece
 from core.osversion import derive_version
@@ -73,10 +73,11 @@ class _Run:
         except OSError as exc:
             err = unreadable(where, exc)
             self.problems.append(Problem(where, err.message, Severity.ERROR, step))
-        except Exception as exc:  # a reader bug must not lose the rest of the evidence
+        except Exception:  # a reader bug must not lose the rest of the evidence
             log.exception("unexpected error in step %s for %s", step, where)
-            self.problems.append(Problem(where, f"internal error while reading ({type(exc).__name__}: "
-                                                f"{exc}); please report this", Severity.ERROR, step))
+            self.problems.append(Problem(where, "an internal error in Dump Doctor stopped reading this "
+                                                "(details are in the log file); please report it",
+                                        Severity.ERROR, step))
         return None
 
     # -- steps -------------------------------------------------------------------------------------
@@ -97,6 +98,7 @@ class _Run:
         if facts is None:
             return None
         facts.hive_notes.extend(n for n in notes if n not in facts.hive_notes)
+        facts.hive_notes[:] = [user_words(n) for n in facts.hive_notes]
         label = self._hive_label(system)
         self.registry_pieces.append(self._registry_piece(label, facts, system))
         if facts.unreadable or any("cut short" in n for n in facts.hive_notes):
