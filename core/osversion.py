@@ -79,7 +79,7 @@ def from_registry(facts: RegistryFacts | None) -> VersionClaim | None:
     ref = next((r for r in system.refs if "currentversion" in r.location.casefold()), None)
     if ref is None:  # set by an older scan from other evidence: not the SOFTWARE hive
         return None
-    ref = EvidenceRef("registry", f"{ref.location}\\CurrentBuildNumber", system.version_text)
+    ref = EvidenceRef("registry", f"{ref.location}\\CurrentBuildNumber", system.version_text, ref.file)
     return VersionClaim(system.major, system.minor or 0, system.build, "the SOFTWARE hive", ref)
 
 

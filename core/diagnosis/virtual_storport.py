@@ -25,7 +25,7 @@ from core.diagnosis.model import (
 )
 from core.diagnosis.rules import predicate
 from core.diagnosis.wording import hex_code, plural
-from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
+from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver, StorageReport
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -139,7 +139,8 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
         d = in_path[0]
         items = _driver_items(d, issue)
         if boot and boot.service:
-            items.append(EvidenceItem(f"Dumps are written through {boot.service}: {boot.how}"))
+            items.append(EvidenceItem(f"Dumps are written through {boot.service}: {boot.how}",
+                                      _boot_ref(ev, storage)))
         level = d.confidence
         serves = boot is not None and boot_name == d.service.casefold()
         if boot is None or boot.confidence is Confidence.LOW or not serves:
@@ -179,7 +180,8 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
     if boot.service:
         bd = storage.driver(boot.service)
         kind = bd.kind.value if bd else "unknown"
-        items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}"))
+        items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}",
+                                  _boot_ref(ev, storage)))
     else:
         names = ", ".join(boot.candidates)
         items.append(EvidenceItem(f"The boot disk's driver is one of {names}: {boot.how}"))
@@ -195,6 +197,18 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
                 "virtual storage driver.")
     return Check(Condition("virtual-miniport", label, NO, text, items),
                  reason="no-virtual-miniport", confidence=level)
+
+
+def _boot_ref(ev: Evidence, storage: StorageReport) -> EvidenceRef | None:
+    """Where the boot miniport was read: the crash dump whose driver list holds the dump stack, or the
+    boot miniport's service key."""
+    boot = storage.boot_miniport
+    if boot is not None and "crash dump" in boot.how:
+        dump = next((d for d in ev.dumps if d.dump_stack), None)
+        if dump is not None:
+            return EvidenceRef("dump", dump.path, "loaded driver list (dump_*.sys)")
+    driver = storage.driver(boot.service) if boot is not None and boot.service else None
+    return next((r for r in driver.refs if r.kind == "registry"), None) if driver else None
 
 
 _UNREAD_WORDS = {"control-set": "the current control set", "services": "Services", "enum": "Enum"}
