@@ -25,7 +25,15 @@ from core.events.model import EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity, user_words
 from core.formatting import format_size
-from core.machines import MachineIdentity, Piece, dump_piece, events_piece, group_pieces, registry_piece
+from core.machines import (
+    IdentityClaim,
+    MachineIdentity,
+    Piece,
+    dump_piece,
+    events_piece,
+    group_pieces,
+    registry_piece,
+)
 from core.osversion import derive_version
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry import read_registry_facts
@@ -121,7 +129,12 @@ class _Run:
         if system is not None:
             found = self.guarded("registry", label, lambda: current_control_set(system))
             control_set = found[0] if found else None
-        return registry_piece(label, facts, control_set)
+        piece = registry_piece(label, facts, control_set)
+        host = getattr(self.source, "manifest_host", None)
+        if isinstance(host, str) and host and not self.registry_pieces:  # the bundle's own hive
+            piece.names.append(host)
+            piece.claims.append(IdentityClaim("name", host, "the bundle manifest (collected on ...)"))
+        return piece
 
     def extra_registries(self) -> list[RegistryFacts]:
         """Further SYSTEM hives (loose files from several computers): each its own machine."""

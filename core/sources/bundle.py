@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,6 +81,7 @@ class BundleSource(EvidenceSource):
         self._excerpts: dict[str, int] = {}
         self._registry: RegistryHives | None = None
         self._original_names: dict[str, str | None] = {}
+        self.manifest_host: str | None = None
         self.problems.extend(problems or [])
         self._read_manifest()
         self._note_absent()
@@ -140,6 +142,9 @@ class BundleSource(EvidenceSource):
                                              "bundle"))
                 continue
             origin = manifest.get("source")
+            host = re.search(r"collected on (\S+)", origin) if isinstance(origin, str) else None
+            if host and item.name.count("/") == 0:
+                self.manifest_host = host.group(1)  # the collector's %COMPUTERNAME%: one identity claim
             if isinstance(origin, str) and origin.strip() and item.name.count("/") == 0:
                 # Where the evidence was collected is what the helpdesk reads first; it is the
                 # bundle's own words (possibly redacted), shown beside where we opened it.

@@ -29,7 +29,7 @@ from core.sources import open_source
 from core.sources.base import EventInput
 from tests.builders.dumps import typical_drivers, write_kernel_dump
 from tests.builders.events import Ev, eventlog, kernel_general, kernel_power_41, kernel_power_42, write_export
-from tests.builders.offline_root import Machine, memory_roots, write_offline_root
+from tests.builders.offline_root import Machine, memory_roots, write_bundle_folder, write_offline_root
 from tests.builders.regf import build_hive
 
 T0 = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
@@ -333,3 +333,18 @@ def test_cut_hive_on_the_command_line_says_no_python_internals(tmp_path, realdat
     assert "unpack_from" not in out.out and "struct.error" not in out.out
     assert "cut short" in out.out and code != 0
     assert "Every file could be read" not in out.out
+
+
+def test_the_collector_manifest_names_the_computer(tmp_path) -> None:
+    machine = Machine(minidumps=[])
+    del machine.system["ControlSet001\\Control\\ComputerName\\ComputerName"]
+    folder = write_bundle_folder(tmp_path / "b", machine)
+    manifest = '{"format_version": 1, "source": "collected on PC42 by collect.cmd"}'
+    (folder / "manifest.json").write_text(manifest)
+    write_export(folder / "events.xml", _hibernate_crash("PC42", (6, 1, 7601, 1)))
+    with open_source(folder) as source:
+        ev = scan(source)
+    assert ev.machines == [] and ev.machine is not None and ev.machine.label == "PC42"
+    assert not ev.machine.notes  # the manifest confirms what the hive alone could not
+    claims = [c for p in ev.machine.pieces for c in p.claims]
+    assert any(c.source.startswith("the bundle manifest") and c.value == "PC42" for c in claims)
