@@ -94,6 +94,8 @@ def _diagnose_one(evidence: Evidence, knowledge: Knowledge) -> Diagnosis:
         outcome = Outcome.CANT_TELL
     else:
         outcome = Outcome.OK
+    if evidence.machine is not None and evidence.machine.notes:
+        findings.insert(0, _identity_finding(evidence))
     return Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome,
                      headline=_headline(outcome, verdicts, findings), knowledge_version=knowledge.version)
 
@@ -104,10 +106,7 @@ _OUTCOME_ORDER = (Outcome.PROBLEM, Outcome.CANT_TELL, Outcome.UNREADABLE, Outcom
 def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosis:
     knowledge = knowledge or load_knowledge()
     if len(evidence.machines) <= 1:
-        diag = _diagnose_one(evidence, knowledge)
-        if evidence.machine is not None and evidence.machine.notes:
-            diag.findings.insert(0, _identity_finding(evidence))
-        return diag
+        return _diagnose_one(evidence, knowledge)
     per_machine = [MachineDiagnosis(ev.machine.label if ev.machine else f"computer {i + 1}",
                                     _diagnose_one(ev, knowledge), ev)
                    for i, ev in enumerate(evidence.machines)]
@@ -126,7 +125,7 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
 def _identity_finding(ev: Evidence) -> Finding:
     notes = ev.machine.notes if ev.machine else []
     return Finding("machine-identity", Severity.INFO,
-                   "Dump Doctor could not confirm that every file comes from the same computer.",
+                   "How Dump Doctor decided which computer these files come from.",
                    " ".join(notes), "; ".join(notes))
 
 

@@ -77,6 +77,12 @@ def render_text(diag: Diagnosis, ev: Evidence) -> str:
     if not diag.machines:
         return _render_one(diag, ev)
     out = [*_wrap(diag.headline, ""), ""]
+    for machine in diag.machines:
+        identity = machine.evidence.machine
+        files = ", ".join(p.label for p in identity.pieces) if identity else ""
+        out += _wrap(f"- {machine.label}: {VERDICT_LABELS[machine.diagnosis.verdict.id]}. Files: {files}.")
+        for note in identity.notes if identity else []:
+            out += _wrap(note, "    ")
     for n, machine in enumerate(diag.machines, 1):
         out += ["", f"##### Computer {n} of {len(diag.machines)}: {clean(machine.label)} #####",
                 _render_one(machine.diagnosis, machine.evidence)]
