@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from core.drivers import assess_storage
+from core.advice import add_or_collect
+from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
 from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events import build_timeline, merge_reads, read_events
-from core.events.model import EventReadResult, EventRecord, Timeline
+from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity, user_words
 from core.formatting import format_size
@@ -53,6 +54,16 @@ _PART_WORDS = {"control-set": "the current control set", "version": "the Windows
                "enum": "the devices (Enum)"}
 
 
+@dataclass(frozen=True)
+class EventRead:
+    """One System-log input and what reading it gave, kept so nothing reads the same log twice in one
+    examination (the bundle export writes these records)."""
+
+    input: EventInput
+    result: EventReadResult | None  # None: the input could not be read (see error)
+    error: str = ""
+
+
 # -- orchestration ---------------------------------------------------------------------------------
 
 
@@ -66,6 +77,7 @@ class _Run:
         self.records: list[EventRecord] = []
         self.registry_pieces: list[Piece] = []  # one per SYSTEM hive read, in reading order
         self.input_labels: list[str] = []  # every event-log input, read or not
+        self.event_reads: list[EventRead] = []
 
     def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
         self.progress(ProgressUpdate(step, done, total, message))
@@ -180,20 +192,24 @@ class _Run:
     def drivers(self, facts: RegistryFacts | None, dumps: list[DumpInfo],
                 loaded: list[str] | None) -> StorageReport | None:
         self.report("drivers", 0, 1, "Checking storage drivers")
-        if facts is None:
-            self.report("drivers", 1, 1)
-            return None
+        given = self.guarded("drivers", "driver files", self.source.given_driver_files) or []
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
+        if facts is None:
+            # No registry: driver files given on their own are still classified from their content.
+            loose = self.guarded("drivers", "storage drivers", lambda: assess_loose(
+                given, self.source.display_path, list(stack))) if given else None
+            self.report("drivers", 1, 1)
+            return loose
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
+                                                      given, self.source.display_path))
         self.cancel.check()
         if storage is not None:
             _show_paths(storage, self.source.display_path)
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
-                                        "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys and the "
-                                        "boot disk's miniport), or run the collector"))
+                                        add_or_collect("drivers")))
         self.report("drivers", 1, 1)
         return storage
 
@@ -205,8 +221,10 @@ class _Run:
         for done, inp in enumerate(inputs):
             self.report("events", done, len(inputs), inp.label)
             self.cancel.check()
+            before = len(self.problems)
             res = self.guarded("events", inp.label,
                                lambda i=inp: read_events(i, self.cancel))  # type: ignore[misc]
+            self.event_reads.append(EventRead(inp, res, "; ".join(p.message for p in self.problems[before:])))
             if res is not None:
                 results.append(res)
                 self.problems.extend(res.problems)
@@ -288,11 +306,10 @@ def _missing_for(ev: Evidence, source_missing: list[Missing], steps: tuple[str, 
     if ev.registry is None:
         own.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was found, so "
                            "the configuration cannot be checked.",
-                           "add Windows\\System32\\config\\SYSTEM, or run the collector"))
+                           add_or_collect("system-hive")))
     if ev.timeline is None and "events" in steps:
         own.append(Missing("event-log", "No System event log could be read, so crashes without a dump "
-                           "cannot be seen.",
-                           "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
+                           "cannot be seen.", add_or_collect("event-log")))
     present = {"system-hive"} if ev.registry is not None else set()
     if ev.timeline is not None:
         present.add("event-log")
@@ -303,12 +320,20 @@ def _missing_for(ev: Evidence, source_missing: list[Missing], steps: tuple[str, 
 
 def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
          cancel: CancelToken = NEVER_CANCELLED, steps: tuple[str, ...] = STEPS) -> Evidence:
-    """Read everything `source` offers into one Evidence. Raises Cancelled when cancelled; every
-    other problem is recorded in Evidence.problems / Evidence.missing. `steps` lets a command that
-    needs less (e.g. `dumpdoctor system`) skip reading dumps and logs.
+    """Read everything `source` offers into one Evidence (front ends go through core.examine, which
+    also keeps the event reads). Raises Cancelled when cancelled; every other problem is recorded in
+    Evidence.problems / Evidence.missing. `steps` lets a command that needs less (e.g.
+    `dumpdoctor system`) skip reading dumps and logs.
 
     When the files come from several computers (compared by core.machines), the result describes the
     first and `machines` holds one Evidence per computer, each built from that computer's files only."""
+    return read_source(source, progress, cancel, steps)[0]
+
+
+def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
+                cancel: CancelToken = NEVER_CANCELLED,
+                steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
+    """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
     cancel.check()
     elevated = run.guarded("registry", "administrator check", source.elevated)
@@ -348,7 +373,8 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
         ev.collected_whole = source.kind in ("live", "offline")
         ev.registry, ev.dumps, ev.machine = reg, machine_dumps, group
         before = len(run.missing)
-        if "drivers" in steps:
+        # Driver files given without a registry belong to no computer in particular: the first has them.
+        if "drivers" in steps and (reg is not None or not evidences):
             ev.loaded_dump_modules = loaded
             ev.storage = run.drivers(reg, machine_dumps, loaded)
             cancel.check()
@@ -370,4 +396,4 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
     first = evidences[0]
     if len(evidences) > 1:
         first.machines = evidences
-    return first
+    return first, run.event_reads

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.advice import HOW_TO_GET
 from core.diagnosis.model import EvidenceItem, MissingEvidence
-from core.diagnosis.wording import HOW_TO_GET, MISSING_MESSAGES, hex_code
+from core.diagnosis.wording import MISSING_MESSAGES, hex_code
 from core.dumps import bugchecks
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef

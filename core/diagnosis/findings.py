@@ -17,6 +17,7 @@ from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
+from core.formatting import format_time
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
@@ -144,7 +145,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         if d.kind is not DumpKind.KERNEL or d.bugcheck is None:
             continue
         b = d.bugcheck
-        when = f"{d.system_time:%Y-%m-%d %H:%M} UTC: " if d.system_time else ""
+        when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
         items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
@@ -157,7 +158,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
             if e.kind is TimelineKind.UNEXPECTED_RESTART and e.bugcheck_code:
                 _name, meaning = bugcheck_words(e.bugcheck_code)
                 items.append(EvidenceItem(
-                    f"{e.time:%Y-%m-%d %H:%M} UTC: Stop {stop_label(e.bugcheck_code)}"
+                    f"{format_time(e.time)}: Stop {stop_label(e.bugcheck_code)}"
                     + (f" \u2014 {meaning}" if meaning else ""), e.events[0] if e.events else None))
                 event_codes.append(e.bugcheck_code)
     if not items:
@@ -224,8 +225,8 @@ def restarts_without_dump(ev: Evidence, verdicts: list[Verdict]) -> list[Finding
         "restarts-without-dump", Severity.WARNING,
         f"The machine restarted unexpectedly {plural(len(lost), 'time')} without saving a crash dump.",
         f"What the event log shows: {why}.",
-        "; ".join(f"{e.time:%Y-%m-%d %H:%M} {e.summary}" for e in lost[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        "; ".join(f"{format_time(e.time, zone=False)} {e.summary}" for e in lost[-5:]),
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in lost[-10:]])]
 
 
@@ -241,7 +242,7 @@ def dump_errors(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         "These events (from the volume manager, volmgr) mean a crash dump would fail: the dump driver "
         "did not load, or no suitable page file was found.",
         "; ".join(e.summary for e in errs[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in errs[-10:]])]
 
 

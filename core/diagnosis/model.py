@@ -145,6 +145,3 @@ class Diagnosis:
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.outcome]
-
-    def finding(self, finding_id: str) -> Finding | None:
-        return next((f for f in self.findings if f.id == finding_id), None)

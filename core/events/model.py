@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from core.evidence_ref import EvidenceRef, Problem
+from core.formatting import format_time
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """One System-log input a source hands to the reader."""
+
+    kind: str  # "evtx" | "xml"
+    path: Path
+    label: str  # shown to the user: "System.evtx", "events/System.xml"
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class EventRecord:
     def ref(self) -> EvidenceRef:
         rec = f" #{self.record_id}" if self.record_id is not None else ""
         return EvidenceRef("event", f"{self.origin}{rec}",
-                           f"{self.provider} {self.event_id} at {self.time.isoformat()}")
+                           f"{self.provider} {self.event_id} at {format_time(self.time, seconds=True)}")
 
 
 class TimelineKind(StrEnum):

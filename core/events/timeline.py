@@ -38,6 +38,7 @@ from core.events.model import (
 )
 from core.events.relevant import count_key, provider_key
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_moment
 from core.registry.model import CrashControl
 
 # How events of one restart are grouped. The 41 and 6008 are both written early in the next boot;
@@ -63,10 +64,6 @@ class _Restart:
     kp41: KernelPower41 | None = None
     e6008: UnexpectedShutdown6008 | None = None
     refs: list[EvidenceRef] = field(default_factory=list)
-
-
-def when_text(value: datetime) -> str:
-    return f"{value.day} {value:%b %Y %H:%M} UTC"
 
 
 def code_text(code: int) -> str:
@@ -276,7 +273,7 @@ def _no_dump_reason(entry: TimelineEntry, cc: CrashControl | None,
 
 def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: KernelPower42 | None,
                      volmgr: VolmgrEvent | None, cc: CrashControl | None) -> str:
-    head = f"Unexpected restart on {when_text(entry.time)}"
+    head = f"Unexpected restart on {format_moment(entry.time)}"
     if entry.during_hibernate:
         head += " while the computer was going to sleep or hibernating"
         if kp is not None and kp.sleep_state is not None:
@@ -306,7 +303,7 @@ def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: Kern
         if reason is NoDumpReason.DUMP_DISABLED and cc is not None:
             dump += " (dump writing is turned off: CrashDumpEnabled is 0 in the current settings)"
         elif reason is NoDumpReason.VOLMGR_ERROR and volmgr is not None:
-            dump += (f" (volmgr event {volmgr.record.event_id} on {when_text(volmgr.record.time)}: "
+            dump += (f" (volmgr event {volmgr.record.event_id} on {format_moment(volmgr.record.time)}: "
                      f"{volmgr.meaning})")
         elif reason is NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER:
             dump += " (the bugcheck was recorded only by Kernel-Power 41; no BugCheck 1001 followed)"
@@ -347,7 +344,7 @@ def _others(items: list[_Item]) -> list[TimelineEntry]:
 
     for item in items:
         t, rec = item.typed, item.rec
-        when = when_text(rec.time)
+        when = format_moment(rec.time)
         if item.used or t is None or id(item) in shadowed:
             continue
         if (isinstance(t, KernelGeneral) and rec.event_id == 12) or (

@@ -62,4 +62,9 @@ def read_registry_facts(system: RegKey | None, software: RegKey | None) -> Regis
         facts.devices = _guarded("Enum", notes, lambda: read_devices(found_cs, notes, bad), [], bad, "enum")
     elif system is not None:
         facts.unreadable.append("control-set")
+    for root in (system, software):
+        if isinstance(root, HiveRoot) and root.state.skipped_values:
+            # the facts above were read without them; the log names each one
+            notes.append(f"{root.state.path.name}: {len(root.state.skipped_values)} registry value(s) could "
+                         "not be decoded and were skipped")
     return facts

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl
@@ -31,11 +32,7 @@ class RegistryHives:
             self.software = key
 
 
-@dataclass(frozen=True)
-class EventInput:
-    kind: str  # "evtx" | "xml"
-    path: Path
-    label: str  # shown to the user: "System.evtx", "events/System.xml"
+__all__ = ["EventInput", "EvidenceSource", "RegistryHives"]  # EventInput lives in the events model
 
 
 class EvidenceSource(ABC):
@@ -64,6 +61,12 @@ class EvidenceSource(ABC):
     def loaded_dump_modules(self) -> list[str] | None:
         """dump_*.sys modules loaded right now (live Windows only)."""
         return None
+
+    def given_driver_files(self) -> list[Path]:
+        """Driver files the user handed over on their own (bundles, loose files): each is listed and
+        classified from its content even when no service entry names it. Whole Windows folders and
+        this computer give none (their drivers are found through the registry)."""
+        return []
 
     def elevated(self) -> bool | None:
         return None

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from core.advice import add_or_collect
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
@@ -32,11 +33,6 @@ log = logging.getLogger(__name__)
 MAX_FOLDER_FILES = 20_000
 MAX_FOLDER_DEPTH = 16
 MAX_MANIFEST_BYTES = 4 << 20
-
-_HOW_SYSTEM = ("add Windows\\System32\\config\\SYSTEM (or a `reg export` of HKLM\\SYSTEM keys), "
-               "or run the collector on that machine")
-_HOW_SOFTWARE = ("add Windows\\System32\\config\\SOFTWARE (or a `reg export` of HKLM\\SOFTWARE\\Microsoft"
-                 "\\Windows NT\\CurrentVersion), or run the collector on that machine")
 
 
 @dataclass
@@ -174,17 +170,14 @@ class BundleSource(EvidenceSource):
     def _note_absent(self) -> None:
         if not self.of_kind(FileKind.EVTX) and not self.of_kind(FileKind.EVENT_XML):
             self.missing.append(Missing("event-log", "No System event log (.evtx or XML export) in this "
-                                        "bundle.", "add Windows\\System32\\winevt\\Logs\\System.evtx, "
-                                        "or run the collector"))
+                                        "bundle.", add_or_collect("event-log")))
         if not self.of_kind(FileKind.PE):
             self.missing.append(Missing("drivers", "No driver files (.sys) in this bundle, so driver "
                                         "versions and kinds cannot be checked.",
-                                        "add Windows\\System32\\drivers\\diskdump.sys, crashdmp.sys and "
-                                        "the boot disk's miniport, or run the collector"))
+                                        add_or_collect("drivers")))
         if not self.of_kind(FileKind.KERNEL_DUMP) and not self.of_kind(FileKind.USER_DUMP):
             self.missing.append(Missing("dumps", "No crash dump files in this bundle.",
-                                        "add Windows\\Minidump\\*.dmp (and MEMORY.DMP if any), or run "
-                                        "the collector"))
+                                        add_or_collect("dumps")))
 
     # -- EvidenceSource ----------------------------------------------------------------------------
 
@@ -223,9 +216,8 @@ class BundleSource(EvidenceSource):
             elif key is not None and name in merged:
                 hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
             if key is None:
-                how = _HOW_SYSTEM if name == "SYSTEM" else _HOW_SOFTWARE
-                self.missing.append(Missing(f"{name.lower()}-hive", f"No {name} hive in this bundle.",
-                                            how))
+                what = f"{name.lower()}-hive"
+                self.missing.append(Missing(what, f"No {name} hive in this bundle.", add_or_collect(what)))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -259,6 +251,9 @@ class BundleSource(EvidenceSource):
         if not matches:
             return None
         return self._fetch(min(matches, key=lambda i: _layout_rank(i, "drivers/")))
+
+    def given_driver_files(self) -> list[Path]:
+        return [p for p in (self._fetch(i) for i in self.of_kind(FileKind.PE)) if p is not None]
 
     def _original_name(self, item: BundleItem) -> str | None:
         """A renamed driver is still found by the OriginalFilename in its version resource."""

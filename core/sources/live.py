@@ -8,24 +8,16 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from core.advice import RUN_AS_ADMIN
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.paths import expand_system_root, resolve_ci, split_windows_path
-from core.registry.keys import RegKey
 from core.registry.live import live_root
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
 
 log = logging.getLogger(__name__)
-
-_HOW_ADMIN = "Run Dump Doctor as administrator (right-click → Run as administrator)."
-
-
-def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
-    """HKLM\\<name> from the live registry; None when it cannot be opened. Keys skipped during the
-    walk (access denied) are summed up in `notes`."""
-    return live_root(name, notes)
 
 
 class LiveSource(WindowsPathFiles, EvidenceSource):
@@ -41,7 +33,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         self._elevated: bool | None = None
         if self.elevated() is False:
             self.missing.append(Missing("admin", "Not running as administrator: crash dumps and some "
-                                        "logs cannot be read.", _HOW_ADMIN))
+                                        "logs cannot be read.", RUN_AS_ADMIN))
 
     def resolve(self, win_path: str) -> Path | None:
         text = expand_system_root(win_path.strip().strip('"'), self.system_root)
@@ -70,7 +62,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             try:
-                key = _open_live_root(name, hives.notes)
+                key = live_root(name, hives.notes)
             except DumpDoctorError as exc:
                 self.problems.append(Problem(f"HKLM\\{name}", exc.message, step="registry"))
                 continue
@@ -80,7 +72,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
                 continue
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive", f"HKLM\\{name} could not be opened.",
-                                            _HOW_ADMIN))
+                                            RUN_AS_ADMIN))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -99,7 +91,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         except DumpDoctorError as exc:
             self.problems.append(Problem("live System log", exc.message, step="events"))
             self.missing.append(Missing("event-log", "The System event log could not be queried.",
-                                        _HOW_ADMIN))
+                                        RUN_AS_ADMIN))
             return []
         if not _has_content(output):
             # The query worked and matched nothing (a log cleared recently): said plainly, instead of

@@ -68,7 +68,9 @@ if "!SERVICES_OK!!ENUM_OK!" NEQ "11" (
 )
 
 echo [2/5] System event log ...
-wevtutil qe System /q:"*[System[(Provider[@Name='Microsoft-Windows-Kernel-Power'] and (EventID=41 or EventID=42 or EventID=107)) or (Provider[@Name='EventLog'] and (EventID=6005 or EventID=6006 or EventID=6008 or EventID=6009 or EventID=6013)) or (Provider[@Name='Microsoft-Windows-WER-SystemErrorReporting'] and (EventID=1001)) or (Provider[@Name='volmgr']) or (Provider[@Name='Microsoft-Windows-Power-Troubleshooter'] and (EventID=1)) or (Provider[@Name='Microsoft-Windows-Kernel-General'] and (EventID=12 or EventID=13)) or (Provider[@Name='Microsoft-Windows-WHEA-Logger'])]]" /f:xml > "%OUT%\events\System.xml" 2>>"%LOG%"
+rem The System-log queries are written here by Dump Doctor when it saves this script
+rem (core/bundle/collector.py, from the one table in core/events/relevant.py).
+@SYSTEM_EVENT_QUERIES@
 set "EVTX_SIZE=0"
 for %%F in ("%SystemRoot%\System32\winevt\Logs\System.evtx") do set "EVTX_SIZE=%%~zF"
 if !EVTX_SIZE! LSS 20971520 (

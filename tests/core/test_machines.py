@@ -32,6 +32,11 @@ from tests.builders.events import Ev, eventlog, kernel_general, kernel_power_41,
 from tests.builders.offline_root import Machine, memory_roots, write_bundle_folder, write_offline_root
 from tests.builders.regf import build_hive
 
+
+def _finding(diag, finding_id):
+    return next((f for f in diag.findings if f.id == finding_id), None)
+
+
 T0 = datetime(2011, 3, 1, 9, 0, tzinfo=UTC)
 
 
@@ -319,7 +324,7 @@ def test_power_button_restart_is_not_called_a_power_loss(tmp_path) -> None:
     assert ev.timeline is not None
     (restart,) = ev.timeline.unexpected_restarts()
     assert "power button" in restart.summary and "power loss" not in restart.summary
-    finding = diagnose(ev).finding("restarts-without-dump")
+    finding = _finding(diagnose(ev), "restarts-without-dump")
     assert finding is not None and "power button" in finding.explanation
 
 

@@ -22,6 +22,11 @@ from tests.builders.regf import build_hive
 from tests.core.diagnosis.evidence_builder import Scenario, kernel_dump, restart
 from tests.core.diagnosis.test_scenarios import CASES
 
+
+def _finding(diag, finding_id):
+    return next((f for f in diag.findings if f.id == finding_id), None)
+
+
 REG_DWORD, REG_SZ, REG_EXPAND_SZ = 4, 1, 2
 CS = "ControlSet001"
 
@@ -175,8 +180,8 @@ def test_not_this_issue_on_a_written_dump_says_to_collect_it() -> None:
 def test_deliberate_crashes_do_not_blame_a_driver(code) -> None:
     diag = diagnose(Scenario(timeline=[restart(code, hibernating=False)],
                              dumps=[kernel_dump(code)]).build_evidence())
-    assert diag.finding("recent-bugchecks") is None
-    found = diag.finding("deliberate-crash")
+    assert _finding(diag, "recent-bugchecks") is None
+    found = _finding(diag, "deliberate-crash")
     assert found is not None and "on purpose" in found.headline
     assert "update or remove" not in found.explanation
 
@@ -184,7 +189,7 @@ def test_deliberate_crashes_do_not_blame_a_driver(code) -> None:
 def test_a_deliberate_crash_among_real_ones_is_named() -> None:
     diag = diagnose(Scenario(timeline=[restart(0xE2, hibernating=False), restart(0x50, hibernating=False,
                                                                                  minutes=5)]).build_evidence())
-    found = diag.finding("recent-bugchecks")
+    found = _finding(diag, "recent-bugchecks")
     assert found is not None and "MANUALLY_INITIATED_CRASH" in found.explanation
 
 
