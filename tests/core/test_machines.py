@@ -353,3 +353,21 @@ def test_the_collector_manifest_names_the_computer(tmp_path) -> None:
     assert not ev.machine.notes  # the manifest confirms what the hive alone could not
     claims = [c for p in ev.machine.pieces for c in p.claims]
     assert any(c.source.startswith("the bundle manifest") and c.value == "PC42" for c in claims)
+
+
+def test_generated_hive_log_and_dump_from_three_computers(tmp_path) -> None:
+    hive = _hive(tmp_path, Machine())  # TESTPC, x64
+    log = write_export(tmp_path / "other.xml", _hibernate_crash("OTHERPC", (6, 1, 7600, 16385)))
+    dump = write_kernel_dump(tmp_path / "Mini32.dmp", 32, 0x50, (0, 0, 0, 0), dump_type=4,
+                             drivers=typical_drivers(32), build=9600)  # x86, 6.3: neither of the others
+    with open_source([hive, log, dump]) as source:
+        ev = scan(source)
+    labels = [m.machine.label for m in ev.machines if m.machine]
+    assert labels[:2] == ["TESTPC", "OTHERPC"] and len(labels) == 3
+    diag = diagnose(ev)
+    assert [m.label for m in diag.machines] == labels
+    # Each computer's diagnosis sees only its own files.
+    testpc, otherpc, third = (m.evidence for m in diag.machines)
+    assert testpc.timeline is None and not testpc.dumps
+    assert otherpc.registry is None and not otherpc.dumps
+    assert third.registry is None and third.timeline is None and len(third.dumps) == 1

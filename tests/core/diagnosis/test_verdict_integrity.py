@@ -203,3 +203,13 @@ def test_miniport_in_use_but_not_proven_boot_disk_is_not_stated_with_high_confid
     miniport = next(c for c in verdict.conditions if c.id == "virtual-miniport")
     assert "serves the boot disk" not in miniport.text and "may serve" in miniport.text
     assert verdict.confidence.level.value == "low"
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_drivers_json_exposure_is_the_diagnosis_answer(case) -> None:
+    from core.cli.cmd_drivers import exposed
+
+    ev = Scenario(**case.scenario).build_evidence()
+    verdict = diagnose(ev).verdict
+    expected = None if verdict.id is VerdictId.CANT_TELL else verdict.is_problem
+    assert exposed(ev) is expected
