@@ -371,3 +371,15 @@ def test_generated_hive_log_and_dump_from_three_computers(tmp_path) -> None:
     assert testpc.timeline is None and not testpc.dumps
     assert otherpc.registry is None and not otherpc.dumps
     assert third.registry is None and third.timeline is None and len(third.dumps) == 1
+
+
+def test_html_report_has_one_section_per_computer(tmp_path) -> None:
+    from core.report import render_html
+
+    hive = _hive(tmp_path, Machine())
+    log = write_export(tmp_path / "other.xml", _hibernate_crash("OTHERPC", (6, 1, 7600, 16385)))
+    with open_source([hive, log]) as source:
+        ev = scan(source)
+    html = render_html(diagnose(ev), ev)
+    assert "These files come from 2 computers" in html
+    assert "Computer 1 of 2: TESTPC" in html and "Computer 2 of 2: OTHERPC" in html
