@@ -383,3 +383,14 @@ def test_html_report_has_one_section_per_computer(tmp_path) -> None:
     html = render_html(diagnose(ev), ev)
     assert "These files come from 2 computers" in html
     assert "Computer 1 of 2: TESTPC" in html and "Computer 2 of 2: OTHERPC" in html
+
+
+def test_events_command_keeps_each_computers_log_apart(tmp_path, capsys) -> None:
+    mine = write_export(tmp_path / "a.xml", _hibernate_crash("PC-A", (6, 1, 7600, 16385)))
+    other = write_export(tmp_path / "b.xml", _boot(T0, (6, 1, 7601, 1), "PC-B"))
+    code = main(["events", str(mine), str(other)])
+    out = capsys.readouterr().out
+    assert out.startswith("These logs come from 2 computers.")
+    assert "##### PC-A #####" in out and "##### PC-B #####" in out
+    assert out.index("a.xml") < out.index("##### PC-B") < out.index("b.xml")
+    assert code == 1  # PC-A restarted unexpectedly: the command's "restarts" exit code
