@@ -217,7 +217,10 @@ class BundleSource(EvidenceSource):
                 hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
             if key is None:
                 what = f"{name.lower()}-hive"
-                self.missing.append(Missing(what, f"No {name} hive in this bundle.", add_or_collect(what)))
+                # A hive that was given but could not be opened is not "no hive": say which one.
+                words = (f"The {name} hive {self._name(item)} could not be read (see the files that could "
+                         "not be read)." if item is not None else f"No {name} hive in this bundle.")
+                self.missing.append(Missing(what, words, add_or_collect(what)))
             else:
                 hives.put(name, key)
         self._registry = hives
