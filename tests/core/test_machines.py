@@ -394,3 +394,13 @@ def test_events_command_keeps_each_computers_log_apart(tmp_path, capsys) -> None
     assert "##### PC-A #####" in out and "##### PC-B #####" in out
     assert out.index("a.xml") < out.index("##### PC-B") < out.index("b.xml")
     assert code == 1  # PC-A restarted unexpectedly: the command's "restarts" exit code
+
+
+def test_a_memory_dump_beside_the_offline_windows_folder_is_read(tmp_path) -> None:
+    layout = write_offline_root(tmp_path / "vol", Machine(minidumps=[]))
+    write_kernel_dump(tmp_path / "vol" / "copied from the server.bin", 64, 0xD1, (0, 2, 0, 1), dump_type=4,
+                      drivers=typical_drivers(64, "lsi_sas.sys"), build=7601)
+    assert layout.windows.is_dir()
+    with open_source(tmp_path / "vol") as source:
+        ev = scan(source)
+    assert ev.machines == [] and [Path(d.path).name for d in ev.dumps] == ["copied from the server.bin"]
