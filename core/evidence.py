@@ -19,6 +19,7 @@ from core.events.model import Timeline
 from core.evidence_ref import Missing, Problem
 from core.machines import MachineIdentity
 from core.osversion import OsVersion
+from core.readiness.facts_model import VolumeFacts
 from core.registry.model import RegistryFacts
 
 
@@ -41,3 +42,4 @@ class Evidence:
     os_version: OsVersion | None = None  # from every source that says which Windows this is
     machine: MachineIdentity | None = None  # the computer these files show
     machines: list[Evidence] = field(default_factory=list)  # set when the files come from several
+    volume_facts: VolumeFacts | None = None  # free space, page files on disk, DumpStack.log, RAM

@@ -340,6 +340,9 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     registry = run.registry()
     extra = run.extra_registries()
     crash_control = registry.crash_control if registry else None
+    # Disk facts for the dump readiness checks (core.readiness): free space, page files, DumpStack.log.
+    # They belong to the volume the registry came from, i.e. the first SYSTEM hive's computer.
+    volume_facts = run.guarded("registry", "volumes", lambda: source.volume_facts(registry))
     cancel.check()
     dumps = run.dumps(crash_control) if "dumps" in steps else []
     cancel.check()
@@ -372,6 +375,8 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
         ev.elevated = elevated
         ev.collected_whole = source.kind in ("live", "offline")
         ev.registry, ev.dumps, ev.machine = reg, machine_dumps, group
+        if reg is registry or len(machine_sets) == 1:
+            ev.volume_facts = volume_facts
         before = len(run.missing)
         # Driver files given without a registry belong to no computer in particular: the first has them.
         if "drivers" in steps and (reg is not None or not evidences):

@@ -28,6 +28,7 @@ from core.bundle.eventxml import events_xml
 from core.bundle.manifest import FileEntry, LeftOut, Manifest
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
+from core.bundle.volume_files import volume_files
 from core.diagnosis.model import Diagnosis
 from core.errors import DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord
@@ -148,6 +149,8 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
         plan.texts.append((f"{layout.REGISTRY_DIR}/{reg.spec.file}", reg_file_bytes(reg, redactor)))
     if records:
         plan.texts.append((layout.EVENTS_XML, redactor.text(events_xml(records)).encode("utf-8")))
+    for member, data in volume_files(evidence.volume_facts):  # free space, page files, DumpStack.log
+        plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
     manifest = Manifest(source=redactor.text(evidence.source_description or source.description))

@@ -17,6 +17,13 @@ DUMPS_DIR = "dumps"
 MINIDUMP_DIR = "dumps/Minidump"
 DRIVERS_DIR = "drivers"
 README = "README.txt"
+# Facts for the dump readiness checks (core.bundle.volume_files): `wmic ... /format:csv` output as the
+# collector writes it (the exporter writes the same columns), and the dump stack's own log.
+VOLUMES_CSV = "system/volumes.csv"  # Node,DeviceID,FreeSpace,Size (fixed disks)
+PAGEFILES_CSV = "system/pagefiles.csv"  # Node,AllocatedBaseSize,CurrentUsage,Name (MB)
+MEMORY_CSV = "system/memory.csv"  # Node,TotalPhysicalMemory (bytes)
+DUMPSTACK_LOGS = ("system/DumpStack.log.tmp", "system/DumpStack.log")
+SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS)
 
 TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
 TOP_LEVEL_FILES = frozenset({MANIFEST, README})

@@ -15,13 +15,14 @@ from collections.abc import Sequence
 from core.logsetup import setup_logging
 from core.version import __version__
 
-COMMANDS = ("scan", "dump", "system", "drivers", "events", "bundle", "collector")
+COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_CANT_TELL = 4
+EXIT_DEGRADED = 5  # `readiness` only: a dump will be written but may be lost or delayed
 
 
 class _Parser(argparse.ArgumentParser):

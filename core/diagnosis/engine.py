@@ -85,19 +85,29 @@ def _diagnose_one(evidence: Evidence, knowledge: Knowledge) -> Diagnosis:
     # Stable sort: with equal relevance the knowledge file's order (this tool's own issue first) wins.
     verdicts.sort(key=lambda v: _RELEVANCE[v.id])
     findings = find_all(evidence, verdicts)
+    # Imported here: core.readiness builds on this package (its checks read core.diagnosis.facts).
+    from core.readiness.engine import assess_readiness
+
+    readiness = assess_readiness(evidence, verdicts)
     serious = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in findings)
     if nothing_readable(evidence):
         outcome = Outcome.UNREADABLE
-    elif any(v.is_problem for v in verdicts) or serious:
+    elif any(v.is_problem for v in verdicts) or serious or readiness.is_problem:
         outcome = Outcome.PROBLEM
     elif verdicts and verdicts[0].id is VerdictId.CANT_TELL:
         outcome = Outcome.CANT_TELL
     else:
         outcome = Outcome.OK
+    diagnosis = Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome,
+                          knowledge_version=knowledge.version, readiness=readiness)
     if evidence.machine is not None and evidence.machine.notes:
         findings.insert(0, _identity_finding(evidence))
-    return Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome,
-                     headline=_headline(outcome, verdicts, findings), knowledge_version=knowledge.version)
+    if diagnosis.primary_kind == "readiness" and outcome is Outcome.PROBLEM and not (
+            verdicts and verdicts[0].is_problem):
+        diagnosis.headline = readiness.headline
+    else:
+        diagnosis.headline = _headline(outcome, verdicts, findings)
+    return diagnosis
 
 
 _OUTCOME_ORDER = (Outcome.PROBLEM, Outcome.CANT_TELL, Outcome.UNREADABLE, Outcome.OK)
@@ -119,7 +129,8 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
     notice = machines_notice([m.label for m in per_machine])
     mixed = _mixed_finding(evidence, per_machine, notice)
     return Diagnosis(verdicts=first.verdicts, findings=[mixed, *first.findings], outcome=outcome,
-                     headline=notice, knowledge_version=knowledge.version, machines=per_machine)
+                     headline=notice, knowledge_version=knowledge.version, machines=per_machine,
+                     readiness=first.readiness)
 
 
 def _identity_finding(ev: Evidence) -> Finding:

@@ -47,7 +47,11 @@ def version_contradictions(ev: Evidence) -> list[EvidenceItem]:
 
 
 def physical_memory(ev: Evidence) -> tuple[int, EvidenceRef] | None:
-    """RAM size, known only from a crash dump header's physical memory description."""
+    """RAM size: read from the machine where the source could (live, or a bundle's memory.csv), else
+    from a crash dump header's physical memory description."""
+    vf = ev.volume_facts
+    if vf is not None and vf.ram_bytes:
+        return vf.ram_bytes, vf.ram_ref or EvidenceRef("derived", "installed RAM")
     for dump in ev.dumps:
         if dump.physical_memory_bytes:
             return dump.physical_memory_bytes, EvidenceRef("dump", dump.path, "physical memory block")

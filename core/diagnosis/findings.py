@@ -18,6 +18,7 @@ from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
 from core.formatting import format_time
+from core.readiness.sizes import on_boot_volume, required_page_file_mb
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
@@ -28,7 +29,6 @@ DELIBERATE_CODES = {
     0x1C8: "MANUALLY_INITIATED_POWER_BUTTON_HOLD: the power button was held down",
 }
 ESSENTIAL_DUMP_FILES = {"diskdump.sys", "crashdmp.sys"}
-BOOT_DRIVE = "c:"  # the registry gives no system drive letter; C: is where Windows boots from by default
 
 
 def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -47,15 +47,12 @@ def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
 
 
 def _on_boot_volume(pf: PageFile) -> bool:
-    return pf.path[:2].lower() in (BOOT_DRIVE, "?:")
+    return on_boot_volume(pf.path)
 
 
 def _required_mb(cc: CrashControl, ram: int | None) -> int | None:
-    if cc.crash_dump_enabled == 3:
-        return 2
-    if cc.crash_dump_enabled == 1 and ram is not None:
-        return ram // MB + 1
-    return None  # kernel/automatic: depends on kernel memory use at the time of the crash
+    # One rule with the readiness check (core.readiness.sizes, KB 254649): complete = RAM + 257 MB.
+    return required_page_file_mb(cc.crash_dump_enabled, ram)
 
 
 def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -87,13 +84,14 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     need = _required_mb(cc, ram[0] if ram else None)
     items = [EvidenceItem(f"Page file {pf.path}: {pf.initial_mb}-{pf.maximum_mb} MB", ref) for pf in sized]
     if ram:
-        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB (from a crash dump header)", ram[1]))
+        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB", ram[1]))
     if need is None:
         if cc.crash_dump_enabled == 1:
             return [Finding(
                 "pagefile-size-unknown", Severity.INFO,
                 "Dump Doctor can't check whether the page file is big enough for a complete dump.",
-                "A complete memory dump needs a page file at least as big as the RAM plus 1 MB. The RAM size "
+                "A complete memory dump needs a page file at least as big as the RAM plus 257 MB. "
+                "The RAM size "
                 "is unknown here (it is read from a crash dump header, and none was available).",
                 f"PagingFiles max {have} MB; RAM unknown", items)]
         return []
@@ -104,7 +102,7 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         f"The page file is too small for the configured crash dump ({dump_words}).",
         f"The page file on the Windows drive holds at most {have} MB but this dump type needs at least "
         f"{need} MB, so Windows cannot save the dump.",
-        f"PagingFiles max {have} MB < required {need} MB (FACTS: complete = RAM + 1 MB, small = 2 MB)",
+        f"PagingFiles max {have} MB < required {need} MB (KB 254649: complete = RAM + 257 MB, small = 2 MB)",
         items,
         [NextStep("grow-pagefile", "fix", f"Make the page file on C: at least {need} MB, or choose "
                   "\u201cSmall memory dump\u201d",

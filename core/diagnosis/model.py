@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from core.drivers.model import Confidence
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
+
+if TYPE_CHECKING:  # core.readiness.model builds on this module
+    from core.readiness.model import ReadinessVerdict
 
 
 class VerdictId(StrEnum):
@@ -136,6 +140,25 @@ class Diagnosis:
     # One diagnosis per computer when the files come from several; the first is the top-level one
     # (verdicts/findings above are its own, with the "several computers" finding first).
     machines: list[MachineDiagnosis] = field(default_factory=list)
+    readiness: ReadinessVerdict | None = None  # will the next crash leave a dump (core.readiness)
+
+    @property
+    def primary_kind(self) -> str:
+        """Which verdict leads: a known issue that applies, else a machine not ready for dumps, else the
+        known-issue verdict."""
+        if self.verdicts and self.verdicts[0].is_problem:
+            return "known-issue"
+        if self.readiness is not None and self.readiness.is_problem:
+            return "readiness"
+        return "known-issue"
+
+    @property
+    def all_verdicts(self) -> list[Verdict | ReadinessVerdict]:
+        """Every verdict of both kinds, the primary one first."""
+        out: list[Verdict | ReadinessVerdict] = list(self.verdicts)
+        if self.readiness is not None:
+            out.insert(0 if self.primary_kind == "readiness" else len(out), self.readiness)
+        return out
 
     @property
     def verdict(self) -> Verdict:

@@ -54,6 +54,7 @@ class TimelineKind(StrEnum):
     RESUME = "resume"
     DUMP_ERROR = "dump-error"  # volmgr 45/46/49/161 ...
     HARDWARE_ERROR = "hardware-error"  # WHEA
+    DUMP_EVENT = "dump-event"  # other dump events: volmgr 162/163, WER 1000/1004/1006 (dump_events.json)
 
 
 class NoDumpReason(StrEnum):
@@ -79,6 +80,11 @@ class TimelineEntry:
     events: list[EvidenceRef] = field(default_factory=list)
     previous_shutdown: datetime | None = None  # 6008: when Windows last recorded itself running (UTC)
     sleep_target_state: int | None = None  # the Kernel-Power 42 TargetState that preceded a crash
+    dump_event: str | None = None  # "volmgr/161": the dump event this entry is (or that explains it)
+    dump_progress: int | None = None  # volmgr 161: BugCheckProgress, when the event carries it
+    power_button_timestamp: int | None = None  # Kernel-Power 41: non-zero = the power button was held
+    bugcheck_info_from_efi: bool | None = None  # Kernel-Power 41 (newer versions), as recorded
+    checkpoint_status: int | None = None  # Kernel-Power 41 (newer versions), as recorded
 
 
 @dataclass

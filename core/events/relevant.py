@@ -29,7 +29,9 @@ SYSTEM_EVENTS: tuple[SystemEvents, ...] = (
     SystemEvents("EventLog", (6005, 6006, 6008, 6009, 6013)),
     # The 1001 is logged under the WER provider with EventSourceName "BugCheck"; older tools and some
     # exports show only the classic source name, and XP-era logs called it "Save Dump".
-    SystemEvents("Microsoft-Windows-WER-SystemErrorReporting", (1001,), aliases=("BugCheck", "Save Dump")),
+    # 1000, 1004 and 1006 may say a dump was not saved (meanings unconfirmed: dump_events.json).
+    SystemEvents("Microsoft-Windows-WER-SystemErrorReporting", (1000, 1001, 1004, 1006),
+                 aliases=("BugCheck", "Save Dump")),
     # Every volmgr event is kept: they are rare and the dump-related ones beyond 45/46/49/161 are not
     # all documented; the timeline decides which count as dump errors.
     SystemEvents("volmgr", None),
@@ -53,8 +55,11 @@ POWER_TROUBLESHOOTER = "microsoft-windows-power-troubleshooter"
 KERNEL_GENERAL = "microsoft-windows-kernel-general"
 WHEA = "microsoft-windows-whea-logger"
 
-# volmgr crash-dump errors (FACTS §4). 161 is documented on Windows 10; on Windows 7 *unconfirmed*.
-VOLMGR_DUMP_ERRORS = frozenset({45, 46, 49, 161})
+# volmgr crash-dump errors: their meanings live in resources/knowledge/dump_events.json
+# (core.events.dump_events); this set is kept for callers that only need the ids.
+VOLMGR_DUMP_ERRORS = frozenset({44, 45, 46, 47, 48, 49, 161, 164})
+# WER system events besides 1001 that may say a dump was not saved (meanings unconfirmed, see the table).
+WER_DUMP_EVENT_IDS = frozenset({1000, 1004, 1006})
 
 # -- derived from SYSTEM_EVENTS: never edit these -------------------------------------------------
 

@@ -10,7 +10,12 @@ from typing import TypeVar
 from core.errors import DumpDoctorError
 from core.evidence_ref import EvidenceRef
 from core.registry.facts_common import current_control_set
-from core.registry.facts_control import read_crash_control, read_hibernation, read_page_files
+from core.registry.facts_control import (
+    read_crash_control,
+    read_hibernation,
+    read_page_file_settings,
+    read_page_files,
+)
 from core.registry.facts_services import read_devices, read_services
 from core.registry.facts_system import read_system_facts
 from core.registry.hive import HiveRoot
@@ -55,6 +60,9 @@ def read_registry_facts(system: RegKey | None, software: RegKey | None) -> Regis
                                        bad, "crash-control")
         facts.page_files = _guarded("PagingFiles", notes, lambda: read_page_files(found_cs), [], bad,
                                     "page-files")
+        facts.page_file_settings = _guarded("Memory Management", notes,
+                                            lambda: read_page_file_settings(found_cs), None, bad,
+                                            "page-files")
         facts.hibernation = _guarded("Control\\Power", notes, lambda: read_hibernation(found_cs), None,
                                      bad, "power")
         facts.services = _guarded("Services", notes, lambda: read_services(found_cs, notes, bad), {}, bad,

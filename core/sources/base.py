@@ -12,8 +12,9 @@ from types import TracebackType
 
 from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
+from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl
+from core.registry.model import CrashControl, RegistryFacts
 
 
 @dataclass
@@ -69,6 +70,11 @@ class EvidenceSource(ABC):
         return []
 
     def elevated(self) -> bool | None:
+        return None
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        """Free space, page files on disk, DumpStack.log, folders and RAM, as far as this source can
+        read them (None: it can read none of them)."""
         return None
 
     def display_path(self, path: Path) -> str:

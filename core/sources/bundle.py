@@ -17,11 +17,14 @@ from datetime import datetime
 from pathlib import Path, PurePosixPath
 
 from core.advice import add_or_collect
+from core.bundle import layout
+from core.bundle.volume_files import MAX_FACT_FILE_BYTES, read_volume_files
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
+from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl
+from core.registry.model import CrashControl, RegistryFacts
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
 from core.sources.locate import driver_file_name
@@ -193,6 +196,28 @@ class BundleSource(EvidenceSource):
                 self._fetch(log_item)
         return self._fetch(item)
 
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        by_name = {i.name.casefold(): i for i in self.items if i.kind is FileKind.UNKNOWN}
+
+        def read(member: str) -> bytes | None:
+            item = by_name.get(member.casefold())
+            path = self._fetch(item) if item is not None else None
+            if path is None:
+                return None
+            try:
+                with path.open("rb") as fh:
+                    return fh.read(MAX_FACT_FILE_BYTES)
+            except OSError as exc:
+                self.problems.append(Problem(self._name(item) if item else member,
+                                             unreadable(member, exc).message, step="bundle"))
+                return None
+
+        def shown(member: str) -> str:
+            item = by_name.get(member.casefold())
+            return self._name(item) if item is not None else member
+
+        return read_volume_files(read, shown)
+
     def registry(self) -> RegistryHives:
         if self._registry is not None:
             return self._registry
@@ -326,9 +351,14 @@ def _unrecognised(name: str, shown: str, explicit: bool, problems: list[Problem]
         log.info("%s: not evidence Dump Doctor reads; ignored", shown)
 
 
+_SYSTEM_FACT_FILES = frozenset(n.casefold() for n in layout.SYSTEM_FACT_FILES)
+
+
 def _item(name: str, prefix: bytes, mtime: float, problems: list[Problem], shown: str,
           local: Path | None = None, *, explicit: bool = False) -> BundleItem | None:
     kind = identify_bytes(prefix)
+    if kind is FileKind.UNKNOWN and name.casefold() in _SYSTEM_FACT_FILES:
+        return BundleItem(name, kind, mtime, local=local)  # read by name: core.bundle.volume_files
     if kind is FileKind.UNKNOWN:
         _unrecognised(name, shown, explicit, problems)
         return None

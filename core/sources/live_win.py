@@ -236,3 +236,24 @@ def enum_device_drivers(psapi: Any = None) -> list[str]:
     if not names:
         raise OSError(_last_error(), "GetDeviceDriverBaseNameW resolved none of the module addresses")
     return names
+
+
+class _MemoryStatusEx(ctypes.Structure):
+    _fields_ = [("dwLength", ctypes.c_uint32), ("dwMemoryLoad", ctypes.c_uint32),
+                ("ullTotalPhys", ctypes.c_uint64), ("ullAvailPhys", ctypes.c_uint64),
+                ("ullTotalPageFile", ctypes.c_uint64), ("ullAvailPageFile", ctypes.c_uint64),
+                ("ullTotalVirtual", ctypes.c_uint64), ("ullAvailVirtual", ctypes.c_uint64),
+                ("ullAvailExtendedVirtual", ctypes.c_uint64)]
+
+
+def physical_memory_bytes() -> int:
+    """Installed RAM as Windows sees it (GlobalMemoryStatusEx); OSError off Windows or on failure."""
+    kernel32 = _win_dll("kernel32")
+    fn = kernel32.GlobalMemoryStatusEx
+    fn.argtypes = [ctypes.POINTER(_MemoryStatusEx)]
+    fn.restype = wintypes.BOOL
+    status = _MemoryStatusEx()
+    status.dwLength = ctypes.sizeof(_MemoryStatusEx)
+    if not fn(ctypes.byref(status)):
+        raise OSError(_last_error(), "GlobalMemoryStatusEx failed")
+    return int(status.ullTotalPhys)

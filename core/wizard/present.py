@@ -7,13 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.diagnosis.model import Diagnosis, Verdict
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict
 from core.diagnosis.wording import VERDICT_LABELS, hex_code, plural
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_day, format_time
+from core.readiness.engine import LABELS
 
 # The drivers page shows the table `dumpdoctor drivers` prints; it is defined once, in core.report.
 from core.report.driver_table import driver_table as driver_table
@@ -106,7 +107,7 @@ def event_ref_text(ref: EvidenceRef) -> str:
 def timeline_rows(timeline: Timeline | None, *, only_crashes: bool = True) -> list[TimelineRow]:
     if timeline is None:
         return []
-    interesting = {"unexpected-restart", "bugcheck", "dump-error", "hardware-error"}
+    interesting = {"unexpected-restart", "bugcheck", "dump-error", "dump-event", "hardware-error"}
     entries: list[TimelineEntry] = [e for e in timeline.entries
                                     if not only_crashes or e.kind in interesting]
     return [TimelineRow(format_time(e.time), e.summary, "\n".join(event_ref_text(r) for r in e.events))
@@ -126,6 +127,23 @@ def hotfix_link(verdict: Verdict) -> str | None:
         if step.link and step.kind == "fix":
             return step.link
     return verdict.link
+
+
+def readiness_lines(diagnosis: Diagnosis) -> list[str]:
+    """The readiness verdict for the diagnosis page: the answer, then each check that is not met or not
+    known (with its fix), then why each crash left no dump."""
+    r = diagnosis.readiness
+    if r is None:
+        return []
+    lines = [f"{LABELS[r.id]}: {r.headline}"]
+    for c in r.checks:
+        if c.applies and c.state is not ConditionState.YES:
+            mark = "✗" if c.state is ConditionState.NO else "?"
+            lines.append(f"{mark} {c.label}: {c.text}")
+            lines += [f"    ➤ {s.title}" + (f" ({s.command})" if s.command else "") for s in c.next_steps]
+    for lost in r.missing_dumps:
+        lines.append(f"• {format_time(lost.time)}: {lost.text}")
+    return lines
 
 
 @dataclass(frozen=True)

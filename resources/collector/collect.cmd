@@ -125,6 +125,14 @@ echo [5/5] System information ...
 ver > "%OUT%\system\ver.txt" 2>&1
 systeminfo > "%OUT%\system\systeminfo.txt" 2>&1
 driverquery /v > "%OUT%\system\driverquery.txt" 2>&1
+rem Dump readiness facts: free space, page files in use, RAM (wmic lives in System32\wbem from
+rem Vista to 10; where it fails the files stay empty and Dump Doctor says "not known"), and the
+rem dump stack's own log at the root of the system drive.
+wmic logicaldisk where "DriveType=3" get DeviceID,FreeSpace,Size /format:csv > "%OUT%\system\volumes.csv" 2>>"%LOG%"
+wmic pagefile get AllocatedBaseSize,CurrentUsage,Name /format:csv > "%OUT%\system\pagefiles.csv" 2>>"%LOG%"
+wmic computersystem get TotalPhysicalMemory /format:csv > "%OUT%\system\memory.csv" 2>>"%LOG%"
+if exist "%SystemDrive%\DumpStack.log" copy /y "%SystemDrive%\DumpStack.log" "%OUT%\system\" >>"%LOG%" 2>&1
+if exist "%SystemDrive%\DumpStack.log.tmp" copy /y "%SystemDrive%\DumpStack.log.tmp" "%OUT%\system\" >>"%LOG%" 2>&1
 
 rem A manifest the reader accepts; file hashes are left to Dump Doctor (Windows has no built-in
 rem SHA-256 tool on every version this runs on).

@@ -32,7 +32,7 @@ from tests.core.bundle.fakes import folder_source
 BUILTINS = {"echo", "echo.", "echo(", "set", "setlocal", "endlocal", "if", "for", "goto", "call", "exit",
             "rem", "copy", "mkdir", "md", "pause", "dir", "type", "ver", "else", "do", "not"}
 SHIPPED_TOOLS = {"reg", "wevtutil", "systeminfo", "driverquery", "find", "whoami", "net", "cmd.exe",
-                 "xcopy", "findstr"}
+                 "xcopy", "findstr", "wmic"}
 FORBIDDEN = re.compile(r"powershell|bitsadmin|certutil|curl|wget|ftp|tftp|https?://|\\\\\\\\|invoke-|"
                        r"\bnet\s+use\b|mshta|cscript|wscript", re.IGNORECASE)
 

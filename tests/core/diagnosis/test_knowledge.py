@@ -74,7 +74,7 @@ def test_a_second_issue_gets_its_own_verdict(monkeypatch: pytest.MonkeyPatch) ->
     base = load_knowledge()
     other = replace(base.issues[0], id="another-issue", predicate="test-other-issue", title="Another article",
                     short_name="Another issue", link="https://example.invalid/another", builds={})
-    knowledge = Knowledge(base.version, [*base.issues, other])
+    knowledge = Knowledge(base.version, [base.issues[0], other])
     not_ours = Scenario(build=9200).build_evidence()  # the first issue: not this issue (not covered)
     diag = diagnose(not_ours, knowledge)
     assert [v.issue_id for v in diag.verdicts] == ["another-issue", "virtual-storport-dump-0xd1"]

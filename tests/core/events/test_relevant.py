@@ -17,9 +17,10 @@ def test_the_filter_follows_the_table() -> None:
     assert is_relevant("Microsoft-Windows-Kernel-Power", 41)
     assert not is_relevant("Microsoft-Windows-Kernel-Power", 12)  # ids are per provider
     assert is_relevant("Microsoft-Windows-Kernel-General", 12)
-    # The BugCheck 1001 under each of its source names, and nothing else of theirs.
+    # The BugCheck 1001 (and the WER dump events 1000/1004/1006, core.events.dump_events) under each of
+    # its source names, and nothing else of theirs.
     for alias in ("Microsoft-Windows-WER-SystemErrorReporting", "BugCheck", "save dump"):
-        assert is_relevant(alias, 1001) and not is_relevant(alias, 1000)
+        assert is_relevant(alias, 1001) and is_relevant(alias, 1004) and not is_relevant(alias, 1002)
     assert is_relevant("volmgr", 161) and is_relevant("volmgr", 12345)  # every volmgr id
     assert is_relevant("Microsoft-Windows-WHEA-Logger", 18, level=1)
     assert not is_relevant("Microsoft-Windows-WHEA-Logger", 19, level=3)  # corrected errors are noise
