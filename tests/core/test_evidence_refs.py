@@ -13,7 +13,6 @@ from core.sources import open_source
 from tests.builders.offline_root import Machine, write_bundle_folder
 
 
-
 def _ours(diag):
     """The verdict on this tool's own known issue (other issues' verdicts may be listed first)."""
     return next(v for v in diag.verdicts if v.issue_id == "virtual-storport-dump-0xd1")

@@ -33,7 +33,6 @@ from tests.builders.offline_root import Machine, memory_roots, write_bundle_fold
 from tests.builders.regf import build_hive
 
 
-
 def _ours(diag):
     """The verdict on this tool's own known issue (other issues' verdicts may be listed first)."""
     return next(v for v in diag.verdicts if v.issue_id == "virtual-storport-dump-0xd1")
