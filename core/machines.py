@@ -172,8 +172,8 @@ def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
     """Why `piece` cannot come from `machine`, or None when nothing disagrees."""
     archs = machine.architectures
     if piece.architecture and archs and piece.architecture not in archs:
-        return (f"{piece.label} is from a {piece.architecture} Windows, the other files from "
-                f"{', '.join(sorted(archs))}")
+        return (f"{piece.label} is from {piece.architecture} Windows, the other files from "
+                f"{', '.join(sorted(archs))} Windows")
     if piece.build is not None and machine.builds:
         newest = max(machine.builds)
         if build_to_version(piece.build) != build_to_version(newest):
