@@ -355,7 +355,7 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     pieces: list[Piece] = list(run.registry_pieces)
     pieces += [events_piece(r) for r in results]
     pieces += [dump_piece(d) for d in dumps]
-    groups = group_pieces(pieces) if len(pieces) > 1 else []
+    groups = group_pieces(pieces)
     machine_sets: list[tuple[MachineIdentity | None, RegistryFacts | None, list[DumpInfo],
                              list[EventReadResult]]]
     if len(groups) <= 1:

@@ -46,9 +46,15 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     rows = [("Source", ev.source_description)]
     reg = ev.registry
     s = reg.system if reg else None
+    version = ev.os_version
     if s is not None:
-        rows += [("Windows", f"{s.product_name or 'unknown'} {s.version_text}"
-                  + (f" {s.csd_version}" if s.csd_version else "")),
+        windows = f"{s.product_name or 'Windows'} {s.version_text}"
+        windows += f" {s.csd_version}" if s.csd_version else ""
+        if version is not None and version.chosen.source != "the SOFTWARE hive":
+            windows = f"Windows {version.chosen.text} (from {version.chosen.source})"
+        elif version is None:
+            windows = "unknown (no SOFTWARE hive, boot event, crash dump header or Diskdump.sys says which)"
+        rows += [("Windows", windows),
                  ("Architecture", s.architecture or "unknown"),
                  ("Computer name", s.computer_name or "unknown")]
     elif ev.os_version is not None:
