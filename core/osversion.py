@@ -132,13 +132,24 @@ def from_files(storage: StorageReport | None) -> list[VersionClaim]:
     return out
 
 
+def from_text(text: str | None, where: str, source: str) -> VersionClaim | None:
+    """A version written out as text, e.g. the collector's `ver` output ("[Version 6.1.7601]")."""
+    numbers = _three_numbers(text)
+    if numbers is None or build_to_version(numbers[2]) != numbers[:2]:
+        return None
+    return VersionClaim(*numbers, source, EvidenceRef("file", where, f"Version {text}"))
+
+
 def derive_version(facts: RegistryFacts | None, records: list[EventRecord], dumps: list[DumpInfo],
-                   storage: StorageReport | None) -> OsVersion | None:
-    """Every claim, the strongest first; None when no evidence says which Windows this is."""
+                   storage: StorageReport | None,
+                   extra: list[VersionClaim] | None = None) -> OsVersion | None:
+    """Every claim, the strongest first; None when no evidence says which Windows this is. `extra`:
+    what the source itself says (a bundle's collector `ver` output), weighed after the boot events."""
     registry = from_registry(facts)
     events = sorted(from_events(records), key=lambda c: c.when or datetime.min.replace(tzinfo=UTC),
                     reverse=True)
-    claims = [c for c in [registry, *events, *from_dumps(dumps), *from_files(storage)] if c is not None]
+    claims = [c for c in [registry, *events, *(extra or []), *from_dumps(dumps), *from_files(storage)]
+              if c is not None]
     if not claims:
         return None
     chosen = claims[0]

@@ -35,7 +35,7 @@ from core.machines import (
     group_pieces,
     registry_piece,
 )
-from core.osversion import derive_version
+from core.osversion import VersionClaim, derive_version, from_text
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry import read_registry_facts
 from core.registry.facts_common import current_control_set
@@ -284,9 +284,18 @@ def _show_paths(storage: StorageReport, display: Callable[[Path], str]) -> None:
             fix.ref = ref(fix.ref)
 
 
-def _finish_machine(ev: Evidence, records: list[EventRecord]) -> None:
+def _source_version(source: EvidenceSource) -> list[VersionClaim]:
+    read = getattr(source, "collector_version", None)
+    found = read() if callable(read) else None
+    if not found:
+        return []
+    claim = from_text(found[0], found[1], "the bundle's system/ver.txt (the collector's `ver` output)")
+    return [claim] if claim is not None else []
+
+
+def _finish_machine(ev: Evidence, records: list[EventRecord], extra: list[VersionClaim]) -> None:
     """The version from every source (noted and referenced), and what this machine's evidence lacks."""
-    ev.os_version = derive_version(ev.registry, records, ev.dumps, ev.storage)
+    ev.os_version = derive_version(ev.registry, records, ev.dumps, ev.storage, extra)
     facts = ev.registry
     version = ev.os_version
     if facts is not None and version is not None and version.chosen.source != "the SOFTWARE hive":
@@ -352,6 +361,7 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     cancel.check()
 
     registries = ([registry] if registry is not None else []) + extra
+    source_claims = run.guarded("registry", "system/ver.txt", lambda: _source_version(source)) or []
     pieces: list[Piece] = list(run.registry_pieces)
     pieces += [events_piece(r) for r in results]
     pieces += [dump_piece(d) for d in dumps]
@@ -390,7 +400,8 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
             if ev.timeline is not None and len(machine_sets) == 1:  # inputs that gave nothing are named too
                 ev.timeline.sources += [x for x in run.input_labels if x not in ev.timeline.sources]
         records = [rec for res in machine_results for rec in res.records]
-        _finish_machine(ev, records)
+        # The collector's `ver` output describes the computer the bundle's hive came from.
+        _finish_machine(ev, records, source_claims if (reg is registry or len(machine_sets) == 1) else [])
         others = {p.label for g in groups if g is not group for p in g.pieces}
         ev.problems = [p for p in all_problems + run.problems if p.path not in others]
         ev.problems = list(dict.fromkeys(ev.problems))

@@ -196,6 +196,23 @@ class BundleSource(EvidenceSource):
                 self._fetch(log_item)
         return self._fetch(item)
 
+    def collector_version(self) -> tuple[str, str] | None:
+        """(version text, member name) from the collector's system/ver.txt, when the bundle has one."""
+        item = next((i for i in self.items if i.kind is FileKind.UNKNOWN
+                     and i.name.casefold().endswith(layout.VER_TXT)), None)
+        path = self._fetch(item) if item is not None else None
+        if item is None or path is None:
+            return None
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(4096)
+        except OSError:
+            return None
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = raw.decode("utf-16", errors="replace") if utf16 else raw.decode("latin-1")
+        match = re.search(r"Version\s+(\d+\.\d+\.\d+)", text)
+        return (match.group(1), self._name(item)) if match else None
+
     def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
         by_name = {i.name.casefold(): i for i in self.items if i.kind is FileKind.UNKNOWN}
 

@@ -408,3 +408,14 @@ def test_a_memory_dump_beside_the_offline_windows_folder_is_read(tmp_path) -> No
     with open_source(tmp_path / "vol") as source:
         ev = scan(source)
     assert ev.machines == [] and [Path(d.path).name for d in ev.dumps] == ["copied from the server.bin"]
+
+
+def test_the_collectors_ver_output_gives_the_version(tmp_path) -> None:
+    folder = write_bundle_folder(tmp_path / "b", Machine(software={}, minidumps=[], drivers=[]))
+    (folder / "system").mkdir(exist_ok=True)
+    (folder / "system" / "ver.txt").write_bytes(b"\r\nMicrosoft Windows [Version 6.1.7600]\r\n")
+    with open_source(folder) as source:
+        ev = scan(source)
+    assert ev.os_version is not None and ev.os_version.chosen.text == "6.1.7600"
+    assert "ver.txt" in ev.os_version.chosen.source
+    assert ev.os_version.chosen.ref is not None and ev.os_version.chosen.ref.location.endswith("system/ver.txt")
