@@ -418,4 +418,5 @@ def test_the_collectors_ver_output_gives_the_version(tmp_path) -> None:
         ev = scan(source)
     assert ev.os_version is not None and ev.os_version.chosen.text == "6.1.7600"
     assert "ver.txt" in ev.os_version.chosen.source
-    assert ev.os_version.chosen.ref is not None and ev.os_version.chosen.ref.location.endswith("system/ver.txt")
+    ref = ev.os_version.chosen.ref
+    assert ref is not None and ref.location.endswith("system/ver.txt")
