@@ -217,3 +217,32 @@ def test_drivers_json_exposure_is_the_diagnosis_answer(case) -> None:
     verdict = diagnose(ev).verdict
     expected = None if verdict.id is VerdictId.CANT_TELL else verdict.is_problem
     assert exposed(ev) is expected
+
+
+def _assert_every_no_was_read(diag) -> None:
+    for machine_diag in [diag, *(m.diagnosis for m in diag.machines)]:
+        for verdict in machine_diag.verdicts:
+            if verdict.id is VerdictId.NOT_THIS_ISSUE:
+                resting = [c for c in verdict.conditions if c.id in verdict.rests_on]
+                assert resting, f"{verdict.issue_id}: 'not this issue' resting on nothing"
+                for cond in resting:
+                    assert cond.state is ConditionState.NO and cond.evidence, (verdict.issue_id, cond.id)
+            if verdict.id in (VerdictId.MATCHES, VerdictId.AT_RISK):
+                assert all(c.state is ConditionState.YES for c in verdict.conditions
+                           if c.id in verdict.rests_on), verdict.issue_id
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_across_the_matrix_no_verdict_rests_on_what_was_not_read(case) -> None:
+    _assert_every_no_was_read(diagnose(Scenario(**case.scenario).build_evidence()))
+
+
+@pytest.mark.parametrize("files", [
+    ["hives/SYSTEM_win7sp1"], ["hives/SYSTEM_win10-1709"], ["evtx/System_win7sp1.evtx"],
+    ["evtx/System_win10-1809.evtx"], ["dumps/triage_x64_19041.dmp"],
+    ["hives/SYSTEM_win7sp1", "evtx/System_win7sp1.evtx", "dumps/triage_x64_19041.dmp"],
+])
+def test_real_samples_no_verdict_rests_on_what_was_not_read(realdata, files) -> None:
+    with open_source([realdata(f) for f in files]) as source:
+        ev = scan(source)
+    _assert_every_no_was_read(diagnose(ev))
