@@ -366,6 +366,10 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     pieces += [events_piece(r) for r in results]
     pieces += [dump_piece(d) for d in dumps]
     groups = group_pieces(pieces)
+    if source.kind == "live" and len(groups) > 1:
+        # This computer is one computer, whatever an old dump from an earlier Windows on its disk shows.
+        groups = [MachineIdentity(groups[0].label, [p for g in groups for p in g.pieces],
+                                  [n for g in groups for n in g.notes])]
     machine_sets: list[tuple[MachineIdentity | None, RegistryFacts | None, list[DumpInfo],
                              list[EventReadResult]]]
     if len(groups) <= 1:
