@@ -368,8 +368,7 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     groups = group_pieces(pieces)
     if source.kind == "live" and len(groups) > 1:
         # This computer is one computer, whatever an old dump from an earlier Windows on its disk shows.
-        groups = [MachineIdentity(groups[0].label, [p for g in groups for p in g.pieces],
-                                  [n for g in groups for n in g.notes])]
+        groups = [MachineIdentity(groups[0].label, [p for g in groups for p in g.pieces])]
     machine_sets: list[tuple[MachineIdentity | None, RegistryFacts | None, list[DumpInfo],
                              list[EventReadResult]]]
     if len(groups) <= 1:
