@@ -420,3 +420,13 @@ def test_the_collectors_ver_output_gives_the_version(tmp_path) -> None:
     assert "ver.txt" in ev.os_version.chosen.source
     ref = ev.os_version.chosen.ref
     assert ref is not None and ref.location.endswith("system/ver.txt")
+
+
+def test_this_computer_is_one_computer_whatever_an_old_dump_shows(tmp_path) -> None:
+    hive = _hive(tmp_path, Machine())
+    old = write_kernel_dump(tmp_path / "Mini.dmp", 32, 0x50, (0, 0, 0, 0), dump_type=4,
+                            drivers=typical_drivers(32), build=6002)  # an earlier Windows on this disk
+    with open_source([hive, old]) as source:
+        source.kind = "live"  # the live source reads this computer's own disk
+        ev = scan(source)
+    assert ev.machines == [] and len(ev.dumps) == 1
