@@ -55,6 +55,7 @@ class Piece:
     last_seen: datetime | None = None  # a log's last record: a crash of this machine comes before it
     dump_miniports: list[str] = field(default_factory=list)  # a dump: the miniports it wrote through
     disk_drivers: set[str] | None = None  # a hive: services (and their files) bound to a device
+    of: object = None  # the evidence object this piece describes (labels need not be unique)
 
     @property
     def keys(self) -> set[str]:
@@ -88,6 +89,11 @@ class MachineIdentity:
     def has(self, label: str) -> bool:
         return any(p.label == label for p in self.pieces)
 
+    def holds(self, evidence: object) -> bool:
+        """True when `evidence` (the RegistryFacts, EventReadResult or DumpInfo a piece was made from)
+        is one of this machine's pieces."""
+        return any(p.of is evidence for p in self.pieces)
+
 
 # -- identity of each piece ------------------------------------------------------------------------
 
@@ -103,7 +109,7 @@ def _value(key: RegKey | None, path: str, value: str) -> tuple[str, EvidenceRef]
 def registry_piece(label: str, facts: RegistryFacts, control_set: RegKey | None) -> Piece:
     """The hive's names (ComputerName and Tcpip Hostname), architecture and, with SOFTWARE, build.
     Reading stops quietly at damage: a name that cannot be read is simply not a claim."""
-    piece = Piece(label, "registry")
+    piece = Piece(label, "registry", of=facts)
     found = []
     for path, value, what in ((r"Control\ComputerName\ComputerName", "ComputerName", "ComputerName"),
                               (r"Services\Tcpip\Parameters", "Hostname", "Tcpip Hostname")):
@@ -136,7 +142,7 @@ def registry_piece(label: str, facts: RegistryFacts, control_set: RegKey | None)
 def events_piece(result: EventReadResult) -> Piece:
     """A log's Computer names, the name of its newest records first (a log can hold a machine's older
     names from before a rename or domain join), and the build of its newest boot."""
-    piece = Piece(result.origin, "events", last_seen=result.last_event)
+    piece = Piece(result.origin, "events", last_seen=result.last_event, of=result)
     counts = Counter(r.computer.strip() for r in result.records if r.computer and r.computer.strip())
     newest = {}
     for rec in result.records:
@@ -156,7 +162,8 @@ def events_piece(result: EventReadResult) -> Piece:
 
 def dump_piece(dump: DumpInfo) -> Piece:
     piece = Piece(dump.path, "dump", build=dump.build or None, architecture=dump.machine,
-                  when=dump.system_time, dump_miniports=dump_miniports(dump.dump_stack, ["dumpfve.sys"]))
+                  when=dump.system_time, dump_miniports=dump_miniports(dump.dump_stack, ["dumpfve.sys"]),
+                  of=dump)
     if dump.build:
         piece.claims.append(IdentityClaim("build", str(dump.build), "the dump header",
                                           EvidenceRef("dump", dump.path, "header build")))

@@ -376,10 +376,9 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
     else:
         machine_sets = []
         for found in groups:
-            reg = next((f for f, p in zip(registries, run.registry_pieces, strict=False)
-                        if found.has(p.label)), None)
-            machine_sets.append((found, reg, [d for d in dumps if found.has(d.path)],
-                                 [r for r in results if found.has(r.origin)]))
+            reg = next((f for f in registries if found.holds(f)), None)
+            machine_sets.append((found, reg, [d for d in dumps if found.holds(d)],
+                                 [r for r in results if found.holds(r)]))
 
     all_problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidences: list[Evidence] = []

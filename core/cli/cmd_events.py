@@ -82,7 +82,7 @@ def _show(case: Case, since: datetime | None, as_json: bool) -> int:
             if since is not None:
                 timeline.entries = [e for e in timeline.entries if e.time >= since]
             reads = [r.result for r in case.event_reads if r.result is not None
-                     and ev.machine is not None and ev.machine.has(r.input.label)]
+                     and ev.machine is not None and ev.machine.holds(r.result)]
             merged_one = merge_reads(reads)
             sys.stdout.write(render_text(timeline, merged_one, [p for p in ev.problems
                                                                  if p.message not in merged_one.notes]))

@@ -430,3 +430,12 @@ def test_this_computer_is_one_computer_whatever_an_old_dump_shows(tmp_path) -> N
         source.kind = "live"  # the live source reads this computer's own disk
         ev = scan(source)
     assert ev.machines == [] and len(ev.dumps) == 1
+
+
+def test_two_logs_with_the_same_name_from_two_computers_stay_apart() -> None:
+    first, second = object(), object()
+    machines = group_pieces([Piece("System.evtx", "events", names=["PC-A"], of=first),
+                             Piece("System.evtx", "events", names=["PC-B"], of=second)])
+    assert len(machines) == 2
+    assert machines[0].holds(first) and not machines[0].holds(second)
+    assert machines[1].holds(second) and not machines[1].holds(first)
