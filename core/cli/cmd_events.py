@@ -73,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
 def _show(case: Case, since: datetime | None, as_json: bool) -> int:
     if case.evidence.machines and not as_json:
         # Logs from several computers: one timeline each, never one merged story.
-        sys.stdout.write(f"These logs come from {len(case.evidence.machines)} computers.\n")
+        labels = "; ".join(ev.machine.label for ev in case.evidence.machines if ev.machine)
+        sys.stdout.write(f"These files come from {len(case.evidence.machines)} computers: {labels}. "
+                         "Each one's timeline is shown on its own.\n")
         codes = []
         for ev in case.evidence.machines:
             label = ev.machine.label if ev.machine else "?"

@@ -394,7 +394,7 @@ def test_events_command_keeps_each_computers_log_apart(tmp_path, capsys) -> None
     other = write_export(tmp_path / "b.xml", _boot(T0, (6, 1, 7601, 1), "PC-B"))
     code = main(["events", str(mine), str(other)])
     out = capsys.readouterr().out
-    assert out.startswith("These logs come from 2 computers.")
+    assert out.startswith("These files come from 2 computers: PC-A; PC-B.")
     assert "##### PC-A #####" in out and "##### PC-B #####" in out
     assert out.index("a.xml") < out.index("##### PC-B") < out.index("b.xml")
     assert code == 1  # PC-A restarted unexpectedly: the command's "restarts" exit code
