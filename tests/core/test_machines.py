@@ -439,3 +439,17 @@ def test_two_logs_with_the_same_name_from_two_computers_stay_apart() -> None:
     assert len(machines) == 2
     assert machines[0].holds(first) and not machines[0].holds(second)
     assert machines[1].holds(second) and not machines[1].holds(first)
+
+
+def test_an_affected_offline_folder_with_its_log_beside_it_matches(tmp_path) -> None:
+    from tests.core.cli.test_system_drivers import _virtual_machine
+
+    write_offline_root(tmp_path / "vol", _virtual_machine())
+    with open_source(tmp_path / "vol") as source:
+        without_log = _ours(diagnose(scan(source)))
+    write_export(tmp_path / "vol" / "System.xml", _hibernate_crash("TESTPC", (6, 0, 6002, 18005)))
+    with open_source(tmp_path / "vol") as source:
+        with_log = _ours(diagnose(scan(source)))
+    # Without the log only the risk shows; the log put beside the folder shows the crash itself.
+    assert without_log.id is VerdictId.AT_RISK
+    assert with_log.id is VerdictId.MATCHES
