@@ -249,6 +249,13 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
                                     "the other files, so it is taken to come from the same computer.")
             target.pieces.append(piece)
             continue
+        # Unnamed pieces that could belong to several computers: the same build and architecture go
+        # together (one "unassigned" computer, not one per dump).
+        alike = [m for m in fits if not m.names and m.builds == {piece.build}
+                 and m.architectures <= {piece.architecture}]
+        if alike:
+            alike[0].pieces.append(piece)
+            continue
         note = ""
         if not fits and machines:
             reasons = [r for r in (_contradiction(piece, m) for m in machines) if r]

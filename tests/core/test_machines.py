@@ -453,3 +453,12 @@ def test_an_affected_offline_folder_with_its_log_beside_it_matches(tmp_path) -> 
     # Without the log only the risk shows; the log put beside the folder shows the crash itself.
     assert without_log.id is VerdictId.AT_RISK
     assert with_log.id is VerdictId.MATCHES
+
+
+def test_dumps_that_could_be_several_computers_are_kept_together_by_build() -> None:
+    named = [_named("PC-A", build=7601), _named("PC-B", build=7601)]
+    dumps = [Piece(f"d{i}.dmp", "dump", build=7601, architecture="x64") for i in range(5)]
+    machines = group_pieces([*named, *dumps])
+    assert len(machines) == 3  # PC-A, PC-B, and one computer for the five dumps nobody can place
+    assert all(machines[2].has(d.label) for d in dumps)
+    assert "could come from PC-A or PC-B" in machines[2].notes[0]
