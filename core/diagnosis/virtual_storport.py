@@ -25,6 +25,7 @@ from core.diagnosis.model import (
 )
 from core.diagnosis.rules import predicate
 from core.diagnosis.wording import hex_code, plural
+from core.drivers.kind_words import KIND_WORDS
 from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver, StorageReport
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
@@ -107,7 +108,7 @@ def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
     pe = next((r for r in d.refs if r.kind == "file"), None)
     if pe is None and d.file_path:
         pe = EvidenceRef("file", d.file_path)
-    items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
+    items = [EvidenceItem(f"{d.file_name} ({d.service}): {KIND_WORDS.get(d.kind, 'unknown kind')} "
                           f"({d.confidence.value} confidence)", pe or key)]
     from_file = pe if pe is not None and d.pe is not None else key
     items += [EvidenceItem(reason, from_file if _READ_FROM_FILE.search(reason) else key)
@@ -186,7 +187,7 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
     items = []
     if boot.service:
         bd = storage.driver(boot.service)
-        kind = bd.kind.value if bd else "unknown"
+        kind = KIND_WORDS.get(bd.kind, "unknown kind") if bd else "unknown kind"
         items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}",
                                   _boot_ref(ev, storage)))
     else:
