@@ -147,6 +147,8 @@ def test_several_computers_are_shown_first_with_each_ones_answer(tmp_path) -> No
     notice = machines_notice(diagnosis)
     assert notice is not None and notice.startswith("These files come from 2 computers: TESTPC; OTHERPC")
     assert verdict_headline(diagnosis).startswith(notice)
+    from core.wizard.present import verdict_views
+    assert verdict_views(diagnosis)[0].headline.startswith(notice)  # the page's first block says it first
     other_diag, other_ev = select_machine(diagnosis, evidence, 1)
     assert other_ev.registry is None and other_ev.timeline is not None
     # OTHERPC is judged on its own log only: Windows 7600 is covered, its drivers were never seen.
