@@ -41,5 +41,7 @@ class Evidence:
     collected_whole: bool = False
     os_version: OsVersion | None = None  # from every source that says which Windows this is
     machine: MachineIdentity | None = None  # the computer these files show
-    machines: list[Evidence] = field(default_factory=list)  # set when the files come from several
+    # Set when the files come from several computers; the first is this Evidence itself, so the field
+    # is left out of == and repr (they would go round in a circle).
+    machines: list[Evidence] = field(default_factory=list, compare=False, repr=False)
     volume_facts: VolumeFacts | None = None  # free space, page files on disk, DumpStack.log, RAM
