@@ -409,7 +409,9 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
         ev.problems = list(dict.fromkeys(ev.problems))
         ev.missing = _missing_for(ev, _merge_missing(source.missing, run.missing, machine_missing), steps)
         if len(machine_sets) > 1:
-            ev.source_description = f"{source.description} — computer {group.label if group else '?'}"
+            label = group.label if group else "?"
+            named = label if label.startswith("the computer") else f"computer {label}"
+            ev.source_description = f"{source.description} — {named}"
         evidences.append(ev)
     first = evidences[0]
     if len(evidences) > 1:
