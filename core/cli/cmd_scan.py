@@ -67,7 +67,7 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
             return EXIT_USAGE
     if args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
-    else:
+    else:  # with files from several computers: that first, then one diagnosis per computer
         sys.stdout.write(render_text(diag, evidence))
     short = [p for p in evidence.problems if p.step == TEMP_SPACE_STEP]
     if short and diag.exit_code == EXIT_OK:

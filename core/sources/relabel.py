@@ -18,31 +18,37 @@ Mapper = Callable[[str], str]
 _MAX_DEPTH = 32  # evidence models nest a few levels; this bounds a cycle nobody intended
 
 
-def relabel(value: Any, mapper: Mapper, _depth: int = 0) -> Any:
+def relabel(value: Any, mapper: Mapper, _depth: int = 0, _seen: set[int] | None = None) -> Any:
     """`value` with every str inside it passed through `mapper` (dataclasses are updated in place,
-    frozen ones included; lists, tuples, sets and dicts are rebuilt). Other values are left alone."""
+    frozen ones included, each once even when reachable twice, e.g. Evidence.machines; lists,
+    tuples, sets and dicts are rebuilt). Other values are left alone."""
     if isinstance(value, Enum):
         return value
     if isinstance(value, str):
         return mapper(value)
     if _depth > _MAX_DEPTH:
         return value
+    seen = set() if _seen is None else _seen
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if id(value) in seen:
+            return value
+        seen.add(id(value))
         for f in dataclasses.fields(value):
             old = getattr(value, f.name)
-            new = relabel(old, mapper, _depth + 1)
+            new = relabel(old, mapper, _depth + 1, seen)
             # Only real changes are written: an unchanged list is left as it was, so objects shared
             # with tables (a cached bug-check entry) are never touched.
             if new is not old and new != old:
                 object.__setattr__(value, f.name, new)  # frozen dataclasses too: this is our evidence
         return value
     if isinstance(value, list):
-        return [relabel(v, mapper, _depth + 1) for v in value]
+        return [relabel(v, mapper, _depth + 1, seen) for v in value]
     if isinstance(value, tuple):
-        items = [relabel(v, mapper, _depth + 1) for v in value]
+        items = [relabel(v, mapper, _depth + 1, seen) for v in value]
         return type(value)(*items) if hasattr(value, "_fields") else tuple(items)  # NamedTuple too
     if isinstance(value, dict):
-        return {relabel(k, mapper, _depth + 1): relabel(v, mapper, _depth + 1) for k, v in value.items()}
+        return {relabel(k, mapper, _depth + 1, seen): relabel(v, mapper, _depth + 1, seen)
+                for k, v in value.items()}
     if isinstance(value, (set, frozenset)):
-        return type(value)(relabel(v, mapper, _depth + 1) for v in value)
+        return type(value)(relabel(v, mapper, _depth + 1, seen) for v in value)
     return value

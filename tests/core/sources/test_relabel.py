@@ -38,3 +38,16 @@ def test_every_nested_string_is_mapped_and_unchanged_values_are_left_alone() -> 
     assert holder.data == {"b.zip!k": "v b.zip!v"}
     assert holder.pair == Pair("b.zip!drivers/a.sys", 1) and isinstance(holder.pair, Pair)
     assert holder.shared is shared
+
+
+@dataclass(eq=False)
+class Node:
+    name: str
+    others: list[Node] = field(default_factory=list)
+
+
+def test_objects_reachable_twice_or_in_a_cycle_are_mapped_once() -> None:
+    node = Node("/tmp/x/a")
+    node.others = [node, node]  # as Evidence.machines holds the Evidence itself
+    relabel(node, lambda s: s.replace("/tmp/x/", "b.zip!"))
+    assert node.name == "b.zip!a" and node.others[0] is node
