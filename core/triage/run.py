@@ -1,0 +1,244 @@
+"""Triage many machines: discover them, examine the new ones in worker processes, reuse the rest.
+
+Workers are separate processes so that one bundle cannot take the others down: each has a memory
+ceiling (an address-space limit where the OS offers one — POSIX; on Windows workers are recycled
+instead) and is replaced after a number of bundles, so memory one bundle kept does not carry over.
+A bundle that kills its worker (out of memory, a crash in a native library) becomes a row with that
+problem; the pool is rebuilt and the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from core.resources import resource_path
+from core.triage.cache import ResultCache, default_cache_dir
+from core.triage.discover import Candidate, discover
+from core.triage.examine import Examined, examine, peak_rss_kb
+from core.triage.row import TriageRow, problem_row
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_TASKS_PER_CHILD = 100
+LIVE = "this computer"
+
+
+@dataclass
+class TriageOptions:
+    jobs: int = 1
+    cache_dir: Path | None = None  # None: the user's cache folder
+    use_cache: bool = True
+    with_reports: bool = False  # make each machine's full HTML report (for the HTML overview)
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    tasks_per_child: int = DEFAULT_TASKS_PER_CHILD
+
+
+@dataclass
+class TriageResult:
+    rows: list[TriageRow] = field(default_factory=list)
+    reports: list[bytes | None] = field(default_factory=list)  # parallel to rows
+    examined: int = 0  # bundles scanned in this run
+    from_cache: int = 0
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    worker_peak_kb: dict[int, int] = field(default_factory=dict)  # worker pid → peak RSS
+    seconds: float = 0.0
+
+
+Progress = Callable[[int, int, str], None]  # (done, total, what)
+
+
+def _no_progress(done: int, total: int, what: str) -> None:
+    pass
+
+
+def _limit_memory(max_memory_mb: int) -> None:
+    """Worker initializer: a ceiling on this process's address space (POSIX only)."""
+    try:
+        import resource
+    except ImportError:
+        return
+    limit = max_memory_mb * 1024 * 1024
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ValueError, OSError) as exc:
+        log.info("cannot limit worker memory: %s", exc)
+
+
+def _worker(path: str | None, kind: str, shown: str, with_report: bool) -> tuple[Examined, int]:
+    return examine(Path(path) if path is not None else None, kind, shown, with_report), os.getpid()
+
+
+def knowledge_salt() -> str:
+    """What the cached rows depend on besides the bundle: the knowledge data files."""
+    digest = hashlib.sha256()
+    for name in ("knowledge/known_issues.json", "known_drivers.json", "bugchecks.json"):
+        try:
+            digest.update(resource_path(name).read_bytes())
+        except OSError:
+            digest.update(name.encode())
+    return digest.hexdigest()[:16]
+
+
+class _Pool:
+    """A process pool that is rebuilt when a worker dies."""
+
+    def __init__(self, options: TriageOptions) -> None:
+        self.options = options
+        self.executor: ProcessPoolExecutor | None = None
+
+    def get(self) -> ProcessPoolExecutor:
+        if self.executor is None:
+            self.executor = ProcessPoolExecutor(
+                max_workers=max(1, self.options.jobs), mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_memory, initargs=(self.options.max_memory_mb,),
+                max_tasks_per_child=max(1, self.options.tasks_per_child))
+        return self.executor
+
+    def reset(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
+
+    def close(self) -> None:
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+
+
+def triage_live(with_report: bool = False) -> TriageResult:
+    """This computer, in this process (fleet tools run one command per machine)."""
+    start = time.perf_counter()
+    done = examine(None, "live", LIVE, with_report)
+    return TriageResult([done.row], [done.report_html], examined=1, seconds=time.perf_counter() - start)
+
+
+def triage(paths: list[Path], options: TriageOptions | None = None,
+           progress: Progress = _no_progress) -> TriageResult:
+    options = options or TriageOptions()
+    start = time.perf_counter()
+    found = discover(paths)
+    result = TriageResult(skipped=list(found.skipped))
+    total = len(found.candidates)
+    result.rows = [problem_row(str(c.path), "not examined") for c in found.candidates]
+    result.reports = [None] * total
+    cache = None
+    if options.use_cache:
+        from core.diagnosis.knowledge import load_knowledge
+
+        cache = ResultCache(options.cache_dir or default_cache_dir(),
+                            f"{load_knowledge().version}|{knowledge_salt()}")
+    keys: list[str | None] = [None] * total
+    todo: list[int] = []
+    for index, cand in enumerate(found.candidates):
+        if cache is not None and cand.kind != "empty":
+            try:
+                keys[index] = cache.key(cand.path)
+            except OSError as exc:
+                log.info("cannot hash %s: %s", cand.path, exc)
+            hit = cache.get(keys[index], options.with_reports) if keys[index] else None
+            if hit is not None:
+                row, report = hit
+                row.source = str(cand.path)
+                result.rows[index], result.reports[index] = row, report
+                result.from_cache += 1
+                progress(result.from_cache, total, f"{cand.path} (cached)")
+                continue
+        todo.append(index)
+    _run_pool(found.candidates, todo, options, result, keys, cache, progress, total)
+    if cache is not None:
+        cache.save_index()
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, result: TriageResult,
+              keys: list[str | None], cache: ResultCache | None, progress: Progress, total: int) -> None:
+    if not todo:
+        return
+    pool = _Pool(options)
+    state = {"done": result.from_cache}
+
+    def finish(index: int, examined: Examined, pid: int) -> None:
+        _store(result, index, examined, pid, keys, cache)
+        state["done"] += 1
+        progress(state["done"], total, str(cands[index].path))
+
+    def submit(index: int) -> Future[tuple[Examined, int]]:
+        c = cands[index]
+        return pool.get().submit(_worker, str(c.path), c.kind, str(c.path), options.with_reports)
+
+    def collect(future: Future[tuple[Examined, int]], index: int) -> bool:
+        """False when the pool broke before this bundle was done."""
+        try:
+            examined, pid = future.result()
+        except BrokenProcessPool:
+            return False
+        except Exception as exc:  # pickling or similar: one row, never the run
+            examined, pid = Examined(problem_row(str(cands[index].path),
+                                                 f"internal error ({type(exc).__name__}: {exc})")), 0
+        finish(index, examined, pid)
+        return True
+
+    pending = list(todo)
+    try:
+        while pending:
+            futures: list[tuple[Future[tuple[Examined, int]], int]] = []
+            broken: list[int] = []
+            for index in pending:
+                try:
+                    futures.append((submit(index), index))
+                except BrokenProcessPool:
+                    broken.append(index)
+            for future, index in futures:  # submission order: rows keep discovery order
+                if not collect(future, index):
+                    broken.append(index)
+            broken.sort(key=pending.index)
+            pending = []
+            if not broken:
+                break
+            # A worker died. Only bundles that were running can have killed it, and those are the
+            # earliest unfinished ones: each is tried again alone, so the culprit is found for sure.
+            pool.reset()
+            suspects, pending = broken[: options.jobs + 1], broken[options.jobs + 1:]
+            for index in suspects:
+                try:
+                    alone = submit(index)
+                except BrokenProcessPool:
+                    pool.reset()
+                    alone = submit(index)
+                if not collect(alone, index):
+                    pool.reset()
+                    finish(index, Examined(problem_row(
+                        str(cands[index].path), "the worker examining this bundle stopped (out of memory "
+                        f"- the limit is {options.max_memory_mb} MB per worker - or a crash in a reader)")), 0)
+    finally:
+        pool.close()
+
+
+def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys: list[str | None],
+           cache: ResultCache | None) -> None:
+    result.rows[index], result.reports[index] = examined.row, examined.report_html
+    result.examined += 1
+    if examined.peak_rss_kb is not None and pid:
+        result.worker_peak_kb[pid] = max(result.worker_peak_kb.get(pid, 0), examined.peak_rss_kb)
+    key = keys[index]
+    # Rows that say the bundle could not be examined are not cached: the cause may be passing (a
+    # locked file, a full disk), and they are cheap to retry.
+    if cache is not None and key is not None and not examined.row.is_error:
+        cache.put(key, examined.row, examined.report_html)
+
+
+__all__ = ["LIVE", "TriageOptions", "TriageResult", "peak_rss_kb", "triage", "triage_live"]
