@@ -10,12 +10,13 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import multiprocessing
 import sys
 from collections.abc import Sequence
 
 from core.version import __version__
 
-COMMANDS = ("scan", "dump", "system", "drivers", "events", "bundle", "collector")
+COMMANDS = ("scan", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the frozen exe: `triage` workers start this same executable
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,

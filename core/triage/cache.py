@@ -72,9 +72,9 @@ def _stat_key(path: Path) -> list[int] | None:
             return [st.st_size, st.st_mtime_ns]
         newest, count, size = st.st_mtime_ns, 0, 0
         for dirpath, _dirs, filenames in os.walk(path, followlinks=False):
-            newest = max(newest, os.stat(dirpath).st_mtime_ns)
+            newest = max(newest, Path(dirpath).stat().st_mtime_ns)
             for name in filenames:
-                fst = os.lstat(os.path.join(dirpath, name))
+                fst = (Path(dirpath) / name).lstat()
                 newest, count, size = max(newest, fst.st_mtime_ns), count + 1, size + fst.st_size
         return [size, newest, count]
     except OSError:
@@ -151,8 +151,8 @@ def _atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-        os.replace(tmp, path)
+        Path(tmp).replace(path)
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(tmp)
+            Path(tmp).unlink()
         raise

@@ -20,6 +20,7 @@ from core.triage.row import TriageRow, problem_row, row_from
 
 log = logging.getLogger(__name__)
 
+OUT_OF_MEMORY = "ran out of the memory allowed to one bundle"
 EMPTY_FOLDER = "the folder holds no evidence Dump Doctor reads (no bundle, hive, event log or dump)"
 
 
@@ -48,7 +49,7 @@ def examine(path: Path | None, kind: str, shown: str, with_report: bool) -> Exam
     except DumpDoctorError as exc:
         return Examined(problem_row(shown, str(exc)), None, peak_rss_kb())
     except MemoryError:
-        return Examined(problem_row(shown, "ran out of the memory allowed to one bundle"), None, peak_rss_kb())
+        return Examined(problem_row(shown, OUT_OF_MEMORY), None, peak_rss_kb())
     except Exception as exc:  # a reader bug must cost one row, never the run
         log.exception("unexpected error opening %s", shown)
         return Examined(problem_row(shown, f"internal error ({type(exc).__name__}: {exc}); please report "
@@ -63,7 +64,7 @@ def examine(path: Path | None, kind: str, shown: str, with_report: bool) -> Exam
     except DumpDoctorError as exc:
         return Examined(problem_row(shown, str(exc)), None, peak_rss_kb())
     except MemoryError:
-        return Examined(problem_row(shown, "ran out of the memory allowed to one bundle"), None, peak_rss_kb())
+        return Examined(problem_row(shown, OUT_OF_MEMORY), None, peak_rss_kb())
     except Exception as exc:
         log.exception("unexpected error examining %s", shown)
         return Examined(problem_row(shown, f"internal error ({type(exc).__name__}: {exc}); please report "

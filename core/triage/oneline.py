@@ -47,7 +47,8 @@ def summary_line(row: TriageRow) -> str:
         kind = f" ({row.boot_miniport_kind})" if row.boot_miniport_kind else ""
         parts.append(f"boot miniport {_clean(row.boot_miniport)}{kind}")
     if row.diskdump_version or row.diskdump_fix_state:
-        parts.append(f"Diskdump.sys {_clean(row.diskdump_version or '?')} {row.diskdump_fix_state or 'unknown'}")
+        state = row.diskdump_fix_state or "unknown"
+        parts.append(f"Diskdump.sys {_clean(row.diskdump_version or '?')} {state}")
     if row.problems:
         parts.append(f"{len(row.problems)} problem(s) reading evidence")
     if row.exit_code is not None:

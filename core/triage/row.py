@@ -33,7 +33,8 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("os_build", "Build", "major.minor.build, e.g. '6.1.7601'"),
     ("verdict", "Known issue", "matches | at-risk | not-this-issue | cant-tell | error"),
     ("verdict_reason", "Why", "the verdict's reason id (docs/report-schema.md), null for matches/at-risk"),
-    ("dump_readiness", "Dump readiness", "the readiness verdict when the diagnosis carries one, else 'unknown'"),
+    ("dump_readiness", "Dump readiness",
+     "the readiness verdict when the diagnosis carries one, else 'unknown'"),
     ("outcome", "Outcome", "ok | problem | unreadable | cant-tell | error (the scan's exit code in words)"),
     ("exit_code", "Exit", "what `dumpdoctor scan` exits with for this machine (0, 1, 3, 4)"),
     ("last_crash_time", "Last crash", "UTC ISO 8601 time of the newest crash (dump or event)"),
@@ -184,8 +185,8 @@ def row_from(diag: Diagnosis, ev: Evidence, source: str) -> TriageRow:
     shown = [str(p) for p in ev.problems if p.severity.value != "info"]
     if ev.missing:
         shown.append("missing evidence: " + ", ".join(m.what for m in ev.missing))
-    row.problems = shown[:MAX_PROBLEMS] + (
-        [f"... and {len(shown) - MAX_PROBLEMS} more (see the full report)"] if len(shown) > MAX_PROBLEMS else [])
+    more = len(shown) - MAX_PROBLEMS
+    row.problems = shown[:MAX_PROBLEMS] + ([f"... and {more} more (see the full report)"] if more > 0 else [])
     row.summary = summary_line(row)
     return row
 

@@ -69,7 +69,7 @@ def _limit_memory(max_memory_mb: int) -> None:
         return
     limit = max_memory_mb * 1024 * 1024
     try:
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
@@ -148,7 +148,8 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
                 keys[index] = cache.key(cand.path)
             except OSError as exc:
                 log.info("cannot hash %s: %s", cand.path, exc)
-            hit = cache.get(keys[index], options.with_reports) if keys[index] else None
+            key = keys[index]
+            hit = cache.get(key, options.with_reports) if key is not None else None
             if hit is not None:
                 row, report = hit
                 row.source = str(cand.path)
@@ -221,9 +222,9 @@ def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, r
                     alone = submit(index)
                 if not collect(alone, index):
                     pool.reset()
-                    finish(index, Examined(problem_row(
-                        str(cands[index].path), "the worker examining this bundle stopped (out of memory "
-                        f"- the limit is {options.max_memory_mb} MB per worker - or a crash in a reader)")), 0)
+                    why = (f"the worker examining this bundle stopped (out of memory - the limit is "
+                           f"{options.max_memory_mb} MB per worker - or a crash in a reader)")
+                    finish(index, Examined(problem_row(str(cands[index].path), why)), 0)
     finally:
         pool.close()
 
