@@ -1,4 +1,4 @@
-"""`dumpdoctor scan [SOURCE...] [--json] [--html FILE] [--demo]`: scan evidence, diagnose, report.
+"""`dumpdoctor scan [SOURCE...] [--json | --summary] [--html FILE] [--demo]`: scan evidence, diagnose, report.
 
 Exit codes: 0 nothing wrong found, 1 a problem was found (the known issue or any finding of warning
 level or above), 2 usage error, 3 the evidence could not be read at all, 4 can't tell yet.
@@ -21,6 +21,7 @@ from core.report import render_html, render_json, render_text
 from core.resources import resource_path
 from core.scan import scan
 from core.sources.base import EvidenceSource
+from core.triage.row import row_from
 
 
 def add_parser(sub: Any) -> None:
@@ -30,6 +31,9 @@ def add_parser(sub: Any) -> None:
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
+                   help="print only a one-line summary (at most 2,048 characters) for fleet tools that keep "
+                        "the last line of output")
     p.add_argument("--demo", action="store_true",
                    help="scan the built-in demo evidence (an affected Windows 7 virtual machine)")
     p.set_defaults(func=run)
@@ -55,7 +59,9 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
         except OSError as exc:
             print(f"dumpdoctor: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
-    if args.json:
+    if getattr(args, "summary", False):
+        print(row_from(diag, evidence, source.description).summary)
+    elif args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
     else:
         sys.stdout.write(render_text(diag, evidence))
@@ -63,6 +69,10 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "summary", False) and args.json:
+        print("dumpdoctor: --summary prints one line of text; give either --summary or --json",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.demo:
         if args.source:
             print("dumpdoctor: --demo scans the built-in demo evidence; give no SOURCE with it",

@@ -19,6 +19,7 @@ from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.registry.model import CrashControl
+from core.sources import velociraptor
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
 from core.sources.locate import driver_file_name
@@ -396,8 +397,13 @@ def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
         assert item.member is not None
         return archive.extract(item.member)
 
+    description = f"Bundle {path.name}"
+    collection = velociraptor.recognise(archive, archive.members, items, path.name)
+    if collection is not None:  # a Velociraptor offline collection (core/sources/velociraptor.py)
+        description = collection.description
+        problems.extend(collection.problems)
     try:
-        return _finish(BundleSource(f"Bundle {path.name}", items, materialize, problems,
+        return _finish(BundleSource(description, items, materialize, problems,
                                     archive.close, path.name))
     except BaseException:
         archive.close()
