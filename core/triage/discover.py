@@ -96,6 +96,7 @@ def discover(paths: list[Path]) -> Discovery:
             add(folder, kind)
             return
         machines_before = len(found.candidates)
+        stray: list[tuple[Path, str]] = []
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():
@@ -109,9 +110,11 @@ def discover(paths: list[Path]) -> Discovery:
                 if is_zip_file(path):
                     add(path, "zip")
                 else:
-                    found.skipped.append((path, "not a bundle (zip) or folder"))
+                    stray.append((path, "not a bundle (zip) or folder"))
         if len(found.candidates) == machines_before:
-            add(folder, "empty")  # nothing usable inside: a row says so
+            add(folder, "empty")  # nothing usable inside: its row says so, file by file is noise
+        else:
+            found.skipped.extend(stray)
 
     for path in paths:
         if path.is_symlink() and not path.exists():

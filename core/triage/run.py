@@ -125,8 +125,13 @@ def triage_live(with_report: bool = False) -> TriageResult:
     return TriageResult([done.row], [done.report_html], examined=1, seconds=time.perf_counter() - start)
 
 
+Worker = Callable[[str | None, str, str, bool], tuple[Examined, int]]
+
+
 def triage(paths: list[Path], options: TriageOptions | None = None,
-           progress: Progress = _no_progress) -> TriageResult:
+           progress: Progress = _no_progress, *, worker: Worker | None = None) -> TriageResult:
+    """Examine every machine under `paths`. `worker` replaces the per-bundle function (tests use it
+    to make a worker die); it must be importable by name, as workers are separate processes."""
     options = options or TriageOptions()
     start = time.perf_counter()
     found = discover(paths)
@@ -158,7 +163,7 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
                 progress(result.from_cache, total, f"{cand.path} (cached)")
                 continue
         todo.append(index)
-    _run_pool(found.candidates, todo, options, result, keys, cache, progress, total)
+    _run_pool(found.candidates, todo, options, result, keys, cache, progress, total, worker or _worker)
     if cache is not None:
         cache.save_index()
     result.seconds = time.perf_counter() - start
@@ -166,7 +171,8 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
 
 
 def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, result: TriageResult,
-              keys: list[str | None], cache: ResultCache | None, progress: Progress, total: int) -> None:
+              keys: list[str | None], cache: ResultCache | None, progress: Progress, total: int,
+              worker: Worker) -> None:
     if not todo:
         return
     pool = _Pool(options)
@@ -179,7 +185,7 @@ def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, r
 
     def submit(index: int) -> Future[tuple[Examined, int]]:
         c = cands[index]
-        return pool.get().submit(_worker, str(c.path), c.kind, str(c.path), options.with_reports)
+        return pool.get().submit(worker, str(c.path), c.kind, str(c.path), options.with_reports)
 
     def collect(future: Future[tuple[Examined, int]], index: int) -> bool:
         """False when the pool broke before this bundle was done."""
@@ -236,9 +242,10 @@ def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys:
     if examined.peak_rss_kb is not None and pid:
         result.worker_peak_kb[pid] = max(result.worker_peak_kb.get(pid, 0), examined.peak_rss_kb)
     key = keys[index]
-    # Rows that say the bundle could not be examined are not cached: the cause may be passing (a
-    # locked file, a full disk), and they are cheap to retry.
-    if cache is not None and key is not None and not examined.row.is_error:
+    # A bundle that could not be read stays unreadable while its content is the same, so its row is
+    # cached too; only a worker that died (pid 0: memory limit, crash) is tried again next time, as
+    # the limit may have been raised.
+    if cache is not None and key is not None and pid:
         cache.put(key, examined.row, examined.report_html)
 
 

@@ -1,0 +1,157 @@
+"""`triage` over a helpdesk queue: one correct row per machine, broken entries as rows with their
+problem, the cache, worker isolation, and the files written (CSV, NDJSON, HTML with reports)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from core.diagnosis import diagnose
+from core.scan import scan
+from core.sources import open_source
+from core.triage import COLUMN_KEYS, TriageOptions, triage
+from core.triage.row import row_from
+from core.triage.writers import ndjson_lines, render_overview, write_csv, write_overview
+from tests.builders.fleet import clone_bundle
+from tests.core.triage.conftest import Queue
+from tests.core.triage.workers import dies_on_crash_bundles
+
+
+def _direct_row(path: str) -> dict[str, object]:
+    """The row as the machine's own `scan` makes it, in this process: what triage must agree with."""
+    with open_source(path) as source:
+        evidence = scan(source)
+        return row_from(diagnose(evidence), evidence, path).to_json()
+
+
+def _options(tmp_path: Path, **kw: object) -> TriageOptions:
+    return TriageOptions(cache_dir=tmp_path / "cache", **kw)  # type: ignore[arg-type]
+
+
+def test_one_correct_row_per_machine_and_a_row_per_broken_entry(queue: Queue, tmp_path: Path) -> None:
+    result = triage([queue.root], _options(tmp_path, jobs=2))
+    by_source = {r.source: r for r in result.rows}
+    expected_sources = set(queue.machines) | {str(queue.broken[k]) for k in ("corrupt", "empty", "junk")}
+    assert set(by_source) == expected_sources
+    assert len(result.rows) == len(expected_sources)  # nothing twice
+    for source, name in queue.machines.items():
+        row = by_source[source]
+        assert row.computer_name == name, source
+        assert row.to_json() == _direct_row(source)
+    assert by_source[str(queue.root / "vm-1.zip")].verdict == "matches"
+    assert by_source[str(queue.root / "vm-1.zip")].stop_code == "0x000000D1"
+    pc = by_source[str(queue.root / "2011-03" / "ticket-002-PC02.zip")]
+    assert (pc.os, pc.os_build, pc.verdict) == ("Windows 7 Enterprise Service Pack 1", "6.1.7601",
+                                                "not-this-issue")
+    assert (pc.boot_miniport, pc.boot_miniport_kind) == ("lsi_sas.sys", "storport-physical")
+    assert pc.last_crash_time == "2011-04-01T18:30:00Z" and pc.stop_name == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"
+    velo = by_source[str(queue.root / "Collection-PC09.zip")]
+    assert velo.verdict == "not-this-issue" and velo.diskdump_version == "6.1.7601.17514"
+    corrupt = by_source[str(queue.broken["corrupt"])]
+    assert corrupt.verdict == "error" and "zip" in corrupt.problems[0]
+    for key in ("empty", "junk"):
+        row = by_source[str(queue.broken[key])]
+        assert row.verdict == "error" and "no evidence" in row.problems[0]
+    assert [p for p, _ in result.skipped] == [queue.broken["note"]]
+
+
+def test_warm_rerun_examines_only_the_new_bundle(queue: Queue, tmp_path: Path) -> None:
+    first = triage([queue.root], _options(tmp_path))
+    assert first.from_cache == 0
+    new = clone_bundle(queue.template, queue.root / "ticket-new-PC42.zip", "PC01", "PC42")
+    second = triage([queue.root], _options(tmp_path))
+    # Everything but the new bundle and the empty folders (nothing to hash) came from the cache.
+    empties = sum(1 for r in first.rows if "no evidence" in " ".join(r.problems))
+    assert second.examined == 1 + empties
+    assert second.from_cache == len(first.rows) - empties
+    by_source = {r.source: r for r in second.rows}
+    assert by_source[str(new)].computer_name == "PC42"
+    assert [r.to_json() for r in second.rows if r.source != str(new)] == [r.to_json() for r in first.rows]
+
+
+def test_changed_bundle_is_examined_again(queue: Queue, tmp_path: Path) -> None:
+    target = queue.root / "2011-03" / "ticket-001-PC01.zip"
+    triage([queue.root], _options(tmp_path))
+    clone_bundle(queue.template, target, "PC01", "PC77")  # the same file name, new content
+    again = triage([queue.root], _options(tmp_path))
+    assert {r.source: r.computer_name for r in again.rows}[str(target)] == "PC77"
+
+
+def test_a_worker_that_dies_costs_one_row(queue: Queue, tmp_path: Path) -> None:
+    clone_bundle(queue.template, queue.root / "crash-me.zip", "PC01", "PC66")
+    result = triage([queue.root], _options(tmp_path, jobs=2), worker=dies_on_crash_bundles)
+    by_source = {r.source: r for r in result.rows}
+    dead = by_source[str(queue.root / "crash-me.zip")]
+    assert dead.verdict == "error" and "worker" in dead.problems[0]
+    good = [r for r in result.rows if r.source in queue.machines]
+    assert len(good) == len(queue.machines) and all(r.verdict != "error" for r in good)
+    # The dead worker's bundle is not cached: the next run tries it again.
+    rerun = triage([queue.root], _options(tmp_path))
+    assert {r.source: r for r in rerun.rows}[str(queue.root / "crash-me.zip")].computer_name == "PC66"
+
+
+def test_csv_ndjson_and_html_overview(queue: Queue, tmp_path: Path) -> None:
+    result = triage([queue.root], _options(tmp_path, with_reports=True))
+    out = io.StringIO()
+    write_csv(result.rows, out)
+    table = list(csv.reader(io.StringIO(out.getvalue())))
+    assert tuple(table[0]) == COLUMN_KEYS
+    assert len(table) == 1 + len(result.rows)
+    assert {line[0] for line in table[1:]} >= set(queue.machines.values())
+    lines = ndjson_lines(result.rows)
+    assert len(lines) == len(result.rows) and all("\n" not in line for line in lines)
+    assert [json.loads(line)["source"] for line in lines] == [r.source for r in result.rows]
+
+    overview = tmp_path / "out" / "overview.html"
+    overview.parent.mkdir()
+    write_overview(overview, result.rows, result.reports)
+    page = overview.read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', page)
+    assert len(links) == len(queue.machines)  # every examined machine links to its report
+    for link in links:
+        report = (overview.parent / link).read_text(encoding="utf-8")
+        assert "Dump Doctor report" in report
+    assert "<script src" not in page and "<link " not in page  # self-contained
+    assert 'data-verdict="matches"' in page and 'data-verdict="error"' in page
+
+
+def test_overview_escapes_evidence_text(tmp_path: Path) -> None:
+    from core.triage.row import TriageRow
+
+    row = TriageRow(source="x.zip", computer_name="<script>alert(1)</script>", verdict="cant-tell")
+    page = render_overview([row], [None])
+    assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
+
+
+def test_csv_cells_never_become_formulas() -> None:
+    from core.triage.row import TriageRow
+
+    out = io.StringIO()
+    write_csv([TriageRow(source="=HYPERLINK(\"http://x\")", computer_name="+PC", verdict="ok")], out)
+    values = list(csv.reader(io.StringIO(out.getvalue())))[1]
+    assert all(not v.startswith(("=", "+", "-", "@")) for v in values)
+
+
+@pytest.mark.parametrize("kind", ["zip", "folder"])
+def test_content_hash_follows_content_not_name(tmp_path: Path, queue: Queue, kind: str) -> None:
+    from core.triage.cache import content_hash
+
+    a = queue.root / "vm-1.zip" if kind == "zip" else queue.root / "unpacked-PC10"
+    b = tmp_path / ("renamed.zip" if kind == "zip" else "renamed")
+    if kind == "zip":
+        b.write_bytes(a.read_bytes())
+    else:
+        import shutil
+
+        shutil.copytree(a, b)
+    assert content_hash(a) == content_hash(b)
+    if kind == "zip":
+        b.write_bytes(a.read_bytes() + b"\0")
+    else:
+        (b / "extra.txt").write_text("x", encoding="utf-8")
+    assert content_hash(a) != content_hash(b)
