@@ -3,6 +3,7 @@ machine under other names, a Velociraptor collection, and the broken entries a r
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,10 +45,9 @@ def queue_template(tmp_path_factory: pytest.TempPathFactory) -> Queue:
     velo = write_velociraptor_collection(root / "Collection-PC09.zip", machine_named("PC09"), host="PC09")
     machines[str(velo)] = "PC09"
     folder = root / "unpacked-PC10"
-    with __import__("zipfile").ZipFile(template) as zf:
+    with zipfile.ZipFile(template) as zf:
         zf.extractall(folder)
-    clone_target = folder  # an unpacked bundle folder is a machine too (name stays PC01 inside)
-    machines[str(clone_target)] = "PC01"
+    machines[str(folder)] = "PC01"  # an unpacked bundle folder is a machine too
     broken = write_broken_entries(root)
     return Queue(root, machines, broken, template)
 
@@ -59,6 +59,7 @@ def queue(queue_template: Queue, tmp_path: Path) -> Queue:
 
     root = tmp_path / "queue"
     shutil.copytree(queue_template.root, root)
-    machines = {str(root / Path(p).relative_to(queue_template.root)): n for p, n in queue_template.machines.items()}
+    machines = {str(root / Path(p).relative_to(queue_template.root)): n
+                for p, n in queue_template.machines.items()}
     broken = {k: root / v.relative_to(queue_template.root) for k, v in queue_template.broken.items()}
     return Queue(root, machines, broken, queue_template.template)

@@ -49,7 +49,8 @@ def test_one_correct_row_per_machine_and_a_row_per_broken_entry(queue: Queue, tm
     assert (pc.os, pc.os_build, pc.verdict) == ("Windows 7 Enterprise Service Pack 1", "6.1.7601",
                                                 "not-this-issue")
     assert (pc.boot_miniport, pc.boot_miniport_kind) == ("lsi_sas.sys", "storport-physical")
-    assert pc.last_crash_time == "2011-04-01T18:30:00Z" and pc.stop_name == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"
+    assert pc.last_crash_time == "2011-04-01T18:30:00Z"
+    assert pc.stop_name == "SYSTEM_THREAD_EXCEPTION_NOT_HANDLED"
     velo = by_source[str(queue.root / "Collection-PC09.zip")]
     assert velo.verdict == "not-this-issue" and velo.diskdump_version == "6.1.7601.17514"
     corrupt = by_source[str(queue.broken["corrupt"])]
