@@ -20,7 +20,7 @@ from typing import Any
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.sources import NOT_WINDOWS
 from core.triage import TriageResult, TriageRow
-from core.triage.run import DEFAULT_MAX_MEMORY_MB, TriageOptions, triage, triage_live
+from core.triage.run import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, TriageOptions, triage, triage_live
 from core.triage.writers import ndjson_lines, write_csv, write_overview
 
 
@@ -43,6 +43,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
                    help=f"memory ceiling per worker process (default {DEFAULT_MAX_MEMORY_MB}; enforced on "
                         "Linux/macOS)")
+    p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
+                   help=f"time allowed to one bundle (default {DEFAULT_TIMEOUT_S}); slower ones get a row "
+                        "saying so")
     p.set_defaults(func=run)
 
 
@@ -95,6 +98,9 @@ def run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("dumpdoctor: --jobs must be 1 or more", file=sys.stderr)
         return EXIT_USAGE
+    if args.timeout <= 0:
+        print("dumpdoctor: --timeout must be more than 0 (seconds)", file=sys.stderr)
+        return EXIT_USAGE
     if args.max_memory < 256:
         print("dumpdoctor: --max-memory must be at least 256 (MB)", file=sys.stderr)
         return EXIT_USAGE
@@ -111,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         options = TriageOptions(jobs=args.jobs, cache_dir=Path(args.cache_dir) if args.cache_dir else None,
                                 use_cache=not args.no_cache, with_reports=with_reports,
-                                max_memory_mb=args.max_memory)
+                                max_memory_mb=args.max_memory, timeout_s=args.timeout)
         verbose = bool(getattr(args, "verbose", False))
 
         def progress(done: int, total: int, what: str) -> None:

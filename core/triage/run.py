@@ -9,12 +9,14 @@ problem; the pool is rebuilt and the run goes on.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import multiprocessing
 import os
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -29,8 +31,10 @@ from core.triage.row import TriageRow, problem_row
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MEMORY_MB = 2048
+DEFAULT_TIMEOUT_S = 600  # per bundle; a whole 64 GB dump takes about a second, so this is only a guard
 DEFAULT_TASKS_PER_CHILD = 100
 LIVE = "this computer"
+TIMEOUT_EXIT = 75
 
 
 @dataclass
@@ -41,6 +45,7 @@ class TriageOptions:
     with_reports: bool = False  # make each machine's full HTML report (for the HTML overview)
     max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
     tasks_per_child: int = DEFAULT_TASKS_PER_CHILD
+    timeout_s: float = DEFAULT_TIMEOUT_S  # a bundle that takes longer ends its worker and gets a row
 
 
 @dataclass
@@ -61,8 +66,17 @@ def _no_progress(done: int, total: int, what: str) -> None:
     pass
 
 
+_worker_timeout: float | None = None  # set in each worker by _init_worker
+
+
+def _init_worker(max_memory_mb: int, timeout_s: float) -> None:
+    global _worker_timeout
+    _worker_timeout = timeout_s if timeout_s > 0 else None
+    _limit_memory(max_memory_mb)
+
+
 def _limit_memory(max_memory_mb: int) -> None:
-    """Worker initializer: a ceiling on this process's address space (POSIX only)."""
+    """A ceiling on this process's address space (POSIX only)."""
     try:
         import resource
     except ImportError:
@@ -77,8 +91,26 @@ def _limit_memory(max_memory_mb: int) -> None:
         log.info("cannot limit worker memory: %s", exc)
 
 
+@contextlib.contextmanager
+def time_limit() -> Iterator[None]:
+    """In a worker: past the time limit the process ends itself. A reader that never returns must not
+    stall the run; a thread can end a process on every OS (an alarm signal is POSIX only), and the
+    parent turns the ended worker into the bundle's row."""
+    timer = None
+    if _worker_timeout is not None:
+        timer = threading.Timer(_worker_timeout, os._exit, args=(TIMEOUT_EXIT,))
+        timer.daemon = True
+        timer.start()
+    try:
+        yield
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
 def _worker(path: str | None, kind: str, shown: str, with_report: bool) -> tuple[Examined, int]:
-    return examine(Path(path) if path is not None else None, kind, shown, with_report), os.getpid()
+    with time_limit():
+        return examine(Path(path) if path is not None else None, kind, shown, with_report), os.getpid()
 
 
 def knowledge_salt() -> str:
@@ -103,7 +135,7 @@ class _Pool:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=max(1, self.options.jobs), mp_context=multiprocessing.get_context("spawn"),
-                initializer=_limit_memory, initargs=(self.options.max_memory_mb,),
+                initializer=_init_worker, initargs=(self.options.max_memory_mb, self.options.timeout_s),
                 max_tasks_per_child=max(1, self.options.tasks_per_child))
         return self.executor
 
@@ -228,8 +260,9 @@ def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, r
                     alone = submit(index)
                 if not collect(alone, index):
                     pool.reset()
-                    why = (f"the worker examining this bundle stopped (out of memory - the limit is "
-                           f"{options.max_memory_mb} MB per worker - or a crash in a reader)")
+                    why = (f"the worker examining this bundle stopped: it took longer than "
+                           f"{options.timeout_s:g} s, ran out of memory (the limit is "
+                           f"{options.max_memory_mb} MB per worker) or a reader crashed")
                     finish(index, Examined(problem_row(str(cands[index].path), why)), 0)
     finally:
         pool.close()

@@ -19,7 +19,7 @@ from core.triage.row import row_from
 from core.triage.writers import ndjson_lines, render_overview, write_csv, write_overview
 from tests.builders.fleet import clone_bundle
 from tests.core.triage.conftest import Queue
-from tests.core.triage.workers import dies_on_crash_bundles
+from tests.core.triage.workers import dies_on_crash_bundles, hangs_on_hang_bundles
 
 
 def _direct_row(path: str) -> dict[str, object]:
@@ -94,6 +94,15 @@ def test_a_worker_that_dies_costs_one_row(queue: Queue, tmp_path: Path) -> None:
     # The dead worker's bundle is not cached: the next run tries it again.
     rerun = triage([queue.root], _options(tmp_path))
     assert {r.source: r for r in rerun.rows}[str(queue.root / "crash-me.zip")].computer_name == "PC66"
+
+
+def test_a_bundle_that_hangs_costs_one_row(queue: Queue, tmp_path: Path) -> None:
+    clone_bundle(queue.template, queue.root / "hang-me.zip", "PC01", "PC67")
+    result = triage([queue.root], _options(tmp_path, jobs=2, timeout_s=1.5), worker=hangs_on_hang_bundles)
+    by_source = {r.source: r for r in result.rows}
+    hung = by_source[str(queue.root / "hang-me.zip")]
+    assert hung.verdict == "error" and "longer than 1.5 s" in hung.problems[0]
+    assert all(by_source[s].computer_name == n for s, n in queue.machines.items())
 
 
 def test_csv_ndjson_and_html_overview(queue: Queue, tmp_path: Path) -> None:

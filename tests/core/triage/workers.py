@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import time
 
 from core.triage.examine import Examined
-from core.triage.run import _worker
+from core.triage.run import _worker, time_limit
 
 
 def dies_on_crash_bundles(path: str | None, kind: str, shown: str, with_report: bool) -> tuple[Examined, int]:
@@ -13,4 +14,14 @@ def dies_on_crash_bundles(path: str | None, kind: str, shown: str, with_report: 
     reader's segfault or the OS's out-of-memory killer would."""
     if path is not None and os.path.basename(path).startswith("crash"):
         os._exit(70)
+    return _worker(path, kind, shown, with_report)
+
+
+
+def hangs_on_hang_bundles(path: str | None, kind: str, shown: str, with_report: bool) -> tuple[Examined, int]:
+    """As the real worker, except that a bundle named like "hang*" never finishes (within the same
+    time limit the real worker runs under)."""
+    if path is not None and os.path.basename(path).startswith("hang"):
+        with time_limit():
+            time.sleep(3600)
     return _worker(path, kind, shown, with_report)
