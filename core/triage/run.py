@@ -135,8 +135,7 @@ class _Pool:
         if self.executor is None:
             self.executor = ProcessPoolExecutor(
                 max_workers=max(1, self.options.jobs), mp_context=multiprocessing.get_context("spawn"),
-                initializer=_init_worker, initargs=(self.options.max_memory_mb, self.options.timeout_s),
-                max_tasks_per_child=max(1, self.options.tasks_per_child))
+                initializer=_init_worker, initargs=(self.options.max_memory_mb, self.options.timeout_s))
         return self.executor
 
     def reset(self) -> None:
@@ -231,41 +230,58 @@ def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, r
         finish(index, examined, pid)
         return True
 
-    pending = list(todo)
+    # Workers are recycled by hand, a fresh pool for every batch of `tasks_per_child` bundles per
+    # worker: ProcessPoolExecutor's own max_tasks_per_child hangs on Python 3.11 once a worker retires.
+    batch_size = max(1, options.jobs) * max(1, options.tasks_per_child)
+    queue = list(todo)
     try:
-        while pending:
-            futures: list[tuple[Future[tuple[Examined, int]], int]] = []
-            broken: list[int] = []
-            for index in pending:
-                try:
-                    futures.append((submit(index), index))
-                except BrokenProcessPool:
-                    broken.append(index)
-            for future, index in futures:  # submission order: rows keep discovery order
-                if not collect(future, index):
-                    broken.append(index)
-            broken.sort(key=pending.index)
-            pending = []
-            if not broken:
-                break
-            # A worker died. Only bundles that were running can have killed it, and those are the
-            # earliest unfinished ones: each is tried again alone, so the culprit is found for sure.
-            pool.reset()
-            suspects, pending = broken[: options.jobs + 1], broken[options.jobs + 1:]
-            for index in suspects:
-                try:
-                    alone = submit(index)
-                except BrokenProcessPool:
-                    pool.reset()
-                    alone = submit(index)
-                if not collect(alone, index):
-                    pool.reset()
-                    why = (f"the worker examining this bundle stopped: it took longer than "
-                           f"{options.timeout_s:g} s, ran out of memory (the limit is "
-                           f"{options.max_memory_mb} MB per worker) or a reader crashed")
-                    finish(index, Examined(problem_row(str(cands[index].path), why)), 0)
+        while queue:
+            batch, queue = queue[:batch_size], queue[batch_size:]
+            _run_batch(batch, cands, options, pool, submit, collect, finish)
+            pool.close()
     finally:
         pool.close()
+
+
+Submit = Callable[[int], "Future[tuple[Examined, int]]"]
+Collect = Callable[["Future[tuple[Examined, int]]", int], bool]
+Finish = Callable[[int, Examined, int], None]
+
+
+def _run_batch(batch: list[int], cands: list[Candidate], options: TriageOptions, pool: _Pool, submit: Submit,
+               collect: Collect, finish: Finish) -> None:
+    pending = batch
+    while pending:
+        futures: list[tuple[Future[tuple[Examined, int]], int]] = []
+        broken: list[int] = []
+        for index in pending:
+            try:
+                futures.append((submit(index), index))
+            except BrokenProcessPool:
+                broken.append(index)
+        for future, index in futures:  # submission order: rows keep discovery order
+            if not collect(future, index):
+                broken.append(index)
+        order = {index: n for n, index in enumerate(pending)}
+        broken.sort(key=order.__getitem__)
+        if not broken:
+            return
+        # A worker died. Only bundles that were running can have killed it, and those are the
+        # earliest unfinished ones: each is tried again alone, so the culprit is found for sure.
+        pool.reset()
+        suspects, pending = broken[: options.jobs + 1], broken[options.jobs + 1:]
+        for index in suspects:
+            try:
+                alone = submit(index)
+            except BrokenProcessPool:
+                pool.reset()
+                alone = submit(index)
+            if not collect(alone, index):
+                pool.reset()
+                why = (f"the worker examining this bundle stopped: it took longer than "
+                       f"{options.timeout_s:g} s, ran out of memory (the limit is "
+                       f"{options.max_memory_mb} MB per worker) or a reader crashed")
+                finish(index, Examined(problem_row(str(cands[index].path), why)), 0)
 
 
 def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys: list[str | None],

@@ -90,6 +90,7 @@ _SCRIPT = """
 var table=document.getElementById('machines'),body=table.tBodies[0];
 function cell(tr,i){var c=tr.cells[i];return c.getAttribute('data-sort')||c.textContent;}
 Array.prototype.forEach.call(table.tHead.rows[0].cells,function(th,i){
+ th.addEventListener('keydown',function(e){if(e.key==='Enter'||e.key===' '){e.preventDefault();th.click();}});
  th.addEventListener('click',function(){
   var asc=th.getAttribute('aria-sort')!=='ascending';
   Array.prototype.forEach.call(table.tHead.rows[0].cells,function(o){o.removeAttribute('aria-sort');});
@@ -145,7 +146,7 @@ def render_overview(rows: Sequence[TriageRow], links: Sequence[str | None],
     verdicts = [v for v in VERDICT_ORDER if counts[v]] + sorted(set(counts) - set(VERDICT_ORDER))
     boxes = "".join(f'<label><input type="checkbox" checked data-verdict="{_e(v)}"> {_e(v)} '
                     f"({counts[v]})</label>" for v in verdicts)
-    head = "".join(f'<th scope="col" title="{_e(desc)}">{_e(title)}</th>'
+    head = "".join(f'<th scope="col" tabindex="0" title="{_e(desc)}">{_e(title)}</th>'
                    for _, title, desc in OVERVIEW_COLUMNS)
     body = []
     for row, link in zip(rows, links, strict=True):

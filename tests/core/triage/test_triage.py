@@ -96,6 +96,13 @@ def test_a_worker_that_dies_costs_one_row(queue: Queue, tmp_path: Path) -> None:
     assert {r.source: r for r in rerun.rows}[str(queue.root / "crash-me.zip")].computer_name == "PC66"
 
 
+def test_workers_are_recycled_and_the_run_completes(queue: Queue, tmp_path: Path) -> None:
+    """Python 3.11's own max_tasks_per_child hangs once a worker retires; the run must finish."""
+    result = triage([queue.root], _options(tmp_path, jobs=1, tasks_per_child=2, use_cache=False))
+    assert {r.source: r.computer_name for r in result.rows if r.source in queue.machines} == queue.machines
+    assert len(result.worker_peak_kb) >= len(result.rows) // 2  # a fresh worker every two bundles
+
+
 def test_a_bundle_that_hangs_costs_one_row(queue: Queue, tmp_path: Path) -> None:
     clone_bundle(queue.template, queue.root / "hang-me.zip", "PC01", "PC67")
     result = triage([queue.root], _options(tmp_path, jobs=2, timeout_s=1.5), worker=hangs_on_hang_bundles)
