@@ -111,27 +111,32 @@ class ResultCache:
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, need_report: bool) -> tuple[TriageRow, bytes | None] | None:
+    def get(self, key: str, need_report: bool, path: Path) -> tuple[TriageRow, bytes | None] | None:
+        """The cached row and report, told about `path` (the same content may sit at another path)."""
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            row = TriageRow.from_json(data["row"])
+            text = _place(self._entry(key).read_text(encoding="utf-8"), path, json_text=True)
+            row = TriageRow.from_json(json.loads(text)["row"])
+            row.source = str(path)
             report = None
             if need_report:
                 report_path = self._entry(key).with_suffix(".html.gz")
                 if not report_path.is_file():
                     return None
-                report = gzip.decompress(report_path.read_bytes())
+                html = gzip.decompress(report_path.read_bytes()).decode("utf-8")
+                report = _place(html, path).encode("utf-8")
             return row, report
-        except (OSError, ValueError, KeyError, TypeError, EOFError):
+        except (OSError, ValueError, KeyError, TypeError, EOFError, UnicodeDecodeError):
             return None
 
-    def put(self, key: str, row: TriageRow, report: bytes | None) -> None:
+    def put(self, key: str, row: TriageRow, report: bytes | None, path: Path) -> None:
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             if report is not None:
-                _atomic_write(entry.with_suffix(".html.gz"), gzip.compress(report, compresslevel=6))
-            _atomic_write(entry, json.dumps({"row": row.to_json()}, ensure_ascii=False).encode("utf-8"))
+                html = _unplace(report.decode("utf-8"), path).encode("utf-8")
+                _atomic_write(entry.with_suffix(".html.gz"), gzip.compress(html, compresslevel=6))
+            text = json.dumps({"row": row.to_json()}, ensure_ascii=False)
+            _atomic_write(entry, _unplace(text, path, json_text=True).encode("utf-8"))
         except OSError as exc:  # a cache that cannot be written only costs time
             log.warning("cannot write the triage cache in %s: %s", self.folder, exc)
 
@@ -144,6 +149,31 @@ class ResultCache:
             self._dirty = False
         except OSError as exc:
             log.warning("cannot write the triage cache index %s: %s", self._index_path, exc)
+
+
+# Rows name the bundle they came from (its path in "could not be read" messages, its file name before
+# "!member"). Identical bundles share one entry, so the names are stored as placeholders and filled in
+# with the path being examined.
+_PATH, _NAME = "\u0000DDPATH\u0000", "\u0000DDNAME\u0000"
+
+
+def _forms(path: Path, json_text: bool) -> tuple[str, str]:
+    full, name = str(path), path.name + "!"
+    if json_text:  # as json.dumps writes them inside a string
+        full, name = json.dumps(full, ensure_ascii=False)[1:-1], json.dumps(name, ensure_ascii=False)[1:-1]
+    return full, name
+
+
+def _unplace(text: str, path: Path, *, json_text: bool = False) -> str:
+    full, name = _forms(path, json_text)
+    marks = (json.dumps(_PATH)[1:-1], json.dumps(_NAME)[1:-1]) if json_text else (_PATH, _NAME)
+    return text.replace(full, marks[0]).replace(name, marks[1])
+
+
+def _place(text: str, path: Path, *, json_text: bool = False) -> str:
+    full, name = _forms(path, json_text)
+    marks = (json.dumps(_PATH)[1:-1], json.dumps(_NAME)[1:-1]) if json_text else (_PATH, _NAME)
+    return text.replace(marks[0], full).replace(marks[1], name)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -185,10 +185,9 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
             except OSError as exc:
                 log.info("cannot hash %s: %s", cand.path, exc)
             key = keys[index]
-            hit = cache.get(key, options.with_reports) if key is not None else None
+            hit = cache.get(key, options.with_reports, cand.path) if key is not None else None
             if hit is not None:
                 row, report = hit
-                row.source = str(cand.path)
                 result.rows[index], result.reports[index] = row, report
                 result.from_cache += 1
                 progress(result.from_cache, total, f"{cand.path} (cached)")
@@ -210,7 +209,7 @@ def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, r
     state = {"done": result.from_cache}
 
     def finish(index: int, examined: Examined, pid: int) -> None:
-        _store(result, index, examined, pid, keys, cache)
+        _store(result, index, examined, pid, keys, cache, cands[index].path)
         state["done"] += 1
         progress(state["done"], total, str(cands[index].path))
 
@@ -285,7 +284,7 @@ def _run_batch(batch: list[int], cands: list[Candidate], options: TriageOptions,
 
 
 def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys: list[str | None],
-           cache: ResultCache | None) -> None:
+           cache: ResultCache | None, path: Path) -> None:
     result.rows[index], result.reports[index] = examined.row, examined.report_html
     result.examined += 1
     if examined.peak_rss_kb is not None and pid:
@@ -295,7 +294,7 @@ def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys:
     # cached too; only a worker that died (pid 0: memory limit, crash) is tried again next time, as
     # the limit may have been raised.
     if cache is not None and key is not None and pid:
-        cache.put(key, examined.row, examined.report_html)
+        cache.put(key, examined.row, examined.report_html, path)
 
 
 __all__ = ["LIVE", "TriageOptions", "TriageResult", "peak_rss_kb", "triage", "triage_live"]

@@ -75,6 +75,17 @@ def test_warm_rerun_examines_only_the_new_bundle(queue: Queue, tmp_path: Path) -
     assert [r.to_json() for r in second.rows if r.source != str(new)] == [r.to_json() for r in first.rows]
 
 
+def test_identical_bundles_at_two_paths_each_name_their_own(tmp_path: Path) -> None:
+    queue = tmp_path / "q"
+    queue.mkdir()
+    for name in ("a-é.zip", "b.zip"):
+        (queue / name).write_bytes(b"PK\x03\x04 the same damaged upload, sent twice")
+    for _ in range(2):  # cold, then warm: the second bundle's row comes from the first one's entry
+        rows = triage([queue], _options(tmp_path)).rows
+        for row in rows:
+            assert row.problems[0].startswith(row.source + ":") and row.source in row.summary
+
+
 def test_changed_bundle_is_examined_again(queue: Queue, tmp_path: Path) -> None:
     target = queue.root / "2011-03" / "ticket-001-PC01.zip"
     triage([queue.root], _options(tmp_path))
