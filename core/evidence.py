@@ -13,6 +13,7 @@ from core.drivers.model import StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline
 from core.evidence_ref import Missing, Problem
+from core.readiness.facts_model import VolumeFacts
 from core.registry.model import RegistryFacts
 
 
@@ -29,3 +30,4 @@ class Evidence:
     missing: list[Missing] = field(default_factory=list)
     scanned_at: datetime | None = None
     elevated: bool | None = None  # live only: running as administrator
+    volume_facts: VolumeFacts | None = None  # free space, page files on disk, DumpStack.log, RAM

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 _SEP = re.compile(r"[\\/]+")
@@ -15,20 +18,57 @@ def split_windows_path(path: str) -> list[str]:
     return [p for p in _SEP.split(path) if p and p != "."]
 
 
+# Folders already listed, by path: (the folder's mtime when listed, folded name -> real name). A scan
+# looks up thousands of driver names in one System32\drivers; listing it again for every name that
+# differs in case made the lookup quadratic (issue 18: 6,400 drivers took 46 s instead of 11 s).
+_MAX_INDEXED_FOLDERS = 512
+_folder_index: OrderedDict[str, tuple[int, dict[str, str]]] = OrderedDict()
+_index_lock = threading.Lock()
+_QUIET_NS = 100_000_000  # 0.1 s: well above any file system's timestamp granularity
+
+
+def _names_of(folder: Path) -> dict[str, str] | None:
+    """The folder's entries by folded name, listed once while the folder is unchanged."""
+    key = os.fspath(folder)
+    try:
+        mtime = folder.stat().st_mtime_ns
+    except OSError:
+        return None
+    listed_at = time.time_ns()
+    with _index_lock:
+        cached = _folder_index.get(key)
+        if cached is not None and cached[0] == mtime:
+            _folder_index.move_to_end(key)
+            return cached[1]
+    names: dict[str, str] = {}
+    try:
+        with os.scandir(key) as entries:
+            for entry in entries:
+                names.setdefault(entry.name.casefold(), entry.name)
+    except OSError:
+        return None
+    if listed_at - mtime < _QUIET_NS:
+        # Changed moments ago: a change within the same file-system clock tick would keep the same
+        # mtime, so a listing taken now is not trusted later (evidence folders are quiet; a folder
+        # being filled, as in tests, is listed afresh).
+        return names
+    with _index_lock:
+        _folder_index[key] = (mtime, names)
+        while len(_folder_index) > _MAX_INDEXED_FOLDERS:
+            _folder_index.popitem(last=False)
+    return names
+
+
 def find_child(folder: Path, name: str) -> Path | None:
     """The entry of `folder` called `name`, ignoring case. Exact match wins over case-folded."""
     exact = folder / name
     if exact.exists():
         return exact
-    wanted = name.casefold()
-    try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.name.casefold() == wanted:
-                    return folder / entry.name
-    except OSError:
+    names = _names_of(folder)
+    if names is None:
         return None
-    return None
+    real = names.get(name.casefold())
+    return None if real is None else folder / real
 
 
 def resolve_ci(root: Path, relative: str) -> Path | None:

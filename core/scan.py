@@ -10,18 +10,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
-from core.drivers import assess_storage
+from core.advice import add_or_collect
+from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
 from core.errors import Cancelled, DumpDoctorError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.kinds import KernelGeneral, classify
-from core.events.model import EventReadResult, EventRecord, Timeline
+from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.formatting import format_size
@@ -36,6 +38,16 @@ T = TypeVar("T")
 STEPS = ("registry", "dumps", "drivers", "events")
 
 
+@dataclass(frozen=True)
+class EventRead:
+    """One System-log input and what reading it gave, kept so nothing reads the same log twice in one
+    examination (the bundle export writes these records)."""
+
+    input: EventInput
+    result: EventReadResult | None  # None: the input could not be read (see error)
+    error: str = ""
+
+
 # -- orchestration ---------------------------------------------------------------------------------
 
 
@@ -47,6 +59,7 @@ class _Run:
         self.problems: list[Problem] = []
         self.missing: list[Missing] = []
         self.records: list[EventRecord] = []
+        self.event_reads: list[EventRead] = []
 
     def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
         self.progress(ProgressUpdate(step, done, total, message))
@@ -116,18 +129,22 @@ class _Run:
     def drivers(self, facts: RegistryFacts | None, dumps: list[DumpInfo],
                 loaded: list[str] | None) -> StorageReport | None:
         self.report("drivers", 0, 1, "Checking storage drivers")
-        if facts is None:
-            self.report("drivers", 1, 1)
-            return None
+        given = self.guarded("drivers", "driver files", self.source.given_driver_files) or []
         stack = next((d.dump_stack for d in dumps if d.dump_stack), [])
+        if facts is None:
+            # No registry: driver files given on their own are still classified from their content.
+            loose = self.guarded("drivers", "storage drivers", lambda: assess_loose(
+                given, self.source.display_path, list(stack))) if given else None
+            self.report("drivers", 1, 1)
+            return loose
         storage = self.guarded("drivers", "storage drivers",
-                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded))
+                               lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
+                                                      given, self.source.display_path))
         self.cancel.check()
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
-                                        "add Windows\\System32\\drivers (diskdump.sys, crashdmp.sys and the "
-                                        "boot disk's miniport), or run the collector"))
+                                        add_or_collect("drivers")))
         self.report("drivers", 1, 1)
         return storage
 
@@ -138,8 +155,10 @@ class _Run:
         for done, inp in enumerate(inputs):
             self.report("events", done, len(inputs), inp.label)
             self.cancel.check()
+            before = len(self.problems)
             res = self.guarded("events", inp.label,
                                lambda i=inp: read_events(i, self.cancel))  # type: ignore[misc]
+            self.event_reads.append(EventRead(inp, res, "; ".join(p.message for p in self.problems[before:])))
             if res is not None:
                 results.append(res)
                 self.problems.extend(res.problems)
@@ -240,8 +259,6 @@ def _version_from_files(evidence: Evidence) -> _Found:
     return None
 
 
-
-
 def _merge_missing(*groups: list[Missing]) -> list[Missing]:
     seen: set[str] = set()
     out: list[Missing] = []
@@ -255,15 +272,25 @@ def _merge_missing(*groups: list[Missing]) -> list[Missing]:
 
 def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
          cancel: CancelToken = NEVER_CANCELLED, steps: tuple[str, ...] = STEPS) -> Evidence:
-    """Read everything `source` offers into one Evidence. Raises Cancelled when cancelled; every
-    other problem is recorded in Evidence.problems / Evidence.missing. `steps` lets a command that
-    needs less (e.g. `dumpdoctor system`) skip reading dumps and logs."""
+    """Read everything `source` offers into one Evidence (front ends go through core.examine, which
+    also keeps the event reads). Raises Cancelled when cancelled; every other problem is recorded in
+    Evidence.problems / Evidence.missing. `steps` lets a command that needs less (e.g.
+    `dumpdoctor system`) skip reading dumps and logs."""
+    return read_source(source, progress, cancel, steps)[0]
+
+
+def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
+                cancel: CancelToken = NEVER_CANCELLED,
+                steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
+    """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
     evidence = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
     cancel.check()
     evidence.elevated = run.guarded("registry", "administrator check", source.elevated)
     evidence.registry = run.registry()
     crash_control = evidence.registry.crash_control if evidence.registry else None
+    # Disk facts for the dump readiness checks (core.readiness): free space, page files, DumpStack.log.
+    evidence.volume_facts = run.guarded("registry", "volumes", lambda: source.volume_facts(evidence.registry))
     cancel.check()
     if "dumps" in steps:
         evidence.dumps = run.dumps(crash_control)
@@ -279,11 +306,11 @@ def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
     if evidence.registry is None:
         run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
                                    "found, so the configuration cannot be checked.",
-                                   "add Windows\\System32\\config\\SYSTEM, or run the collector"))
+                                   add_or_collect("system-hive")))
     if evidence.timeline is None and "events" in steps:
         run.missing.append(Missing("event-log", "No System event log could be read, so crashes without "
                                    "a dump cannot be seen.",
-                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"))
+                                   add_or_collect("event-log")))
     evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
     evidence.missing = _merge_missing(source.missing, run.missing)
-    return evidence
+    return evidence, run.event_reads

@@ -12,22 +12,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from core.bundle.collector import save_collector
 from core.bundle.export import BundleOptions, BundleResult, export_bundle, memory_dmp_size
-from core.diagnosis import diagnose
 from core.diagnosis.model import Diagnosis
 from core.evidence import Evidence
+from core.examine import Case, Spec, examine
 from core.progress import CancelToken, ProgressSink
 from core.report import render_html, render_text
 from core.resources import resource_path
-from core.scan import scan
-from core.sources import open_source
+from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
-Spec = str | list[Path] | None
-ExportBundle = Callable[[EvidenceSource, Evidence, Diagnosis | None, Path, BundleOptions, ProgressSink,
-                         CancelToken], BundleResult]
+
+class ExportBundle(Protocol):
+    def __call__(self, source: EvidenceSource, evidence: Evidence, diagnosis: Diagnosis | None, dest: Path,
+                 options: BundleOptions | None = None, progress: ProgressSink = ...,
+                 cancel: CancelToken = ..., *,
+                 event_reads: list[EventRead] | None = None) -> BundleResult: ...
 
 
 def _bundle_options(include_minidumps: bool, include_full_dump: bool, redact: bool) -> BundleOptions:
@@ -42,9 +45,7 @@ def demo_dir() -> Path | None:
 
 @dataclass
 class CoreServices:
-    open_source: Callable[[Spec], EvidenceSource] = open_source
-    scan: Callable[[EvidenceSource, ProgressSink, CancelToken], Evidence] = scan
-    diagnose: Callable[[Evidence], Diagnosis] = diagnose
+    examine: Callable[[Spec, ProgressSink, CancelToken], Case] = examine
     render_text: Callable[[Diagnosis, Evidence], str] = render_text
     render_html: Callable[[Diagnosis, Evidence], str] = render_html
     export_bundle: ExportBundle = export_bundle

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from core.diagnosis.model import Diagnosis
 from core.evidence import Evidence
+from core.scan import EventRead
 from core.sources.base import EvidenceSource
 from core.wizard.flow import Platform, Step, WizardFlow
 from gui.elevation import is_elevated
@@ -41,6 +42,7 @@ class Results:
     evidence: Evidence | None = None
     diagnosis: Diagnosis | None = None
     memory_dmp_size: int | None = None  # a complete/kernel dump the bundle could include whole
+    event_reads: list[EventRead] | None = None  # the System-log reads of the examination
 
     def close_source(self) -> None:
         if self.source is not None:
@@ -49,6 +51,7 @@ class Results:
             except Exception:  # closing must never stop the user from going on
                 log.exception("closing the evidence source failed")
             self.source = None
+        self.event_reads = None
 
 
 class FlowPage(QWizardPage):

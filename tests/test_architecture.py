@@ -48,3 +48,37 @@ def test_importing_every_core_module_loads_no_qt() -> None:
                          check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == ""
+
+
+# The readers parse one kind of artifact each; sources hand them files, the scan and examination put
+# them together, and everything from the diagnosis up presents. A reader importing any of those would
+# run the layering backwards (EventInput, for one, belongs to the events model, not to sources).
+READERS = ("dumps", "registry", "drivers", "events")
+ABOVE_THE_READERS = ("core.sources", "core.scan", "core.examine", "core.diagnosis", "core.report",
+                     "core.bundle", "core.wizard", "core.cli")
+
+
+def _offenders(package: str, forbidden: tuple[str, ...]) -> list[str]:
+    out = []
+    for path in sorted((ROOT / "core" / package).rglob("*.py")):
+        for name in _imports(path):
+            if any(name == f or name.startswith(f + ".") for f in forbidden):
+                out.append(f"{path.relative_to(ROOT)} imports {name}")
+    return out
+
+
+def test_no_reader_imports_sources_or_anything_above_it() -> None:
+    offenders = [o for package in READERS for o in _offenders(package, ABOVE_THE_READERS)]
+    assert offenders == []
+
+
+def test_the_cli_does_not_import_the_wizards_presentation() -> None:
+    # What the command line and the wizard both show (the driver table, the time format) lives in
+    # core.report / core.formatting; the wizard's wording stays the wizard's.
+    assert _offenders("cli", ("core.wizard",)) == []
+
+
+def test_the_layer_rules_see_a_violation() -> None:
+    # The rules above would pass on a walk that found no files or no imports; prove they can fail.
+    assert _offenders("cli", ("core.examine",))
+    assert _offenders("events", ("core.events.model",))

@@ -8,6 +8,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.dumps.detect import bits_of, kind_of
+from core.dumps.model import DumpKind
 from core.errors import NotRecognisedError, TruncatedError, unreadable
 
 PAGE = 0x1000
@@ -35,13 +37,13 @@ def plan_dump(path: Path) -> DumpPlan:
             head = fh.read(HEADER_64 + PAGE)
     except OSError as exc:
         raise unreadable(path, exc) from exc
-    sig = head[:8]
-    if head[:4] == b"MDMP":
+    kind = kind_of(head)  # the dump reader's own signature check
+    if kind is DumpKind.USER:
         return DumpPlan(path, size, "user", None, 0)
-    if sig not in (b"PAGEDU64", b"PAGEDUMP"):
+    bits = bits_of(head)
+    if kind is not DumpKind.KERNEL or bits is None:
         raise NotRecognisedError("not a crash dump", path=path, offset=0,
                                  expected="'PAGEDUMP' or 'PAGEDU64' at the start")
-    bits = 64 if sig == b"PAGEDU64" else 32
     header_len = HEADER_64 if bits == 64 else HEADER_32
     type_at = _DUMPTYPE_OFFSET[bits]
     if len(head) < type_at + 4:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from xml.sax.saxutils import escape, quoteattr
 
 from core.events.model import EventRecord
 from core.jsonutil import iso_utc
+from core.xmlquote import escape, quoteattr
 
 NAMESPACE = "http://schemas.microsoft.com/win/2004/08/events/event"
 _UNNAMED = re.compile(r"^Data\d+$")

@@ -16,9 +16,11 @@ import os
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from core.bundle import layout
 from core.bundle.dumpfiles import plan_dump
@@ -26,6 +28,7 @@ from core.bundle.eventxml import events_xml
 from core.bundle.manifest import FileEntry, LeftOut, Manifest
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
+from core.bundle.volume_files import volume_files
 from core.diagnosis.model import Diagnosis
 from core.errors import DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord
@@ -34,6 +37,7 @@ from core.evidence import Evidence
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
 log = logging.getLogger(__name__)
@@ -112,10 +116,12 @@ def memory_dmp_size(source: EvidenceSource, evidence: Evidence | None = None) ->
 
 def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnosis | None, dest: Path,
                   options: BundleOptions | None = None, progress: ProgressSink = no_progress,
-                  cancel: CancelToken = NEVER_CANCELLED) -> BundleResult:
+                  cancel: CancelToken = NEVER_CANCELLED, *,
+                  event_reads: list[EventRead] | None = None) -> BundleResult:
     """Write the bundle to `dest` (a .zip). Evidence that cannot be read is listed under left_out in
     the manifest with the reason; only a destination that cannot be written raises (UsageError).
-    Raises Cancelled when `cancel` is set; nothing is left at `dest` then."""
+    Raises Cancelled when `cancel` is set; nothing is left at `dest` then. `event_reads` are the
+    System-log reads of the examination (core.examine.Case): given, no log is read a second time."""
     options = options or BundleOptions()
     dest = Path(dest)
     if not dest.parent.is_dir():
@@ -126,7 +132,7 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
     progress(ProgressUpdate("export", 0, None, "collecting evidence"))
     reg_files = collect_reg_files(source, plan.left_out)
     cancel.check()
-    records = _events(source, plan, options, redactor)
+    records = _events(source, plan, options, redactor, event_reads)
     cancel.check()
     _dumps(source, evidence, plan, options)
     _drivers(source, evidence, plan)
@@ -143,6 +149,8 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
         plan.texts.append((f"{layout.REGISTRY_DIR}/{reg.spec.file}", reg_file_bytes(reg, redactor)))
     if records:
         plan.texts.append((layout.EVENTS_XML, redactor.text(events_xml(records)).encode("utf-8")))
+    for member, data in volume_files(evidence.volume_facts):  # free space, page files, DumpStack.log
+        plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
     manifest = Manifest(source=redactor.text(evidence.source_description or source.description))
@@ -152,21 +160,35 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
 # -- gathering ----------------------------------------------------------------------------------------
 
 
-def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions,
-            redactor: Redactor) -> list[EventRecord]:
-    records: list[EventRecord] = []
+def _read_events(source: EvidenceSource, plan: _Plan) -> list[EventRead]:
+    """The System-log reads when the caller did not examine the source first."""
+    reads: list[EventRead] = []
     try:
         inputs = source.event_inputs()
     except DumpDoctorError as exc:
         plan.left_out.append(LeftOut("System event log", str(exc)))
-        return records
+        return reads
     if not inputs:
         plan.left_out.append(LeftOut("System event log", "this source holds no System event log"))
     for inp in inputs:
         try:
-            result = read_events(inp)
+            reads.append(EventRead(inp, read_events(inp)))
         except DumpDoctorError as exc:
             plan.left_out.append(LeftOut(inp.label, f"could not be read: {exc}"))
+    return reads
+
+
+def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redactor: Redactor,
+            event_reads: list[EventRead] | None) -> list[EventRecord]:
+    records: list[EventRecord] = []
+    if event_reads is None:
+        event_reads = _read_events(source, plan)
+    elif not event_reads:
+        plan.left_out.append(LeftOut("System event log", "this source holds no System event log"))
+    for read in event_reads:
+        inp, result = read.input, read.result
+        if result is None:
+            plan.left_out.append(LeftOut(inp.label, f"could not be read: {read.error}"))
             continue
         records.extend(result.records)
         if result.unreadable_records:
@@ -343,12 +365,41 @@ def _size(path: Path) -> int | None:
 # -- writing ------------------------------------------------------------------------------------------
 
 
-def _zip_info(member: str, mtime: float | None) -> zipfile.ZipInfo:
+# Deflate at zlib's default level 6 runs at 70-110 MB/s here: a 64 GB MEMORY.DMP would take 15-30
+# minutes. Level 1 runs several times faster and, on memory images, keeps most of the gain (the bulk
+# of it is zero pages); a member whose first megabyte does not shrink is stored as it is.
+# benchmarks/bench_export.py measures both.
+FAST_FROM_BYTES = 32 * 1024 * 1024
+_PROBE_BYTES = 1024 * 1024
+_INCOMPRESSIBLE = 0.97  # compressed/original of the probe above which deflating only costs time
+
+
+def _zip_info(member: str, mtime: float | None, level: int | None = None,
+              stored: bool = False) -> zipfile.ZipInfo:
     stamp = time.localtime(mtime if mtime is not None else time.time())
     date_time = max(stamp[:6], (1980, 1, 1, 0, 0, 0))  # the zip format starts in 1980
     info = zipfile.ZipInfo(member, date_time=date_time)
-    info.compress_type = zipfile.ZIP_DEFLATED
+    info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    if level is not None:
+        # ZipFile.open(info, "w") takes the level from the ZipInfo (Python 3.11+: _compresslevel,
+        # also accepted by 3.13's compress_level property).
+        info._compresslevel = level  # type: ignore[attr-defined]
     return info
+
+
+def _member_compression(src: BinaryIO, size: int) -> tuple[int | None, bool]:
+    """(deflate level, stored?) for a copied file: level 1 for large files, stored when the start of
+    the file does not compress. Reads only the first megabyte, then rewinds."""
+    if size < FAST_FROM_BYTES:
+        return None, False
+    try:
+        probe = src.read(_PROBE_BYTES)
+        src.seek(0)
+    except OSError:
+        return 1, False
+    if probe and len(zlib.compress(probe, 1)) / len(probe) > _INCOMPRESSIBLE:
+        return None, True
+    return 1, False
 
 
 def _write_zip(dest: Path, plan: _Plan, manifest: Manifest, redactor: Redactor, progress: ProgressSink,
@@ -399,7 +450,8 @@ def _copy_member(zf: zipfile.ZipFile, copy: _Copy, manifest: Manifest, plan: _Pl
     digest = hashlib.sha256()
     written = 0
     remaining = copy.limit
-    with src, zf.open(_zip_info(copy.member, mtime), "w", force_zip64=True) as out:
+    level, stored = _member_compression(src, copy.size)
+    with src, zf.open(_zip_info(copy.member, mtime, level, stored), "w", force_zip64=True) as out:
         while remaining is None or remaining > 0:
             cancel.check()
             try:

@@ -13,12 +13,17 @@ REPORT_HTML = "report/report.html"
 REPORT_JSON = "report/report.json"
 REGISTRY_DIR = "registry"
 EVENTS_XML = "events/System.xml"
-EVENTS_EVTX = "events/System.evtx"
 DUMPS_DIR = "dumps"
 MINIDUMP_DIR = "dumps/Minidump"
 DRIVERS_DIR = "drivers"
-SYSTEM_DIR = "system"
 README = "README.txt"
+# Facts for the dump readiness checks (core.bundle.volume_files): `wmic ... /format:csv` output as the
+# collector writes it (the exporter writes the same columns), and the dump stack's own log.
+VOLUMES_CSV = "system/volumes.csv"  # Node,DeviceID,FreeSpace,Size (fixed disks)
+PAGEFILES_CSV = "system/pagefiles.csv"  # Node,AllocatedBaseSize,CurrentUsage,Name (MB)
+MEMORY_CSV = "system/memory.csv"  # Node,TotalPhysicalMemory (bytes)
+DUMPSTACK_LOGS = ("system/DumpStack.log.tmp", "system/DumpStack.log")
+SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS)
 
 TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
 TOP_LEVEL_FILES = frozenset({MANIFEST, README})
@@ -56,29 +61,6 @@ REG_EXPORTS: tuple[RegExport, ...] = (
     # the diagnosis reads. `reg export` in the collector cannot stop at one level, so it exports them.
     RegExport("CurrentVersion.reg", "SOFTWARE", r"Microsoft\Windows NT\CurrentVersion", recursive=False),
 )
-
-# System-log events worth exporting (the subset core.events keeps; FACTS §4). Provider names as the
-# log spells them, for the collector's XPath query.
-EXPORTED_EVENTS: tuple[tuple[str, tuple[int, ...]], ...] = (
-    ("Microsoft-Windows-Kernel-Power", (41, 42, 107)),
-    ("EventLog", (6005, 6006, 6008, 6009, 6013)),
-    ("Microsoft-Windows-WER-SystemErrorReporting", (1001,)),
-    ("volmgr", ()),  # every volmgr event: the dump-related ones are not all documented
-    ("Microsoft-Windows-Power-Troubleshooter", (1,)),
-    ("Microsoft-Windows-Kernel-General", (12, 13)),
-    ("Microsoft-Windows-WHEA-Logger", ()),
-)
-
-
-def event_xpath() -> str:
-    """The XPath `wevtutil qe System /q:...` uses in the collector."""
-    parts = []
-    for provider, ids in EXPORTED_EVENTS:
-        clause = f"Provider[@Name='{provider}']"
-        if ids:
-            clause += " and (" + " or ".join(f"EventID={i}" for i in ids) + ")"
-        parts.append(f"({clause})")
-    return "*[System[" + " or ".join(parts) + "]]"
 
 
 def is_layout_path(member: str) -> bool:

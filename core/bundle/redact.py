@@ -219,10 +219,6 @@ class Redactor:
             not_redacted=list(not_redacted or []),
         )
 
-    def originals(self) -> list[tuple[str, str]]:
-        """(original, kind) pairs learned — for tests and for the user's own check, never exported."""
-        return list(self._original.values())
-
 
 def _spellings(kind: str, value: str) -> list[str]:
     """One identifier as it may be written elsewhere: a MAC as 001A2B.., 00-1A-.. and 00:1A:..."""

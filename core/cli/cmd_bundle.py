@@ -15,11 +15,10 @@ from typing import Any
 from core.bundle.export import BundleOptions, BundleResult, export_bundle, memory_dmp_size
 from core.cli.common import add_source_argument, with_source
 from core.cli.main import EXIT_OK, EXIT_USAGE
-from core.diagnosis import diagnose
 from core.errors import DumpDoctorError, UsageError
+from core.examine import examine
 from core.formatting import format_size
 from core.progress import ProgressUpdate
-from core.scan import scan
 from core.sources.base import EvidenceSource
 
 
@@ -58,14 +57,15 @@ def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose:
         if verbose and update.step == "export" and update.total:
             print(f"export: {update.done * 100 // update.total}% {update.message}", file=sys.stderr)
 
-    evidence = scan(source)
-    diagnosis = diagnose(evidence)
+    case = examine(source)
+    evidence, diagnosis = case.evidence, case.diagnosis
     if options.include_memory_dmp:
         size = memory_dmp_size(source, evidence)
         if size:
             print(f"Including the whole memory dump: {format_size(size)}.", file=sys.stderr)
     try:
-        result = export_bundle(source, evidence, diagnosis, dest, options, progress)
+        result = export_bundle(source, evidence, diagnosis, dest, options, progress,
+                               event_reads=case.event_reads)
     except UsageError as exc:
         print(f"dumpdoctor: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -1,9 +1,13 @@
 """`dumpdoctor drivers [SOURCE...] [--json]`: the storage drivers in the crash dump path, how each was
 classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
 
+SOURCE may also be a folder of driver files or driver files themselves: every file given is listed and
+classified from its content, also without any SYSTEM hive (boot start, device and bus are then unknown).
+
 Exit codes: 0 nothing wrong found; 1 the boot disk is served by a virtual Storport miniport and the
-dump driver lacks the fix; 3 no registry evidence could be read; 4 the drivers could not be assessed;
-2 usage.
+dump driver lacks the fix; 3 no registry evidence and no driver file could be read; 4 the drivers could
+not be assessed, or only driver files were given (without the registry, whether the boot disk goes
+through a virtual miniport cannot be told); 2 usage.
 """
 
 from __future__ import annotations
@@ -16,13 +20,14 @@ from core.cli.common import add_json_argument, add_source_argument, format_probl
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
 from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
+from core.examine import examine
 from core.report.common import aligned_columns
-from core.scan import scan
+from core.report.driver_table import driver_table
 from core.sources.base import EvidenceSource
-from core.wizard.present import driver_table
 
 _DRIVER_MISSING = {"drivers", "system-hive", "admin"}
 _COLUMNS = ("Service", "File", "Version", "Vendor", "Kind", "In use")
+_NO_REGISTRY = {"system-hive"}
 
 
 def add_parser(sub: Any) -> None:
@@ -37,26 +42,27 @@ def add_parser(sub: Any) -> None:
 
 
 def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) -> list[str]:
-    """The same table and wording as the wizard's drivers page (core.wizard.present)."""
+    """The same table and wording as the wizard's drivers page (core.report.driver_table)."""
     if storage is None:
         return ["The storage drivers could not be assessed (no registry evidence)."]
     table = driver_table(storage)
     lines: list[str] = []
     if table.drivers:
         rows: list[tuple[str, ...]] = [_COLUMNS]
-        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, "yes" if r.in_use else "no")
-                 for r in table.drivers]
+        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind,
+                  ("yes" if r.in_use else "no") if r.in_use_known else "unknown") for r in table.drivers]
         lines += aligned_columns(rows)
-        explained = [r for r in table.drivers if explain_all or r.in_use or r.virtual]
+        explained = [r for r in table.drivers
+                     if explain_all or r.in_use or r.virtual or not r.in_use_known]
         if explained:
             lines += ["", "Why:"]
             for r in explained:
-                lines += textwrap.wrap(f"{r.name} ({r.kind}): {r.why}", width=100,
+                lines += textwrap.wrap(f"{r.name}: {r.kind}. {r.why}", width=100,
                                        initial_indent="  ", subsequent_indent="    ")
         if not explain_all and len(explained) < len(table.drivers):
             lines.append("  (--why explains every driver)")
     else:
-        lines.append("No storage drivers found in the registry evidence.")
+        lines.append("No storage drivers found in the evidence.")
     if table.boot_miniport:
         lines += ["", table.boot_miniport]
         bm = storage.boot_miniport
@@ -103,7 +109,7 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
-        ev = scan(source, steps=("registry", "dumps", "drivers"))
+        ev = examine(source, steps=("registry", "dumps", "drivers"), with_diagnosis=False).evidence
         if args.json:
             print_json(drivers_json(ev))
         else:
@@ -115,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
             if tail:
                 print("\n".join(["", *tail]))
         if ev.registry is None:
-            return EXIT_UNREADABLE
+            return EXIT_CANT_TELL if ev.storage is not None and ev.storage.drivers else EXIT_UNREADABLE
         if ev.storage is None:
             return EXIT_CANT_TELL
         return EXIT_PROBLEM if exposed(ev.storage) else EXIT_OK

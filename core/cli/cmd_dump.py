@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import UTC
 from typing import Any
 
 from core.cli.main import EXIT_OK, EXIT_PROBLEM
@@ -18,6 +17,7 @@ from core.dumps import detect, read_dump
 from core.dumps.header import DUMP_TYPE_LABELS
 from core.dumps.model import DumpInfo, DumpKind
 from core.errors import DumpDoctorError
+from core.formatting import format_time
 from core.jsonutil import to_jsonable
 
 EXIT_NOT_READ = EXIT_PROBLEM  # for `dump`, a file that could not be read is the problem found
@@ -84,7 +84,7 @@ def render_text(info: DumpInfo) -> str:
     if info.dump_type:
         lines.append(f"  Dump type: {DUMP_TYPE_LABELS.get(info.dump_type, info.dump_type)}")
     if info.system_time:
-        lines.append(f"  Crashed at: {info.system_time.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        lines.append(f"  Crashed at: {format_time(info.system_time, seconds=True)}")
     if info.bugcheck:
         bc = info.bugcheck
         lines.append(f"  Bug check {hex_code(bc.code)} {bc.name}")

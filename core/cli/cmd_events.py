@@ -19,20 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from core.cli.main import EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
-from core.dumps import read_dump
-from core.dumps.model import DumpInfo
 from core.errors import DumpDoctorError, UsageError
-from core.events import build_timeline, detect_event_format, merge_reads, read_events
+from core.events import build_timeline
 from core.events.model import EventReadResult, Timeline
 from core.evidence_ref import Problem
+from core.examine import Case, examine
+from core.formatting import format_time
 from core.jsonutil import iso_utc, to_jsonable
-from core.registry import read_registry_facts
-from core.registry.model import CrashControl
-from core.sources import open_source
-from core.sources.base import EventInput, EvidenceSource
 
 EXIT_RESTARTS = EXIT_PROBLEM
-MAX_DUMPS = 50  # dump headers are cheap, but a folder of thousands of minidumps is not worth linking
 
 
 def add_parser(sub: Any) -> None:
@@ -54,89 +49,35 @@ def parse_since(text: str) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _direct_inputs(names: list[str]) -> list[EventInput] | None:
-    """EventInputs when every SOURCE is an event-log file; None when a source must resolve them."""
-    if not names:
-        return None
-    inputs = []
-    for name in names:
-        path = Path(name)
-        if not path.is_file():
-            return None
-        try:
-            kind = detect_event_format(path)
-        except DumpDoctorError:
-            kind = None
-        if kind is None:
-            return None
-        inputs.append(EventInput(kind, path, path.name))
-    return inputs
-
-
-def _source_evidence(source: EvidenceSource, problems: list[Problem]) -> tuple[CrashControl | None,
-                                                                               list[DumpInfo]]:
-    """Dump settings and dump headers from the source, when it has them; never fatal."""
-    crash_control: CrashControl | None = None
-    try:
-        hives = source.registry()
-        if hives.system is not None:
-            crash_control = read_registry_facts(hives.system, hives.software).crash_control
-    except DumpDoctorError as exc:
-        problems.append(Problem(exc.path or "registry", exc.message, step="events"))
-    dumps: list[DumpInfo] = []
-    try:
-        for path in source.dump_files(crash_control)[:MAX_DUMPS]:
-            try:
-                dumps.append(read_dump(path))
-            except DumpDoctorError as exc:
-                problems.append(Problem(str(path), exc.message, step="events"))
-    except DumpDoctorError as exc:
-        problems.append(Problem(exc.path or "dumps", exc.message, step="events"))
-    return crash_control, dumps
-
-
-def collect(names: list[str]) -> tuple[list[EventReadResult], list[Problem], CrashControl | None,
-                                       list[DumpInfo]]:
-    problems: list[Problem] = []
-    crash_control: CrashControl | None = None
-    dumps: list[DumpInfo] = []
-    inputs = _direct_inputs(names)
-    source: EvidenceSource | None = None
-    if inputs is None:
-        source = open_source([Path(n) for n in names] if names else None)
-    try:
-        if source is not None:
-            inputs = source.event_inputs()
-            problems.extend(source.problems)
-            crash_control, dumps = _source_evidence(source, problems)
-        results = []
-        for inp in inputs or []:
-            try:
-                results.append(read_events(inp))
-            except DumpDoctorError as exc:
-                problems.append(Problem(inp.label, str(exc), step="events"))
-    finally:
-        if source is not None:
-            source.close()
-    return results, problems, crash_control, dumps
+def collect(names: list[str]) -> Case:
+    """One examination of the SOURCEs without the driver step and the diagnosis: the registry gives the
+    dump settings, the dumps are matched against the restarts, the logs give the timeline."""
+    return examine([Path(n) for n in names] if names else None, steps=("registry", "dumps", "events"),
+                   with_diagnosis=False)
 
 
 def run(args: argparse.Namespace) -> int:
     try:
         since = parse_since(args.since) if args.since else None
-        results, problems, crash_control, dumps = collect(list(args.sources))
+        case = collect(list(args.sources))
     except UsageError as exc:  # a bad --since, no such file, not Windows
         sys.stderr.write(f"dumpdoctor events: {exc}\n")
         return EXIT_USAGE
     except DumpDoctorError as exc:  # the source is there but cannot be read (a damaged zip, ...)
         sys.stderr.write(f"dumpdoctor events: {exc}\n")
         return EXIT_UNREADABLE
-    merged = merge_reads(results)
-    problems = problems + merged.problems
-    timeline = build_timeline(merged, dumps, crash_control)
+    with case:
+        return _show(case, since, args.json)
+
+
+def _show(case: Case, since: datetime | None, as_json: bool) -> int:
+    merged = case.merged_events()
+    # The scan keeps each log's notes as INFO problems too; this output lists them once, as notes.
+    problems = [p for p in case.evidence.problems if p.message not in merged.notes]
+    timeline = case.evidence.timeline or build_timeline(merged, case.evidence.dumps, None)
     if since is not None:
         timeline.entries = [e for e in timeline.entries if e.time >= since]
-    if args.json:
+    if as_json:
         payload = {"timeline": to_jsonable(timeline), "notes": merged.notes,
                    "unreadable_chunks": merged.unreadable_chunks,
                    "problems": [to_jsonable(p) for p in problems]}
@@ -144,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         sys.stdout.write(render_text(timeline, merged, problems))
-    if not results:
+    if not any(read.result is not None for read in case.event_reads):
         return EXIT_UNREADABLE
     return EXIT_RESTARTS if timeline.unexpected_restarts() else EXIT_OK
 
@@ -164,7 +105,7 @@ def render_text(timeline: Timeline, merged: EventReadResult, problems: list[Prob
                  f"{sum(1 for r in restarts if r.dump_written is False)} without a dump")
     lines.append("")
     for entry in timeline.entries:
-        lines.append(f"{iso_utc(entry.time)[:16].replace('T', ' ')}  {entry.kind.value:<19} {entry.summary}")
+        lines.append(f"{format_time(entry.time, zone=False)}  {entry.kind.value:<19} {entry.summary}")
     if not timeline.entries:
         lines.append("(no boots, shutdowns or crashes in the period shown)")
     if timeline.counts:

@@ -14,12 +14,11 @@ from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, with_source
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
-from core.diagnosis import diagnose
 from core.errors import DumpDoctorError
+from core.examine import examine
 from core.progress import ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
 from core.resources import resource_path
-from core.scan import scan
 from core.sources.base import EvidenceSource
 from core.triage.row import row_from
 
@@ -51,8 +50,9 @@ def _progress(verbose: bool) -> ProgressSink:
 
 
 def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
-    evidence = scan(source, _progress(bool(getattr(args, "verbose", False))))
-    diag = diagnose(evidence)
+    case = examine(source, _progress(bool(getattr(args, "verbose", False))))
+    evidence, diag = case.evidence, case.diagnosis
+    assert diag is not None  # examine diagnoses unless asked not to
     if args.html:
         try:
             Path(args.html).write_text(render_html(diag, evidence), encoding="utf-8")

@@ -12,8 +12,8 @@ from typing import Any
 from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
 from core.cli.main import EXIT_OK, EXIT_UNREADABLE
 from core.evidence import Evidence
+from core.examine import examine
 from core.registry.model import CrashControl, RegistryFacts
-from core.scan import scan
 from core.sources.base import EvidenceSource
 
 _REGISTRY_MISSING = {"system-hive", "software-hive", "admin"}
@@ -114,7 +114,7 @@ def system_json(ev: Evidence) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
-        ev = scan(source, steps=("registry",))
+        ev = examine(source, steps=("registry",), with_diagnosis=False).evidence
         if args.json:
             print_json(system_json(ev))
         else:

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 
 from core.version import __version__
 
-COMMANDS = ("scan", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
+COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
 EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_CANT_TELL = 4
+EXIT_DEGRADED = 5  # `readiness` only: a dump will be written but may be lost or delayed
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,21 +32,36 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The parser with the sub-commands named in `only` (each imported only when named)."""
     parser = _Parser(prog="dumpdoctor",
                      description="Diagnose Windows crashes and missing crash dumps.")
     parser.add_argument("--version", action="version", version=f"Dump Doctor {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for name in COMMANDS:
+    for name in only:
         module = importlib.import_module(f"core.cli.cmd_{name}")
         module.add_parser(sub)
     return parser
 
 
+def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
+    """Which sub-commands to import: a start-up imports only the one it runs (each pulls in its
+    readers), `--version` none; help, no command or a misspelt one need them all to list them."""
+    for arg in argv:
+        if arg in ("-h", "--help"):
+            return COMMANDS
+        if arg == "--version":
+            return ()
+        if not arg.startswith("-"):
+            return (arg,) if arg in COMMANDS else COMMANDS
+    return COMMANDS
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # the frozen exe: `triage` workers start this same executable
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_commands_needed(argv))
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")

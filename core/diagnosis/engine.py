@@ -21,15 +21,25 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
     # Stable sort: with equal relevance the knowledge file's order (this tool's own issue first) wins.
     verdicts.sort(key=lambda v: _RELEVANCE[v.id])
     findings = find_all(evidence, verdicts)
+    # Imported here: core.readiness builds on this package (its checks read core.diagnosis.facts).
+    from core.readiness.engine import assess_readiness
+
+    readiness = assess_readiness(evidence, verdicts)
     serious = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in findings)
     if nothing_readable(evidence):
         outcome = Outcome.UNREADABLE
-    elif any(v.is_problem for v in verdicts) or serious:
+    elif any(v.is_problem for v in verdicts) or serious or readiness.is_problem:
         outcome = Outcome.PROBLEM
     elif verdicts and verdicts[0].id is VerdictId.CANT_TELL:
         outcome = Outcome.CANT_TELL
     else:
         outcome = Outcome.OK
-    headline = verdicts[0].headline if verdicts and verdicts[0].is_problem else OUTCOME_HEADLINES[outcome]
-    return Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome, headline=headline,
-                     knowledge_version=knowledge.version)
+    diagnosis = Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome,
+                          knowledge_version=knowledge.version, readiness=readiness)
+    if verdicts and verdicts[0].is_problem:
+        diagnosis.headline = verdicts[0].headline
+    elif diagnosis.primary_kind == "readiness" and outcome is Outcome.PROBLEM:
+        diagnosis.headline = readiness.headline
+    else:
+        diagnosis.headline = OUTCOME_HEADLINES[outcome]
+    return diagnosis

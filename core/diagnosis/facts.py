@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.advice import HOW_TO_GET
 from core.diagnosis.model import EvidenceItem, MissingEvidence
-from core.diagnosis.wording import HOW_TO_GET, MISSING_MESSAGES, hex_code
+from core.diagnosis.wording import MISSING_MESSAGES, hex_code
 from core.dumps import bugchecks
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -37,7 +38,11 @@ def os_build(ev: Evidence) -> OsBuild | None:
 
 
 def physical_memory(ev: Evidence) -> tuple[int, EvidenceRef] | None:
-    """RAM size, known only from a crash dump header's physical memory description."""
+    """RAM size: read from the machine where the source could (live, or a bundle's memory.csv), else
+    from a crash dump header's physical memory description."""
+    vf = ev.volume_facts
+    if vf is not None and vf.ram_bytes:
+        return vf.ram_bytes, vf.ram_ref or EvidenceRef("derived", "installed RAM")
     for dump in ev.dumps:
         if dump.physical_memory_bytes:
             return dump.physical_memory_bytes, EvidenceRef("dump", dump.path, "physical memory block")

@@ -17,11 +17,12 @@ from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
+from core.formatting import format_time
+from core.readiness.sizes import on_boot_volume, required_page_file_mb
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
 ESSENTIAL_DUMP_FILES = {"diskdump.sys", "crashdmp.sys"}
-BOOT_DRIVE = "c:"  # the registry gives no system drive letter; C: is where Windows boots from by default
 
 
 def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -40,15 +41,12 @@ def dumps_disabled(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
 
 
 def _on_boot_volume(pf: PageFile) -> bool:
-    return pf.path[:2].lower() in (BOOT_DRIVE, "?:")
+    return on_boot_volume(pf.path)
 
 
 def _required_mb(cc: CrashControl, ram: int | None) -> int | None:
-    if cc.crash_dump_enabled == 3:
-        return 2
-    if cc.crash_dump_enabled == 1 and ram is not None:
-        return ram // MB + 1
-    return None  # kernel/automatic: depends on kernel memory use at the time of the crash
+    # One rule with the readiness check (core.readiness.sizes, KB 254649): complete = RAM + 257 MB.
+    return required_page_file_mb(cc.crash_dump_enabled, ram)
 
 
 def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
@@ -78,13 +76,14 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     need = _required_mb(cc, ram[0] if ram else None)
     items = [EvidenceItem(f"Page file {pf.path}: {pf.initial_mb}-{pf.maximum_mb} MB", ref) for pf in sized]
     if ram:
-        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB (from a crash dump header)", ram[1]))
+        items.append(EvidenceItem(f"RAM: {ram[0] // MB} MB", ram[1]))
     if need is None:
         if cc.crash_dump_enabled == 1:
             return [Finding(
                 "pagefile-size-unknown", Severity.INFO,
                 "Dump Doctor can't check whether the page file is big enough for a complete dump.",
-                "A complete memory dump needs a page file at least as big as the RAM plus 1 MB. The RAM size "
+                "A complete memory dump needs a page file at least as big as the RAM plus 257 MB. "
+                "The RAM size "
                 "is unknown here (it is read from a crash dump header, and none was available).",
                 f"PagingFiles max {have} MB; RAM unknown", items)]
         return []
@@ -95,7 +94,7 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         f"The page file is too small for the configured crash dump ({dump_words}).",
         f"The page file on the Windows drive holds at most {have} MB but this dump type needs at least "
         f"{need} MB, so Windows cannot save the dump.",
-        f"PagingFiles max {have} MB < required {need} MB (FACTS: complete = RAM + 1 MB, small = 2 MB)",
+        f"PagingFiles max {have} MB < required {need} MB (KB 254649: complete = RAM + 257 MB, small = 2 MB)",
         items,
         [NextStep("grow-pagefile", "fix", f"Make the page file on C: at least {need} MB, or choose "
                   "\u201cSmall memory dump\u201d",
@@ -136,7 +135,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         if d.kind is not DumpKind.KERNEL or d.bugcheck is None:
             continue
         b = d.bugcheck
-        when = f"{d.system_time:%Y-%m-%d %H:%M} UTC: " if d.system_time else ""
+        when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
         items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
@@ -149,7 +148,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
             if e.kind is TimelineKind.UNEXPECTED_RESTART and e.bugcheck_code:
                 _name, meaning = bugcheck_words(e.bugcheck_code)
                 items.append(EvidenceItem(
-                    f"{e.time:%Y-%m-%d %H:%M} UTC: Stop {stop_label(e.bugcheck_code)}"
+                    f"{format_time(e.time)}: Stop {stop_label(e.bugcheck_code)}"
                     + (f" \u2014 {meaning}" if meaning else ""), e.events[0] if e.events else None))
                 event_codes.append(e.bugcheck_code)
     if not items:
@@ -200,8 +199,8 @@ def restarts_without_dump(ev: Evidence, verdicts: list[Verdict]) -> list[Finding
         "restarts-without-dump", Severity.WARNING,
         f"The machine restarted unexpectedly {plural(len(lost), 'time')} without saving a crash dump.",
         f"What the event log shows: {why}.",
-        "; ".join(f"{e.time:%Y-%m-%d %H:%M} {e.summary}" for e in lost[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        "; ".join(f"{format_time(e.time, zone=False)} {e.summary}" for e in lost[-5:]),
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in lost[-10:]])]
 
 
@@ -217,7 +216,7 @@ def dump_errors(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         "These events (from the volume manager, volmgr) mean a crash dump would fail: the dump driver "
         "did not load, or no suitable page file was found.",
         "; ".join(e.summary for e in errs[-5:]),
-        [EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {e.summary}", e.events[0] if e.events else None)
+        [EvidenceItem(f"{format_time(e.time)}: {e.summary}", e.events[0] if e.events else None)
          for e in errs[-10:]])]
 
 

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from core.drivers.model import Confidence
 from core.evidence_ref import EvidenceRef, Severity
+
+if TYPE_CHECKING:  # core.readiness.model builds on this module
+    from core.readiness.model import ReadinessVerdict
 
 
 class VerdictId(StrEnum):
@@ -120,6 +124,25 @@ class Diagnosis:
     outcome: Outcome = Outcome.OK
     headline: str = ""
     knowledge_version: str = ""
+    readiness: ReadinessVerdict | None = None  # will the next crash leave a dump (core.readiness)
+
+    @property
+    def primary_kind(self) -> str:
+        """Which verdict leads: a known issue that applies, else a machine not ready for dumps, else the
+        known-issue verdict."""
+        if self.verdicts and self.verdicts[0].is_problem:
+            return "known-issue"
+        if self.readiness is not None and self.readiness.is_problem:
+            return "readiness"
+        return "known-issue"
+
+    @property
+    def all_verdicts(self) -> list[Verdict | ReadinessVerdict]:
+        """Every verdict of both kinds, the primary one first."""
+        out: list[Verdict | ReadinessVerdict] = list(self.verdicts)
+        if self.readiness is not None:
+            out.insert(0 if self.primary_kind == "readiness" else len(out), self.readiness)
+        return out
 
     @property
     def verdict(self) -> Verdict:
@@ -129,6 +152,3 @@ class Diagnosis:
     @property
     def exit_code(self) -> int:
         return EXIT_CODES[self.outcome]
-
-    def finding(self, finding_id: str) -> Finding | None:
-        return next((f for f in self.findings if f.id == finding_id), None)

@@ -25,7 +25,7 @@ def predicate(name: str) -> Callable[[Predicate], Predicate]:
 
 def get_predicate(name: str) -> Predicate:
     # Importing the rule modules registers their predicates.
-    from core.diagnosis import virtual_storport  # noqa: F401
+    from core.diagnosis import guidance, virtual_storport  # noqa: F401
 
     try:
         return _PREDICATES[name]
@@ -34,6 +34,6 @@ def get_predicate(name: str) -> Predicate:
 
 
 def registered() -> list[str]:
-    from core.diagnosis import virtual_storport  # noqa: F401
+    from core.diagnosis import guidance, virtual_storport  # noqa: F401
 
     return sorted(_PREDICATES)

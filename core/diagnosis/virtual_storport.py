@@ -28,6 +28,7 @@ from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_time
 
 YES, NO, UNKNOWN = ConditionState.YES, ConditionState.NO, ConditionState.UNKNOWN
 
@@ -109,6 +110,12 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
         wanted = ["system-hive"] if ev.registry is None else ["drivers"]
         return Check(Condition("virtual-miniport", label, UNKNOWN,
                                "The disk controller drivers were not inspected."), missing=wanted)
+    if ev.registry is None and (storage.boot_miniport is None or not storage.boot_miniport.service):
+        # Driver files given without any registry (#13): each is classified, but which one serves the
+        # boot disk only the SYSTEM hive (or a crash dump's driver list) can tell.
+        return Check(Condition("virtual-miniport", label, UNKNOWN,
+                               "Driver files were classified, but without the SYSTEM registry hive which one "
+                               "serves the boot disk is unknown."), missing=["system-hive"])
     boot = storage.boot_miniport
     boot_name = boot.service.casefold() if boot and boot.service else None
     virtual = [d for d in storage.drivers if d.kind is DriverKind.STORPORT_VIRTUAL]
@@ -160,7 +167,7 @@ class Symptom:
 
 
 def _entry_item(e: TimelineEntry, text: str) -> EvidenceItem:
-    return EvidenceItem(f"{e.time:%Y-%m-%d %H:%M} UTC: {text}", e.events[0] if e.events else None)
+    return EvidenceItem(f"{format_time(e.time)}: {text}", e.events[0] if e.events else None)
 
 
 def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:

@@ -59,20 +59,6 @@ GLOSSARY = {
     "GDR / LDR": "two servicing branches of Windows files; hotfixes usually ship on the LDR branch",
 }
 
-# Default advice per Missing.what id (the source's own Missing.how_to_get wins when it has one).
-HOW_TO_GET = {
-    "system-hive": "Add the SYSTEM registry hive (Windows\\System32\\config\\SYSTEM) or a `reg export` "
-                   "of HKLM\\SYSTEM, or run Dump Doctor on the machine itself as administrator.",
-    "software-hive": "Add the SOFTWARE hive (Windows\\System32\\config\\SOFTWARE) or a `reg export` of "
-                     "HKLM\\SOFTWARE\\Microsoft\\Windows NT\\CurrentVersion so the Windows version is known.",
-    "event-log": "Add the System event log (Windows\\System32\\winevt\\Logs\\System.evtx), or run the "
-                 "collector, which exports the relevant System events.",
-    "drivers": "Add the storage driver files (Windows\\System32\\drivers\\diskdump.sys, crashdmp.sys, "
-               "storport.sys and the disk controller's driver), or run as administrator.",
-    "dumps": "Add the crash dump files (Windows\\MEMORY.DMP and Windows\\Minidump\\*.dmp) if any exist.",
-    "admin": "Run Dump Doctor as administrator so it can read the registry, event log and driver files.",
-}
-
 MISSING_MESSAGES = {
     "system-hive": "The SYSTEM registry (dump settings, drivers, devices) is not available.",
     "software-hive": "The Windows version (SOFTWARE registry, CurrentVersion) is not available.",
@@ -94,8 +80,6 @@ DUMP_TYPE_WORDS = {
 def hex_code(code: int) -> str:
     """'0x000000D1': the one spelling of a Stop code (core.dumps names codes the same way)."""
     return format_code(code)
-
-
 
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:

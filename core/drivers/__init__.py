@@ -2,6 +2,6 @@
 
 from core.drivers.fix_check import check_fix
 from core.drivers.pe_inspect import MAX_PE_SIZE, inspect_pe
-from core.drivers.storage import assess_storage
+from core.drivers.storage import assess_loose, assess_storage
 
-__all__ = ["MAX_PE_SIZE", "assess_storage", "check_fix", "inspect_pe"]
+__all__ = ["MAX_PE_SIZE", "assess_loose", "assess_storage", "check_fix", "inspect_pe"]

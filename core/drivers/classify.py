@@ -1,24 +1,38 @@
-"""Classify one storage driver from combined signals, each shown to the user as a sentence.
+"""Classify one storage driver from its own content first, each signal shown to the user as a sentence.
 
-Port driver imports decide the family (Storport / SCSIport / ATA / monolithic). Within Storport, the
-virtual-vs-physical question weighs: the knowledge table (strong when confirmed), the device's bus
-(PCI is strong evidence of hardware; ROOT or a software bus is a medium hint), and the
-StorPortInitialize heuristic (medium). Root\\LEGACY_* instances carry no weight (FACTS §7).
+Port driver imports decide the family (Storport / SCSIport / ATA / monolithic). Within Storport, virtual
+or physical is decided, in this order, by:
+  1. the code: the structure DriverEntry passes to StorPortInitialize (core.drivers.init_data_scan) is
+     what Storport itself uses to tell a virtual miniport, so it decides whenever it could be read;
+  2. the bus of the bound device (registry): PCI, PCIIDE or ACPI is physical hardware — virtio, VMware
+     PVSCSI and Xen PV block are physical-model miniports of virtual PCI devices; ROOT\\, SWD\\ or a
+     {GUID}\\ software bus created by another driver is evidence for a virtual miniport, not proof;
+  3. the name table (resources/known_drivers.json), never alone when 1 or 2 say something, and
+     disagreements are said.
+Root\\LEGACY_* instances carry no weight (FACTS §7). When nothing decides, the kind is unknown.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.drivers.init_data_scan import hint_is_virtual
+from core.drivers.init_data import (
+    PCI_BUS,
+    UNREAD_STRUCT,
+    VIRTUAL_STRUCT,
+    hint_is_physical,
+    hint_is_virtual,
+)
 from core.drivers.knowledge import KnownDriver
-from core.drivers.model import Confidence, DriverKind, PeInfo
+from core.drivers.model import Confidence, DriverKind, InitDataHint, PeInfo
 from core.registry.model import Device, Service
 
 PORT_DRIVERS = {"storport.sys": "Storport", "scsiport.sys": "SCSIport", "ataport.sys": "ATA port"}
 HARDWARE_BUSES = {"PCI", "PCIIDE", "ACPI", "PCMCIA", "USB", "HDAUDIO"}
 SOFTWARE_BUSES = {"ROOT", "SWD"}
-_WEIGHT = {"strong": 3, "medium": 2, "weak": 1}
+NATIVE_SUBSYSTEM = 1
+_CALL_WORDS = {"direct": "a direct call", "thunk": "a call through an import thunk",
+               "register": "a call through a register"}
 
 
 @dataclass(frozen=True)
@@ -33,6 +47,15 @@ class Classification:
     kind: DriverKind
     confidence: Confidence
     reasons: list[str]
+    decided_by: str | None = None  # "code" | "bus" | "name table" | "imports" | None
+
+
+def _software_bus(instance_path: str) -> str | None:
+    """'ROOT' / 'SWD' or '{GUID}' when the device was created by software rather than found on hardware."""
+    enumerator = instance_path.split("\\", 1)[0]
+    if enumerator.startswith("{") and enumerator.endswith("}"):
+        return enumerator
+    return enumerator.upper() if enumerator.upper() in SOFTWARE_BUSES else None
 
 
 def start_sentence(service: Service | None) -> str | None:
@@ -59,59 +82,118 @@ def device_signals(devices: list[Device]) -> tuple[list[Signal], list[str]]:
         elif bus in HARDWARE_BUSES:
             signals.append(Signal(False, "strong", f"It drives {dev.instance_path}, a device on the {bus} "
                                   "bus: a physical adapter."))
-        elif bus in SOFTWARE_BUSES:
-            signals.append(Signal(True, "medium", f"It drives {dev.instance_path}, a root-enumerated "
-                                  "(software) adapter, as virtual miniports usually do; not proof."))
+        elif bus in SOFTWARE_BUSES or _software_bus(dev.instance_path):
+            signals.append(Signal(True, "medium", f"It drives {dev.instance_path}, an adapter created by "
+                                  "software (not found on a hardware bus), as virtual miniports usually "
+                                  "do; not proof."))
         else:
             notes.append(f"It drives {dev.instance_path} on the {bus} bus, which says nothing certain "
                          "about virtual or physical.")
     return signals, notes
 
 
-def _table_signal(entry: KnownDriver | None) -> tuple[list[Signal], list[str]]:
-    if entry is None:
-        return [], []
-    if entry.model == "unconfirmed" or not entry.confirmed:
-        return [], [f"{entry.reason} (unconfirmed; source: {entry.source})"]
-    strength = "strong"
-    return [Signal(entry.model == "virtual", strength, f"{entry.reason} (source: {entry.source})")], []
+def _where(hint: InitDataHint) -> str:
+    return f"{_CALL_WORDS.get(hint.call_kind, 'a call')} at file offset 0x{hint.call_offset:X}"
 
 
-def _heuristic_signals(pe: PeInfo) -> tuple[list[Signal], list[str]]:
-    signals: list[Signal] = []
-    notes: list[str] = []
-    for hint in pe.init_data_hints:
-        where = f"at file offset 0x{hint.call_offset:X}"
-        if hint_is_virtual(hint):
-            what = (f"FeatureSupport 0x{hint.feature_support:X} with STOR_FEATURE_VIRTUAL_MINIPORT"
-                    if hint.feature_support is not None and hint.structure != "VIRTUAL_HW_INITIALIZATION_DATA"
-                    else f"size 0x{hint.size:X} ({hint.structure})")
-            signals.append(Signal(True, "medium", f"Heuristic code scan: the StorPortInitialize call {where} "
-                                  f"is preceded by a store of {what}, the virtual miniport interface."))
-        elif hint.interface_type == 5:
-            signals.append(Signal(False, "medium", "Heuristic code scan: the StorPortInitialize call "
-                                  f"{where} passes {hint.structure} with AdapterInterfaceType = PCIBus."))
+def code_evidence(pe: PeInfo) -> tuple[bool | None, list[str]]:
+    """(True virtual / False physical / None undecided, sentences) from the StorPortInitialize calls."""
+    if pe.code_scan_error:
+        return None, [f"Its code could not be read: {pe.code_scan_error}."]
+    if not pe.init_data_hints:
+        return None, ["It imports StorPortInitialize, but no call to it was found in its code, so the code "
+                      "does not tell whether it is a virtual miniport."]
+    sentences: list[str] = []
+    virtual = [h for h in pe.init_data_hints if hint_is_virtual(h)]
+    physical = [h for h in pe.init_data_hints if hint_is_physical(h)]
+    for h in virtual:
+        if h.structure == VIRTUAL_STRUCT:
+            what = f"a VIRTUAL_HW_INITIALIZATION_DATA (size 0x{h.size:X})"
         else:
-            notes.append(f"Heuristic code scan: the StorPortInitialize call {where} passes {hint.structure} "
-                         "(size 0x{0:X}); no sign of the virtual miniport interface.".format(hint.size))
-    return signals, notes
+            what = (f"a HW_INITIALIZATION_DATA whose FeatureSupport has the virtual miniport flag set "
+                    f"(0x{h.feature_support or 0:X})")
+        sentences.append(f"Its code registers it with Storport as a virtual miniport: it passes {what} to "
+                         f"StorPortInitialize ({_where(h)}).")
+    for h in physical:
+        bus = " for a PCI adapter" if h.interface_type == PCI_BUS else ""
+        flag = "" if h.structure != "HW_INITIALIZATION_DATA (Windows 8 and later)" else \
+            " without the virtual miniport flag"
+        sentences.append(f"Its code registers it with Storport as a hardware miniport{bus}: it passes "
+                         f"{h.structure} (size 0x{h.size:X}){flag} to StorPortInitialize ({_where(h)}).")
+    for h in pe.init_data_hints:
+        if h in virtual or h in physical:
+            continue
+        if h.structure == UNREAD_STRUCT:
+            why = h.note or "the structure could not be read"
+        elif h.feature_support is None or not h.feature_known_mask & 1:
+            why = f"it passes {h.structure} but its FeatureSupport virtual flag is not set in that function"
+        else:
+            why = f"it passes {h.structure}"
+        sentences.append(f"Its code calls StorPortInitialize ({_where(h)}), but {why}; "
+                         "that call does not tell virtual from physical.")
+    if virtual:
+        return True, sentences
+    if physical:
+        return False, sentences
+    return None, sentences
 
 
-def _decide(signals: list[Signal]) -> tuple[bool, Confidence, list[str]]:
-    if not signals:
-        return False, Confidence.LOW, [
-            "No sign of a virtual miniport was found; most Storport miniports drive physical adapters, "
-            "so it is taken as physical (low confidence)."]
-    score = sum(_WEIGHT[s.strength] * (1 if s.virtual else -1) for s in signals)
-    virtual = score > 0
-    agree = all(s.virtual == virtual for s in signals)
-    extra: list[str] = []
-    if not agree:
-        extra.append("The signals disagree; the stronger ones decide, with low confidence.")
-        return virtual, Confidence.LOW, extra
-    if any(s.strength == "strong" for s in signals):
-        return virtual, Confidence.HIGH, extra
-    return virtual, Confidence.MEDIUM, extra
+def _table_sentence(entry: KnownDriver) -> str:
+    unconfirmed = "; unconfirmed" if not entry.confirmed or entry.model == "unconfirmed" else ""
+    reason = entry.reason.rstrip(".")
+    return f"Known driver table (by file name): {reason} (source: {entry.source}{unconfirmed})"
+
+
+def _table_model(entry: KnownDriver | None) -> bool | None:
+    if entry is None or not entry.confirmed or entry.model not in ("virtual", "physical"):
+        return None
+    return entry.model == "virtual"
+
+
+def _model_word(virtual: bool) -> str:
+    return "virtual" if virtual else "physical"
+
+
+def decide_storport(pe: PeInfo, entry: KnownDriver | None, dev_signals: list[Signal],
+                    registry_read: bool) -> tuple[bool | None, Confidence, list[str], str | None]:
+    """(virtual?, confidence, sentences, which evidence decided). See the module docstring for the order."""
+    code, sentences = code_evidence(pe)
+    bus_virtual = [s for s in dev_signals if s.virtual]
+    bus_physical = [s for s in dev_signals if not s.virtual]
+    table = _table_model(entry)
+    sentences = sentences + [s.sentence for s in dev_signals]
+    if entry is not None:
+        sentences.append(_table_sentence(entry) + ".")
+    if code is not None:
+        confidence = Confidence.HIGH
+        against = bus_physical if code else bus_virtual
+        if against:
+            sentences.append(f"Its code says {_model_word(code)} but its device placement suggests "
+                             "otherwise; the code decides, because Storport acts on what the code registers.")
+            confidence = Confidence.MEDIUM
+        if table is not None and table != code:
+            sentences.append(f"Its code and the known driver table disagree (the table says "
+                             f"{_model_word(table)}); the code decides.")
+            confidence = Confidence.MEDIUM
+        return code, confidence, sentences, "code"
+    if bus_physical and not bus_virtual:
+        if table is not None and table:
+            sentences.append("The known driver table says virtual, but its device is on a hardware bus; "
+                             "the bus decides.")
+        return False, Confidence.HIGH if table in (None, False) else Confidence.MEDIUM, sentences, "bus"
+    if bus_virtual and not bus_physical:
+        if table is False:
+            sentences.append("The known driver table says physical, but its device was created by "
+                             "software; this is uncertain.")
+            return True, Confidence.LOW, sentences, "bus"
+        return True, Confidence.MEDIUM, sentences, "bus"
+    if table is not None:
+        sentences.append(f"Only its file name decides ({_model_word(table)}): its code and its device "
+                         "did not tell.")
+        return table, Confidence.MEDIUM if table is False else Confidence.LOW, sentences, "name table"
+    sentences.append("Nothing read tells whether it is a virtual or a physical Storport miniport, so that is "
+                     "left unknown.")
+    return None, Confidence.LOW, sentences, None
 
 
 def classify(
@@ -122,6 +204,7 @@ def classify(
     service: Service | None,
     devices: list[Device],
     system_arch: str | None,
+    registry_read: bool = True,
 ) -> Classification:
     """`storage_role`: the registry says this is a storage miniport (its group or device class). Without
     a port driver import it is called monolithic only when it also drives a present device or is a
@@ -141,35 +224,38 @@ def classify(
 
     dev_signals, dev_notes = device_signals(devices)
     if "storport.sys" in ports:
-        table_signals, table_notes = _table_signal(entry)
-        heur_signals, heur_notes = _heuristic_signals(pe)
-        signals = table_signals + heur_signals + dev_signals
-        reasons += [s.sentence for s in signals] + table_notes + heur_notes + dev_notes
-        if pe.imports_dll("ntoskrnl.exe"):
+        virtual, confidence, sentences, decided = decide_storport(pe, entry, dev_signals, registry_read)
+        reasons += sentences + dev_notes
+        if pe.imports_dll("ntoskrnl.exe") and decided != "code":
             reasons.append("It also imports ntoskrnl.exe; virtual miniports often do, but so do most drivers "
                            "(a hint, not proof).")
-        virtual, confidence, extra = _decide(signals)
-        reasons += extra
+        if virtual is None:
+            return Classification(DriverKind.UNKNOWN, Confidence.LOW, reasons, None)
         kind = DriverKind.STORPORT_VIRTUAL if virtual else DriverKind.STORPORT_PHYSICAL
-        return Classification(kind, confidence, reasons)
+        return Classification(kind, confidence, reasons, decided)
 
     reasons += [s.sentence for s in dev_signals] + dev_notes
     if entry is not None:
         reasons.append(f"{entry.reason} (source: {entry.source}"
                        f"{'; unconfirmed' if not entry.confirmed else ''})")
     if "scsiport.sys" in ports:
-        return Classification(DriverKind.SCSIPORT, Confidence.HIGH, reasons)
+        return Classification(DriverKind.SCSIPORT, Confidence.HIGH, reasons, "imports")
     if "ataport.sys" in ports:
-        return Classification(DriverKind.ATA, Confidence.HIGH, reasons)
+        return Classification(DriverKind.ATA, Confidence.HIGH, reasons, "imports")
     has_device = any(not d.legacy for d in devices)
     if entry is not None or (storage_role and has_device):
         reasons.append("It imports no port driver (storport.sys, scsiport.sys or ataport.sys) although it is "
                        "registered as a storage miniport: a monolithic miniport (like some Intel RST iaStor "
                        "builds), which the virtual Storport defect does not concern.")
-        return Classification(DriverKind.MONOLITHIC, Confidence.MEDIUM, reasons)
-    reasons.append("It imports no port driver and drives no present storage adapter, so it is not "
-                   "treated as a disk miniport.")
-    return Classification(DriverKind.OTHER, Confidence.MEDIUM, reasons)
+        decided = "name table" if entry else "bus"
+        return Classification(DriverKind.MONOLITHIC, Confidence.MEDIUM, reasons, decided)
+    if not registry_read:
+        reasons.append("It imports no port driver (storport.sys, scsiport.sys or ataport.sys), so it is not "
+                       "a disk miniport the crash dump path goes through.")
+    else:
+        reasons.append("It imports no port driver and drives no present storage adapter, so it is not "
+                       "treated as a disk miniport.")
+    return Classification(DriverKind.OTHER, Confidence.MEDIUM, reasons, "imports")
 
 
 _PORT_KINDS = {

@@ -1,21 +1,49 @@
 """Does this Diskdump.sys contain the fix for the 0xD1 dump/hibernation crash? (FACTS §1, §2)
 
-The article fixes Diskdump.sys in the LDR branch: 6.0.6002.22588 (Vista / Server 2008 SP2) and
-6.1.7600.20882 (Windows 7 / Server 2008 R2 RTM). Versions are only comparable within the same
-major.minor.build; the revision tells the branch (16384–20479 GDR, 20480–24575 LDR), and a GDR file
-never contains an LDR-only hotfix.
+Which builds the article covers and the fixed version for each are data: the known issue's "builds"
+in resources/knowledge/known_issues.json (the entry whose fixed_file is diskdump.sys), never numbers
+here. Versions are only comparable within the same major.minor.build; the revision tells the branch
+(16384–20479 GDR, 20480–24575 LDR), and a GDR file never contains an LDR-only hotfix.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+
 from core.drivers.model import FixCheck, FixState, PeInfo
 from core.evidence_ref import EvidenceRef
 from core.registry.model import SystemFacts
+from core.resources import load_json
 
-FIXED_DISKDUMP: dict[tuple[int, int, int], int] = {(6, 0, 6002): 22588, (6, 1, 7600): 20882}
+KNOWLEDGE_FILE = ("knowledge", "known_issues.json")
+FIXED_FILE = "diskdump.sys"
 GDR_RANGE = range(16384, 20480)
 LDR_RANGE = range(20480, 24576)
-ARTICLE = "the Microsoft article on Stop 0xD1 with virtual Storport miniports"
+PREREQUISITE_WORDS = {"sp2": "Service Pack 2"}
+
+
+@dataclass(frozen=True)
+class BuildFix:
+    """One build as the known issue's data describes it."""
+
+    coverage: str  # "covered" | "needs-prerequisite" | "unknown" | "cannot-hit"
+    os: str
+    fixed: tuple[int, int, int, int] | None = None
+    prerequisite: str | None = None
+
+
+@cache
+def fix_builds(file_name: str = FIXED_FILE) -> dict[int, BuildFix]:
+    """The builds of the first known issue whose fixed file is `file_name` (empty when none)."""
+    data = load_json(*KNOWLEDGE_FILE)
+    for issue in data.get("issues", []):
+        if str(issue.get("fixed_file") or "").lower() != file_name:
+            continue
+        return {int(build): BuildFix(str(b.get("coverage", "unknown")), str(b.get("os", "")),
+                                     parse_version(b.get("fixed_version")), b.get("prerequisite"))
+                for build, b in issue.get("builds", {}).items()}
+    return {}
 
 
 def parse_version(text: str | None) -> tuple[int, int, int, int] | None:
@@ -69,36 +97,38 @@ def check_fix(file_name: str, pe: PeInfo | None, system: SystemFacts | None) -> 
                         f"Crashdmp.sys is version {text} ({branch_words}). The article names no fixed "
                         "Crashdmp.sys version (it lists only Diskdump.sys), so this is for information.",
                         ref)
-    key = (major, minor, build)
-    if key == (6, 0, 6003):
-        fixed_rev = FIXED_DISKDUMP[(6, 0, 6002)]
-        if branch == "LDR":
-            return FixCheck(name, text, branch, f"6.0.6002.{fixed_rev}", FixState.FIXED,
-                            f"{display} {text} is from build 6003, which continues the 6002 LDR line "
-                            "that contains the fix (6.0.6002.22588). This is an inference: the article "
-                            "predates build 6003.", ref)
-        return FixCheck(name, text, branch, f"6.0.6002.{fixed_rev}", FixState.UNKNOWN,
-                        f"{display} {text} is from build 6003 but not on the LDR branch; whether it holds "
-                        "the fix is unknown.", ref)
-    if key == (6, 0, 6001):
-        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
-                        f"{display} {text} is from Vista SP1 / Server 2008 RTM (build 6001). The fix needs "
-                        "Service Pack 2 first; this build is not covered by the article.", ref)
-    if key == (6, 0, 6000):
-        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
-                        f"{display} {text} is from Vista RTM (build 6000), which predates the virtual "
-                        "miniport interface; the article does not cover it.", ref)
-    if key == (6, 1, 7601):
-        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
-                        f"{display} {text} is from Windows 7 / Server 2008 R2 SP1 (build 7601). This "
-                        "build is not covered by the article; its fix status is unknown.", ref)
-    fixed_rev_or_none = FIXED_DISKDUMP.get(key)
-    if fixed_rev_or_none is None:
+    entry = fix_builds().get(build)
+    fixed_version = entry.fixed if entry is not None else None
+    if entry is None or (fixed_version is not None and fixed_version[:2] != (major, minor)):
+        covered = sorted({f[:3] for f in (b.fixed for b in fix_builds().values()) if f is not None})
         return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
                         f"{display} {text} is from a Windows build the article does not cover "
-                        f"(it covers 6.0.6002 and 6.1.7600).", ref)
-    fixed = f"{major}.{minor}.{build}.{fixed_rev_or_none}"
-    if branch == "LDR" and revision >= fixed_rev_or_none:
+                        f"(it covers {' and '.join('.'.join(map(str, c)) for c in covered)}).", ref)
+    if entry.coverage == "cannot-hit":
+        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
+                        f"{display} {text} is from {entry.os} (build {build}), which predates the virtual "
+                        "miniport interface; the article does not cover it.", ref)
+    if entry.coverage == "needs-prerequisite":
+        needs = PREREQUISITE_WORDS.get(entry.prerequisite or "", entry.prerequisite or "an update")
+        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
+                        f"{display} {text} is from {entry.os} (build {build}). The fix needs {needs} "
+                        "first; this build is not covered by the article.", ref)
+    if fixed_version is None:
+        return FixCheck(name, text, branch, None, FixState.NOT_COVERED,
+                        f"{display} {text} is from {entry.os} (build {build}). This build is not covered "
+                        "by the article; its fix status is unknown.", ref)
+    fixed = ".".join(map(str, fixed_version))
+    fixed_rev = fixed_version[3]
+    if fixed_version[2] != build:  # a later build that continues the fixed build's line (6003 → 6002)
+        if branch == "LDR":
+            return FixCheck(name, text, branch, fixed, FixState.FIXED,
+                            f"{display} {text} is from build {build}, which continues the "
+                            f"{fixed_version[2]} LDR line that contains the fix ({fixed}). This is an "
+                            f"inference: the article predates build {build}.", ref)
+        return FixCheck(name, text, branch, fixed, FixState.UNKNOWN,
+                        f"{display} {text} is from build {build} but not on the LDR branch; whether it "
+                        "holds the fix is unknown.", ref)
+    if branch == "LDR" and revision >= fixed_rev:
         return FixCheck(name, text, branch, fixed, FixState.FIXED,
                         f"{display} {text} is on the LDR branch at or after the fixed version {fixed}: "
                         "the fix is installed.", ref)

@@ -10,14 +10,19 @@ from core.evidence_ref import EvidenceRef
 
 @dataclass(frozen=True)
 class InitDataHint:
-    """An immediate store of a known HwInitializationDataSize found shortly before a call to
-    StorPortInitialize (a byte-pattern heuristic, not a disassembly)."""
+    """The structure one StorPortInitialize call passes, read by disassembling the calling function
+    (core.drivers.init_data_scan)."""
 
-    size: int  # the stored HwInitializationDataSize
-    structure: str  # "VIRTUAL_HW_INITIALIZATION_DATA" | "HW_INITIALIZATION_DATA (pre-Windows 8)" | ...
-    interface_type: int | None = None  # AdapterInterfaceType stored 4 bytes later (5 = PCIBus)
-    feature_support: int | None = None  # FeatureSupport of the Windows 8+ layout, when stored
+    size: int  # the stored HwInitializationDataSize (0 when it could not be read)
+    structure: str  # "VIRTUAL_HW_INITIALIZATION_DATA" | "HW_INITIALIZATION_DATA (...)" | "not read"
+    interface_type: int | None = None  # AdapterInterfaceType (5 = PCIBus, 0 = Internal)
+    feature_support: int | None = None  # FeatureSupport of the Windows 8+ layout: its known bits
     call_offset: int = 0  # file offset of the call instruction
+    call_rva: int = 0
+    call_kind: str = "direct"  # "direct" (call [IAT]) | "thunk" (call to a jmp [IAT] stub) | "register"
+    function_rva: int = 0  # where the walked function starts
+    feature_known_mask: int = 0  # which FeatureSupport bits the code decides (an `or` decides only its own)
+    note: str | None = None  # why the structure could not be read
 
 
 @dataclass
@@ -35,7 +40,10 @@ class PeInfo:
     signed: bool = False  # carries an Authenticode (security directory) blob; not verified
     size: int = 0
     notes: list[str] = field(default_factory=list)  # anomalies that did not stop the read
-    init_data_hints: list[InitDataHint] = field(default_factory=list)  # StorPortInitialize heuristic
+    init_data_hints: list[InitDataHint] = field(default_factory=list)  # one per StorPortInitialize call
+    subsystem: int | None = None  # PE optional header Subsystem (1 = native: kernel drivers)
+    is_dll: bool = False  # IMAGE_FILE_DLL set in the COFF characteristics
+    code_scan_error: str | None = None  # the code could not be scanned (damaged image)
 
     def imports_dll(self, dll: str) -> bool:
         return dll.lower() in self.imports
@@ -49,7 +57,7 @@ class DriverKind(StrEnum):
     MONOLITHIC = "monolithic"  # a storage miniport importing no port driver (some RAID drivers)
     DUMP_STACK = "dump-stack"  # diskdump.sys, crashdmp.sys, dumpata.sys, storport.sys themselves
     OTHER = "other"
-    UNKNOWN = "unknown"  # file missing or unreadable
+    UNKNOWN = "unknown"  # file missing or unreadable, or a Storport miniport whose model nothing decided
 
 
 class Confidence(StrEnum):
@@ -73,6 +81,8 @@ class StorageDriver:
     in_use: bool = False  # boot-start with a present, non-legacy device (or seen in the dump stack)
     error: str | None = None  # why the file could not be inspected
     refs: list[EvidenceRef] = field(default_factory=list)
+    decided_by: str | None = None  # "code" | "bus" | "name table" | "imports" | None: which evidence decided
+    loose: bool = False  # a file given on its own (no service entry read for it)
 
 
 class FixState(StrEnum):

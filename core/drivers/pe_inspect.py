@@ -2,18 +2,19 @@
 header, never from the folder name), link time, imports, and whether an Authenticode block is present.
 
 pefile runs with fast_load and then parses only the import and resource directories. The security
-directory is only checked for presence: the signature is NOT verified.
+directory is only checked for presence: the signature is NOT verified. Images importing
+storport.sys!StorPortInitialize also get the structure each call passes read from their code
+(core.drivers.init_data_scan; x64 function bounds from the exception directory, read directly).
 """
 
 from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pefile
 
-from core.drivers.init_data_scan import CodeSection, scan_init_data
 from core.drivers.model import PeInfo
 from core.errors import (
     DumpDoctorError,
@@ -23,6 +24,9 @@ from core.errors import (
     UnsafeInputError,
     unreadable,
 )
+
+if TYPE_CHECKING:
+    from core.drivers.init_data_scan import CodeSection
 
 # Storage drivers are well under 10 MB; anything past this is not a driver we should load into memory.
 MAX_PE_SIZE = 64 * 1024 * 1024
@@ -36,6 +40,15 @@ _EXECUTE = 0x20000000
 _CODE = 0x20
 
 
+def detect(prefix: bytes) -> bool:
+    """A PE image (a driver), from its first bytes (source identification walks these checks)."""
+    if len(prefix) < 0x40 or not prefix.startswith(b"MZ"):
+        return False
+    (e_lfanew,) = struct.unpack_from("<I", prefix, 0x3C)
+    # Headers beyond the prefix are legal but unheard of for drivers; MZ alone then decides.
+    return e_lfanew + 4 > len(prefix) or prefix[e_lfanew:e_lfanew + 4] == b"PE\0\0"
+
+
 def _read_capped(path: Path) -> bytes:
     try:
         size = path.stat().st_size
@@ -44,7 +57,9 @@ def _read_capped(path: Path) -> bytes:
                 f"file is {size:,} bytes; driver files larger than {MAX_PE_SIZE // (1024 * 1024)} MB are "
                 "not inspected", path=path, expected="a kernel driver image")
         with path.open("rb") as fh:
-            return fh.read(MAX_PE_SIZE + 1)
+            # read(n) allocates n bytes up front: ask for the size the file has (plus one byte, to
+            # notice a file that grew), not the 64 MB cap, which cost 64 MB per driver at peak.
+            return fh.read(min(size, MAX_PE_SIZE) + 1)
     except OSError as exc:
         raise unreadable(path, exc) from exc
 
@@ -123,12 +138,52 @@ def _read_imports(pe: pefile.PE, info: PeInfo) -> dict[tuple[str, str], int]:
     return slots
 
 
+_EXCEPTION = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_EXCEPTION"]
+_MAX_FUNCTIONS = 200_000
+
+
+def _runtime_functions(pe: pefile.PE, data: bytes) -> list[tuple[int, int]]:
+    """(begin, end) RVAs from the x64 exception directory (.pdata RUNTIME_FUNCTION, 12 bytes each),
+    read directly: pefile's own parser also decodes every unwind record, which costs far more."""
+    dirs = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+    if len(dirs) <= _EXCEPTION or not dirs[_EXCEPTION].VirtualAddress or not dirs[_EXCEPTION].Size:
+        return []
+    offset = pe.get_offset_from_rva(dirs[_EXCEPTION].VirtualAddress)
+    if offset is None:
+        return []
+    count = min(dirs[_EXCEPTION].Size // 12, _MAX_FUNCTIONS, max(0, (len(data) - offset) // 12))
+    out = [(b, e) for b, e, _u in struct.iter_unpack("<III", data[offset:offset + 12 * count]) if b < e]
+    out.sort()
+    return out
+
+
 def _code_sections(pe: pefile.PE) -> list[CodeSection]:
+    from core.drivers.init_data_scan import CodeSection
+
     out = []
     for s in pe.sections:
         if s.Characteristics & (_EXECUTE | _CODE):
             out.append(CodeSection(s.VirtualAddress, s.PointerToRawData, bytes(s.get_data())))
     return out
+
+
+def _scan_code(pe: pefile.PE, data: bytes, info: PeInfo, init_slots: list[int],
+               slots: dict[tuple[str, str], int]) -> None:
+    """Read the init-data structure each StorPortInitialize call passes; a failure is noted, not raised.
+    The disassembler is loaded here, on the first driver that needs it (about 30 ms), not at start-up."""
+    import capstone
+
+    from core.drivers.init_data_scan import ImageCode, scan_image
+
+    try:
+        functions = _runtime_functions(pe, data) if info.bits == 64 else []
+        image = ImageCode(_code_sections(pe), info.bits, pe.OPTIONAL_HEADER.ImageBase, init_slots,
+                          functions, {rva: fn for (_dll, fn), rva in slots.items()})
+        info.init_data_hints = scan_image(image)
+    except (capstone.CsError, pefile.PEFormatError, struct.error, ValueError, IndexError,
+            OverflowError) as exc:
+        info.code_scan_error = f"the code could not be disassembled ({type(exc).__name__}: {exc})"
+        info.notes.append(info.code_scan_error)
 
 
 def inspect_pe(path: str | Path) -> PeInfo:
@@ -172,11 +227,12 @@ def inspect_pe(path: str | Path) -> PeInfo:
         for warning in pe.get_warnings():
             if "truncat" in warning.lower() and "Byte 0x00" not in warning:
                 info.notes.append(warning)
+        info.subsystem = pe.OPTIONAL_HEADER.Subsystem
+        info.is_dll = bool(pe.FILE_HEADER.Characteristics & 0x2000)
         init_slots = [rva for (dll, fn), rva in slots.items()
                       if dll == "storport.sys" and fn == "StorPortInitialize"]
-        if init_slots:
-            info.init_data_hints = scan_init_data(_code_sections(pe), info.bits,
-                                                  pe.OPTIONAL_HEADER.ImageBase, init_slots)
+        if init_slots and info.machine in ("x86", "x64"):
+            _scan_code(pe, data, info, init_slots, slots)
         return info
     except DumpDoctorError:
         raise

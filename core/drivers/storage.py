@@ -29,6 +29,7 @@ from core.drivers.classify import (
 )
 from core.drivers.fix_check import check_fix
 from core.drivers.knowledge import KnownDriver, lookup
+from core.drivers.loose import loose_drivers
 from core.drivers.model import (
     BootMiniport,
     Confidence,
@@ -147,15 +148,19 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
     svc = cand.service
     file_name = file_name_of(svc)
     result = inspect(file_name, svc.image_path)
+    undecided: str | None = None
     entry: KnownDriver | None = lookup(file_name)
     refs = [svc.ref] if svc.ref is not None else []
     if result.pe is not None:
         refs.append(EvidenceRef("file", result.pe.path, result.pe.file_version or "no version"))
         c = classify(result.pe, storage_role=storage_role, entry=entry, service=svc, devices=devs,
                      system_arch=arch)
-        kind, confidence, reasons = c.kind, c.confidence, cand.why + c.reasons
+        kind, confidence, reasons, decided = c.kind, c.confidence, cand.why + c.reasons, c.decided_by
+        if kind is DriverKind.UNKNOWN:
+            undecided = ("whether it is a virtual or a physical Storport miniport could not be told from its "
+                         "code, its device or its name")
     else:
-        kind, confidence = DriverKind.UNKNOWN, Confidence.LOW
+        kind, confidence, decided = DriverKind.UNKNOWN, Confidence.LOW, None
         reasons = list(cand.why)
         start = start_sentence(svc)
         if start:
@@ -164,7 +169,7 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
         reasons += [s.sentence for s in signals] + notes
         fallback = classify_without_file(entry, devs)
         if fallback is not None:
-            kind, confidence = fallback.kind, fallback.confidence
+            kind, confidence, decided = fallback.kind, fallback.confidence, "name table"
             reasons += fallback.reasons
         else:
             if entry is not None:
@@ -175,7 +180,8 @@ def _storage_driver(cand: _Candidate, devs: list[Device], inspect: _Inspector, a
         service=svc.name, file_name=file_name,
         file_path=str(result.path) if result.path is not None else None, pe=result.pe, kind=kind,
         confidence=confidence, reasons=reasons, start=svc.start, group=svc.group,
-        devices=[d.instance_path for d in devs], error=result.error, refs=refs,
+        devices=[d.instance_path for d in devs], error=result.error or undecided, refs=refs,
+        decided_by=decided,
     )
 
 
@@ -258,8 +264,12 @@ def assess_storage(
     find_file: FindFile,
     dump_stack: list[str],
     loaded_dump_modules: list[str] | None,
+    given_files: list[Path] | None = None,
+    display: Callable[[Path], str] = str,
 ) -> StorageReport:
-    """See the module docstring. Missing or unreadable files are recorded per driver, never raised."""
+    """See the module docstring. Missing or unreadable files are recorded per driver, never raised.
+    `given_files`: driver files handed over on their own; any that no listed driver came from is listed
+    too, classified from its content (core.drivers.loose)."""
     inspect = _Inspector(find_file)
     arch = facts.system.architecture if facts.system else None
     devs = _devices_by_service(facts.devices)
@@ -301,10 +311,65 @@ def assess_storage(
         elif file_name == "crashdmp.sys":
             report.crashdmp = check_fix(file_name, driver.pe, facts.system)
 
+    # Files a service names were judged through the registry (a bundle from the collector carries every
+    # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.
+    listed = {d.file_path for d in report.drivers if d.file_path}
+    named = {file_name_of(svc): svc for svc in facts.services.values()}
+    extra = [p for p in given_files or [] if str(p) not in listed and p.name.lower() not in named]
+    report.drivers += loose_drivers(extra, display, registry_read=bool(facts.services), system_arch=arch)
+    # A given storage miniport whose service is not a dump-path candidate (not boot-start, no adapter)
+    # is still listed, with what its service says.
+    for path in given_files or []:
+        svc = named.get(path.name.lower())
+        if svc is None or str(path) in listed or report.driver(svc.name) is not None:
+            continue
+        result = inspect(file_name_of(svc), svc.image_path)
+        if result.pe is not None and any(result.pe.imports_dll(d) for d in PORT_DRIVERS):
+            cand = _Candidate(svc, ["It was given as a driver file."])
+            driver = _storage_driver(cand, devs.get(svc.name.casefold(), []), inspect, arch, False)
+            driver.in_use = False  # not a dump-path candidate: not boot-start with a present adapter
+            report.drivers.append(driver)
+
     unchecked = sorted(r.error for (name, _), r in inspect.cache.items()
                        if r.error and not any(d.file_name == name for d in report.drivers))
     if unchecked:
         report.notes.append(f"{len(unchecked)} boot-start driver file(s) could not be checked for storage "
                             f"port imports: {'; '.join(unchecked[:5])}"
                             f"{' …' if len(unchecked) > 5 else ''}")
+    return report
+
+
+def assess_loose(files: list[Path], display: Callable[[Path], str] = str,
+                 dump_stack: list[str] | None = None) -> StorageReport:
+    """Driver files without any registry: each listed and classified from its content. Which miniport
+    serves the boot disk is known only from a crash dump's driver list (dump_<miniport>.sys) naming one
+    of the files; Diskdump.sys / Crashdmp.sys are checked when among the files."""
+    report = StorageReport(drivers=loose_drivers(files, display))
+    stems = dump_miniports(dump_stack or [], [])
+    for stem in stems:
+        driver = next((d for d in report.drivers if d.kind in MINIPORT_KINDS and (
+            d.file_name.removesuffix(".sys") == stem
+            or (d.pe and (d.pe.original_filename or "").lower().removesuffix(".sys") == stem))), None)
+        if driver is not None:
+            driver.in_use = True
+            driver.reasons.append(f"It appears in the dump stack recorded in a crash dump (dump_{stem}.sys).")
+    in_use = [d.file_name for d in report.drivers if d.in_use]
+    if in_use:
+        modules = ", ".join(f"dump_{s}.sys" for s in stems)
+        report.boot_miniport = BootMiniport(in_use[0], f"dump stack recorded in a crash dump ({modules})",
+                                            Confidence.HIGH if len(in_use) == 1 else Confidence.MEDIUM,
+                                            in_use)
+    else:
+        report.boot_miniport = BootMiniport(None, "unknown without the registry (a SYSTEM hive) or a crash "
+                                            "dump's driver list naming one of the files", Confidence.LOW,
+                                            [])
+    for d in report.drivers:
+        if d.kind is DriverKind.DUMP_STACK and d.file_name in ("diskdump.sys", "crashdmp.sys"):
+            check = check_fix(d.file_name, d.pe, None)
+            if d.file_name == "diskdump.sys" and report.diskdump is None:
+                report.diskdump = check
+            elif d.file_name == "crashdmp.sys" and report.crashdmp is None:
+                report.crashdmp = check
+    if not files:
+        report.notes.append("No driver files were given.")
     return report

@@ -41,3 +41,12 @@ def detect(path: str | Path) -> DumpKind:
     except OSError as exc:
         raise unreadable(path, exc) from exc
     return kind_of(head)
+
+
+def is_kernel_dump(prefix: bytes) -> bool:
+    """The reader's signature check on a file's first bytes (source identification walks these)."""
+    return kind_of(prefix) is DumpKind.KERNEL
+
+
+def is_user_dump(prefix: bytes) -> bool:
+    return kind_of(prefix) is DumpKind.USER

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from core.dumps.bugchecks import format_code
+from core.events.dump_events import DumpEventInfo
+from core.events.dump_events import lookup as dump_event
 from core.events.model import EventRecord
 from core.events.relevant import (
     BUGCHECK_ALIASES,
@@ -19,7 +21,8 @@ from core.events.relevant import (
     KERNEL_POWER,
     POWER_TROUBLESHOOTER,
     VOLMGR,
-    VOLMGR_DUMP_ERRORS,
+    WER_BUGCHECK,
+    WER_DUMP_EVENT_IDS,
     WHEA,
     provider_key,
 )
@@ -61,6 +64,7 @@ class KernelPower41:
     checkpoint: int | None = None
     connected_standby_in_progress: bool | None = None
     bugcheck_info_from_efi: bool | None = None
+    checkpoint_status: int | None = None  # newer Windows 10/11 versions; meaning not documented
     extra: dict[str, str] = field(default_factory=dict)  # newer fields we do not interpret
 
     @property
@@ -70,7 +74,7 @@ class KernelPower41:
 
 _KP41_KNOWN = {"BugcheckCode", "BugcheckParameter1", "BugcheckParameter2", "BugcheckParameter3",
                "BugcheckParameter4", "SleepInProgress", "PowerButtonTimestamp", "BootAppStatus", "Checkpoint",
-               "ConnectedStandbyInProgress", "BugcheckInfoFromEFI"}
+               "ConnectedStandbyInProgress", "BugcheckInfoFromEFI", "CheckpointStatus"}
 
 
 def parse_kp41(rec: EventRecord) -> KernelPower41:
@@ -93,6 +97,7 @@ def parse_kp41(rec: EventRecord) -> KernelPower41:
         checkpoint=to_int(d.get("Checkpoint")),
         connected_standby_in_progress=to_bool(d.get("ConnectedStandbyInProgress")),
         bugcheck_info_from_efi=to_bool(d.get("BugcheckInfoFromEFI")),
+        checkpoint_status=to_int(d.get("CheckpointStatus")),
         extra={k: v for k, v in d.items() if k not in _KP41_KNOWN},
     )
 
@@ -240,26 +245,67 @@ def parse_1001(rec: EventRecord) -> BugCheck1001:
 
 @dataclass(frozen=True)
 class VolmgrEvent:
+    """A volmgr event. Its meaning comes from the one table of dump events (core.events.dump_events)."""
+
     record: EventRecord
     volume: str | None = None
+    progress: int | None = None  # 161: BugCheckProgress, when the event carries it as a second item
+    binary_value: int | None = None  # 161: the error packet's UniqueErrorValue (see parse_volmgr)
+
+    @property
+    def info(self) -> DumpEventInfo | None:
+        return dump_event(self.record.provider, self.record.event_id)
 
     @property
     def dump_error(self) -> bool:
-        return self.record.event_id in VOLMGR_DUMP_ERRORS
+        """The event says no dump could be written (or set up) — documented meanings only."""
+        info = self.info
+        return info is not None and info.effect == "no-dump"
 
     @property
     def meaning(self) -> str:
-        return {
-            45: "the crash dump driver could not be loaded",
-            46: "crash dump initialization failed",
-            49: "the page file for crash dumps could not be configured (none on the boot volume, or too "
-                "small)",
-            161: "the dump file could not be created while the dump was being written",
-        }.get(self.record.event_id, f"volmgr event {self.record.event_id}")
+        info = self.info
+        return info.wording if info is not None else f"volmgr event {self.record.event_id}"
+
+
+# IO_ERROR_LOG_PACKET as logged in <Binary>: ErrorCode at byte 12, UniqueErrorValue at byte 16 (the
+# structure is documented in wdm.h). Real 161 events hold a single <Data> (the volume), so where the
+# message's "BugCheckProgress was: %2" value lives is *unconfirmed*; the UniqueErrorValue is shown
+# as a raw number beside it, never as the progress itself.
+_UNIQUE_VALUE_OFFSET = 16
 
 
 def parse_volmgr(rec: EventRecord) -> VolmgrEvent:
-    return VolmgrEvent(rec, rec.data.get("Data1") or rec.data.get("DeviceName") or None)
+    d = rec.data
+    volume = d.get("Data1") or d.get("DeviceName") or None
+    progress = to_int(d.get("Data2")) if rec.event_id == 161 else None
+    binary_value = None
+    if rec.event_id == 161:
+        try:
+            blob = bytes.fromhex(d.get("Binary", ""))
+        except ValueError:
+            blob = b""
+        if len(blob) >= _UNIQUE_VALUE_OFFSET + 4:
+            binary_value = struct.unpack_from("<I", blob, _UNIQUE_VALUE_OFFSET)[0]
+    return VolmgrEvent(rec, volume, progress, binary_value)
+
+
+@dataclass(frozen=True)
+class WerSystemEvent:
+    """Microsoft-Windows-WER-SystemErrorReporting events other than 1001 (1000, 1004, 1006). What they
+    say about the dump is taken from the dump events table, where it is marked unconfirmed."""
+
+    record: EventRecord
+    text: str = ""  # every data item, joined, for the report
+
+    @property
+    def meaning(self) -> str:
+        info = dump_event(self.record.provider, self.record.event_id)
+        return info.wording if info is not None else f"WER event {self.record.event_id}"
+
+
+def parse_wer_system(rec: EventRecord) -> WerSystemEvent:
+    return WerSystemEvent(rec, "; ".join(v for v in rec.data.values() if v)[:500])
 
 
 @dataclass(frozen=True)
@@ -292,7 +338,7 @@ def parse_whea(rec: EventRecord) -> WheaError:
 
 
 TypedEvent = (KernelPower41 | KernelPower42 | Resume | UnexpectedShutdown6008 | EventLogService | BugCheck1001
-              | VolmgrEvent | KernelGeneral | WheaError)
+              | VolmgrEvent | KernelGeneral | WheaError | WerSystemEvent)
 
 
 def classify(rec: EventRecord) -> TypedEvent | None:
@@ -313,6 +359,8 @@ def classify(rec: EventRecord) -> TypedEvent | None:
             return parse_eventlog(rec)
     elif key in BUGCHECK_ALIASES and eid == 1001:
         return parse_1001(rec)
+    elif key == WER_BUGCHECK and eid in WER_DUMP_EVENT_IDS:
+        return parse_wer_system(rec)
     elif key == VOLMGR:
         return parse_volmgr(rec)
     elif key == POWER_TROUBLESHOOTER and eid == 1:

@@ -5,8 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 
 from core.evidence_ref import EvidenceRef, Problem
+from core.formatting import format_time
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """One System-log input a source hands to the reader."""
+
+    kind: str  # "evtx" | "xml"
+    path: Path
+    label: str  # shown to the user: "System.evtx", "events/System.xml"
 
 
 @dataclass(frozen=True)
@@ -31,7 +42,7 @@ class EventRecord:
     def ref(self) -> EvidenceRef:
         rec = f" #{self.record_id}" if self.record_id is not None else ""
         return EvidenceRef("event", f"{self.origin}{rec}",
-                           f"{self.provider} {self.event_id} at {self.time.isoformat()}")
+                           f"{self.provider} {self.event_id} at {format_time(self.time, seconds=True)}")
 
 
 class TimelineKind(StrEnum):
@@ -43,6 +54,7 @@ class TimelineKind(StrEnum):
     RESUME = "resume"
     DUMP_ERROR = "dump-error"  # volmgr 45/46/49/161 ...
     HARDWARE_ERROR = "hardware-error"  # WHEA
+    DUMP_EVENT = "dump-event"  # other dump events: volmgr 162/163, WER 1000/1004/1006 (dump_events.json)
 
 
 class NoDumpReason(StrEnum):
@@ -67,6 +79,11 @@ class TimelineEntry:
     events: list[EvidenceRef] = field(default_factory=list)
     previous_shutdown: datetime | None = None  # 6008: when Windows last recorded itself running (UTC)
     sleep_target_state: int | None = None  # the Kernel-Power 42 TargetState that preceded a crash
+    dump_event: str | None = None  # "volmgr/161": the dump event this entry is (or that explains it)
+    dump_progress: int | None = None  # volmgr 161: BugCheckProgress, when the event carries it
+    power_button_timestamp: int | None = None  # Kernel-Power 41: non-zero = the power button was held
+    bugcheck_info_from_efi: bool | None = None  # Kernel-Power 41 (newer versions), as recorded
+    checkpoint_status: int | None = None  # Kernel-Power 41 (newer versions), as recorded
 
 
 @dataclass

@@ -10,23 +10,24 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.errors import NotRecognisedError, unreadable
-from core.events.evtx_reader import FILE_MAGIC, read_evtx
-from core.events.model import EventReadResult
-from core.events.xml_reader import looks_like_event_xml, read_event_xml
+from core.events.evtx_reader import detect as detect_evtx
+from core.events.evtx_reader import read_evtx
+from core.events.model import EventInput, EventReadResult
+from core.events.xml_reader import DETECT_SIZE, read_event_xml
+from core.events.xml_reader import detect as detect_event_xml
 from core.progress import NEVER_CANCELLED, CancelToken
-from core.sources.base import EventInput
 
 
 def detect_event_format(path: Path) -> str | None:
     """"evtx", "xml" or None (not an event log), by content."""
     try:
         with path.open("rb") as fh:
-            magic = fh.read(len(FILE_MAGIC))
+            prefix = fh.read(DETECT_SIZE)
     except OSError as exc:
         raise unreadable(path, exc) from exc
-    if magic == FILE_MAGIC:
+    if detect_evtx(prefix):
         return "evtx"
-    return "xml" if looks_like_event_xml(path) else None
+    return "xml" if detect_event_xml(prefix) else None
 
 
 def read_events(inp: EventInput, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:

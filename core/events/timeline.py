@@ -25,6 +25,7 @@ from core.events.kinds import (
     TypedEvent,
     UnexpectedShutdown6008,
     VolmgrEvent,
+    WerSystemEvent,
     WheaError,
     classify,
 )
@@ -38,6 +39,7 @@ from core.events.model import (
 )
 from core.events.relevant import count_key, provider_key
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_moment
 from core.registry.model import CrashControl
 
 # How events of one restart are grouped. The 41 and 6008 are both written early in the next boot;
@@ -63,10 +65,6 @@ class _Restart:
     kp41: KernelPower41 | None = None
     e6008: UnexpectedShutdown6008 | None = None
     refs: list[EvidenceRef] = field(default_factory=list)
-
-
-def when_text(value: datetime) -> str:
-    return f"{value.day} {value:%b %Y %H:%M} UTC"
 
 
 def code_text(code: int) -> str:
@@ -167,6 +165,9 @@ def _restart_entry(r: _Restart, restarts: list[_Restart], items: list[_Item], bo
         entry.bugcheck_code = kp.bugcheck_code
         entry.bugcheck_parameters = kp.bugcheck_parameters
         entry.sleep_in_progress = kp.sleep_in_progress
+        entry.power_button_timestamp = kp.power_button_timestamp
+        entry.bugcheck_info_from_efi = kp.bugcheck_info_from_efi
+        entry.checkpoint_status = kp.checkpoint_status
 
     # The 1001 that belongs to this restart, if Windows saved a dump.
     bug: BugCheck1001 | None = None
@@ -205,6 +206,8 @@ def _restart_entry(r: _Restart, restarts: list[_Restart], items: list[_Item], bo
         entry.no_dump_reason = _no_dump_reason(entry, cc, volmgr)
         if volmgr is not None and entry.no_dump_reason is NoDumpReason.VOLMGR_ERROR:
             entry.events.append(volmgr.record.ref())
+            entry.dump_event = f"volmgr/{volmgr.record.event_id}"
+            entry.dump_progress = volmgr.progress
     entry.summary = _restart_summary(entry, kp, hibernate, volmgr, cc)
     return entry
 
@@ -273,7 +276,7 @@ def _no_dump_reason(entry: TimelineEntry, cc: CrashControl | None,
 
 def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: KernelPower42 | None,
                      volmgr: VolmgrEvent | None, cc: CrashControl | None) -> str:
-    head = f"Unexpected restart on {when_text(entry.time)}"
+    head = f"Unexpected restart on {format_moment(entry.time)}"
     if entry.during_hibernate:
         head += " while the computer was going to sleep or hibernating"
         if kp is not None and kp.sleep_state is not None:
@@ -285,6 +288,11 @@ def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: Kern
                      "unconfirmed)")
     if entry.bugcheck_code:
         what = f"bugcheck {code_text(entry.bugcheck_code)}"
+    elif entry.power_button_timestamp:
+        # Documented in the event 41 article: a non-zero PowerButtonTimestamp means the power button
+        # was held down, so Windows was switched off rather than stopped by an error.
+        what = ("the power button was held down (Kernel-Power 41 PowerButtonTimestamp), so no dump was "
+                "expected")
     elif entry.bugcheck_code == 0 or entry.no_dump_reason is NoDumpReason.NOTHING_RECORDED:
         what = "no bugcheck was recorded (power loss, hard reset or hang)"
     else:
@@ -300,10 +308,12 @@ def _restart_summary(entry: TimelineEntry, kp: KernelPower41 | None, sleep: Kern
         if reason is NoDumpReason.DUMP_DISABLED and cc is not None:
             dump += " (dump writing is turned off: CrashDumpEnabled is 0 in the current settings)"
         elif reason is NoDumpReason.VOLMGR_ERROR and volmgr is not None:
-            dump += (f" (volmgr event {volmgr.record.event_id} on {when_text(volmgr.record.time)}: "
-                     f"{volmgr.meaning})")
+            progress = f"; BugCheckProgress {volmgr.progress:#x}" if volmgr.progress is not None else ""
+            dump += (f" (volmgr event {volmgr.record.event_id} on {format_moment(volmgr.record.time)}: "
+                     f"{volmgr.meaning}{progress})")
         elif reason is NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER:
-            dump += " (the bugcheck was recorded only by Kernel-Power 41; no BugCheck 1001 followed)"
+            dump += (" (the bugcheck was recorded only by Kernel-Power 41; no BugCheck 1001 followed; the "
+                     "log does not say why no dump was written: not known)")
     return f"{head}: {what}; {dump}."
 
 
@@ -341,7 +351,7 @@ def _others(items: list[_Item]) -> list[TimelineEntry]:
 
     for item in items:
         t, rec = item.typed, item.rec
-        when = when_text(rec.time)
+        when = format_moment(rec.time)
         if item.used or t is None or id(item) in shadowed:
             continue
         if (isinstance(t, KernelGeneral) and rec.event_id == 12) or (
@@ -369,10 +379,22 @@ def _others(items: list[_Item]) -> list[TimelineEntry]:
             if entry is not None:
                 entry.bugcheck_code, entry.bugcheck_parameters = t.bugcheck_code, t.bugcheck_parameters
                 entry.dump_written, entry.dump_path = True, t.dump_path
-        elif isinstance(t, VolmgrEvent) and t.dump_error:
+        elif isinstance(t, VolmgrEvent) and t.info is not None:
             volume = f" ({t.volume})" if t.volume else ""
-            add(TimelineKind.DUMP_ERROR, item, f"Crash dump problem on {when}: {t.meaning}{volume} "
-                                               f"(volmgr event {rec.event_id}).")
+            progress = f"; BugCheckProgress {t.progress:#x}" if t.progress is not None else ""
+            raw = (f"; error packet value {t.binary_value:#x} (whether this is the progress value is "
+                   "unconfirmed)" if t.progress is None and t.binary_value is not None else "")
+            kind = TimelineKind.DUMP_ERROR if t.dump_error else TimelineKind.DUMP_EVENT
+            head = "Crash dump problem" if t.dump_error else "Crash dump event"
+            entry = add(kind, item, f"{head} on {when}: {t.meaning}{volume}{progress}{raw} "
+                                    f"(volmgr event {rec.event_id}).")
+            if entry is not None:
+                entry.dump_event, entry.dump_progress = f"volmgr/{rec.event_id}", t.progress
+        elif isinstance(t, WerSystemEvent):
+            entry = add(TimelineKind.DUMP_EVENT, item, f"Windows Error Reporting event {rec.event_id} on "
+                                                       f"{when}: {t.meaning}.")
+            if entry is not None:
+                entry.dump_event = f"wer/{rec.event_id}"
         elif isinstance(t, WheaError):
             add(TimelineKind.HARDWARE_ERROR, item,
                 f"Hardware error reported on {when} (WHEA-Logger event {rec.event_id}).")

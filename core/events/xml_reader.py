@@ -23,7 +23,7 @@ from core.events.relevant import count_key, is_relevant
 from core.events.xmlrecord import BadEventError, element_to_record, local
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
-from core.textenc import sniff_encoding
+from core.textenc import decode_start, sniff_encoding
 
 log = logging.getLogger(__name__)
 
@@ -34,25 +34,22 @@ _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 _FORBIDDEN_TAIL = 16  # longest prefix of a forbidden marker that can straddle two reads
 
 
+DETECT_SIZE = 4096
 
 
-def looks_like_event_xml(path: Path) -> bool:
-    """True when the file starts (after a BOM, declaration and whitespace) with <Event or <Events."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(4096)
-    except OSError:
-        return False
-    encoding, bom = sniff_encoding(head)
-    text = head[bom:].decode(encoding, errors="ignore")
-    text = _DECLARATION.sub("", text, count=1).lstrip()
+def detect(prefix: bytes) -> bool:
+    """True when the first bytes are (after a BOM, declaration, comments and whitespace) <Event or
+    <Events: an export of Event Viewer or wevtutil. Source identification walks these checks."""
+    text = _DECLARATION.sub("", decode_start(prefix).lstrip("\ufeff \t\r\n"), count=1).lstrip()
     while text.startswith("<!--"):
         end = text.find("-->")
         if end < 0:
             return False
         text = text[end + 3:].lstrip()
-    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised".
-    return text.startswith("<Event") or text[:9].upper() == "<!DOCTYPE"
+    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised";
+    # an HTML page (every bundle's report/report.html) is not an event export at all.
+    doctype = text[:9].upper() == "<!DOCTYPE"
+    return text.startswith("<Event") or (doctype and text[9:].lstrip()[:4].lower() != "html")
 
 
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:

@@ -10,7 +10,12 @@ from typing import TypeVar
 from core.errors import DumpDoctorError
 from core.evidence_ref import EvidenceRef
 from core.registry.facts_common import current_control_set
-from core.registry.facts_control import read_crash_control, read_hibernation, read_page_files
+from core.registry.facts_control import (
+    read_crash_control,
+    read_hibernation,
+    read_page_file_settings,
+    read_page_files,
+)
 from core.registry.facts_services import read_devices, read_services
 from core.registry.facts_system import read_system_facts
 from core.registry.hive import HiveRoot
@@ -48,7 +53,14 @@ def read_registry_facts(system: RegKey | None, software: RegKey | None) -> Regis
         found_cs = cs
         facts.crash_control = _guarded("CrashControl", notes, lambda: read_crash_control(found_cs), None)
         facts.page_files = _guarded("PagingFiles", notes, lambda: read_page_files(found_cs), [])
+        facts.page_file_settings = _guarded("Memory Management", notes,
+                                            lambda: read_page_file_settings(found_cs), None)
         facts.hibernation = _guarded("Control\\Power", notes, lambda: read_hibernation(found_cs), None)
         facts.services = _guarded("Services", notes, lambda: read_services(found_cs, notes), {})
         facts.devices = _guarded("Enum", notes, lambda: read_devices(found_cs, notes), [])
+    for root in (system, software):
+        if isinstance(root, HiveRoot) and root.state.skipped_values:
+            # the facts above were read without them; the log names each one
+            notes.append(f"{root.state.path.name}: {len(root.state.skipped_values)} registry value(s) could "
+                         "not be decoded and were skipped")
     return facts

@@ -6,7 +6,7 @@ import re
 
 from core.registry.facts_common import ref
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl, Hibernation, PageFile
+from core.registry.model import CrashControl, Hibernation, PageFile, PageFileSettings
 
 # When CrashDumpEnabled is absent the kernel does not enable dumps: the NT 5.x IopReadDumpRegistry
 # sets DCB_DUMP_ENABLED only when the value exists and is non-zero, and the WMI recovery provider
@@ -67,6 +67,14 @@ def read_page_files(cs: RegKey) -> list[PageFile]:
         out.append(PageFile(match.group("path"), int(initial) if initial else None,
                             int(maximum) if maximum else None, evidence))
     return out
+
+
+def read_page_file_settings(cs: RegKey) -> PageFileSettings | None:
+    key = cs.subkey(r"Control\Session Manager\Memory Management")
+    if key is None:
+        return None
+    raw = key.get_multi("PagingFiles") if key.value("PagingFiles") is not None else None
+    return PageFileSettings(raw, key.get_multi("ExistingPageFiles"), ref(key, "PagingFiles"))
 
 
 def read_hibernation(cs: RegKey) -> Hibernation | None:

@@ -15,7 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import DumpDoctorError, FormatError, UnsafeInputError, unreadable
-from core.registry.hive_format import BASE_BLOCK_SIZE, MAGIC, BaseBlock, check_primary_layout
+from core.registry.hive_format import (
+    BASE_BLOCK_SIZE,
+    BaseBlock,
+    check_primary_layout,
+    is_hive,
+    is_hive_log,
+)
 from core.registry.hive_identify import identify_from_header, identify_from_subkeys, root_path_for
 from core.registry.hive_logs import find_logs, replay_logs
 from core.registry.keys import RegKey, RegValue
@@ -36,7 +42,9 @@ class HiveState:
         self.dirty = block.dirty
         self.logs_replayed: list[str] = []
         self.notes: list[str] = []
-        self.skipped_values = 0
+        # (key path, position) of each value that could not be decoded: a set, because looking up one
+        # value walks all of its key's values again
+        self.skipped_values: set[tuple[str, int]] = set()
 
 
 @contextlib.contextmanager
@@ -84,7 +92,7 @@ class HiveKey(RegKey):
     def values(self) -> Iterator[RegValue]:
         with _library_errors(self._state, self._offset, f"the values of {self.path} cannot be read"):
             entries = self._inner.values()
-        for entry in entries:
+        for position, entry in enumerate(entries):
             try:
                 vk = entry._vkrecord
                 # the library names the default value "(default)"; a real value may have that name
@@ -92,7 +100,9 @@ class HiveKey(RegKey):
                 type_ = int(vk.data_type())
                 yield RegValue(name, type_, decode_value(type_, bytes(entry.raw_data())))
             except Exception as exc:  # one bad value must not hide the key's others
-                self._state.skipped_values += 1
+                if (self.path, position) in self._state.skipped_values:
+                    continue
+                self._state.skipped_values.add((self.path, position))
                 log.warning("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
                             self._offset, exc)
 
@@ -117,9 +127,10 @@ def detect(path: str | Path) -> bool:
     """Cheap content check: does the file start with the 'regf' signature?"""
     try:
         with Path(path).open("rb") as fh:
-            return fh.read(4) == MAGIC
+            prefix = fh.read(0x20)
     except OSError:
         return False
+    return is_hive(prefix) or is_hive_log(prefix)
 
 
 def _load(path: Path) -> tuple[bytes | mmap.mmap, int]:

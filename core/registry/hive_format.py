@@ -79,3 +79,21 @@ def check_primary_layout(head: bytes, size: int, path: Path) -> BaseBlock:
                           offset=BASE_BLOCK_SIZE + block.root_cell,
                           expected=f"a root cell inside the {size}-byte file")
     return block
+
+
+def _file_type(prefix: bytes) -> int | None:
+    """The base block's file type (0 primary, 1/2/6 transaction log), None when not a regf file."""
+    if not prefix.startswith(MAGIC):
+        return None
+    return struct.unpack_from("<I", prefix, 0x1C)[0] if len(prefix) >= 0x20 else FILE_TYPE_PRIMARY
+
+
+def is_hive(prefix: bytes) -> bool:
+    """A primary hive file, from its first bytes (source identification walks these checks)."""
+    return _file_type(prefix) == FILE_TYPE_PRIMARY
+
+
+def is_hive_log(prefix: bytes) -> bool:
+    """A hive transaction log (.LOG1/.LOG2): regf too, with a log file type."""
+    file_type = _file_type(prefix)
+    return file_type is not None and file_type != FILE_TYPE_PRIMARY

@@ -24,6 +24,7 @@ from core.registry.hive_format import (
     header_checksum,
     parse_base_block,
 )
+from core.registry.marvin32 import use_for_python_registry
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,7 @@ def replay_logs(data: bytearray, logs: list[Path]) -> ReplayResult:
 def _replay_new(result: ReplayResult, logs: list[tuple[Path, bytes]]) -> None:
     from Registry import RegistryLog  # python-registry: Apache-2.0
 
+    use_for_python_registry()  # its entry hashing was 80% of opening a dirty Windows 10 hive
     buf = io.BytesIO(bytes(result.data))
     parsed = []
     for path, raw in logs:

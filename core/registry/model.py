@@ -69,6 +69,16 @@ class PageFile:
 
 
 @dataclass
+class PageFileSettings:
+    """Memory Management as read, so "no page file configured" (PagingFiles read, empty) can be told
+    apart from "not known" (key or value absent)."""
+
+    paging_files: list[str] | None = None  # PagingFiles as stored; None when the value is absent
+    existing_page_files: list[str] = field(default_factory=list)  # "\\??\\C:\\pagefile.sys" at last boot
+    ref: EvidenceRef | None = None
+
+
+@dataclass
 class Hibernation:
     enabled: bool | None = None
     file_size_percent: int | None = None
@@ -112,3 +122,4 @@ class RegistryFacts:
     services: dict[str, Service] = field(default_factory=dict)  # keyed by lower-case name
     devices: list[Device] = field(default_factory=list)
     hive_notes: list[str] = field(default_factory=list)  # "dirty hive; 315 log entries replayed"
+    page_file_settings: PageFileSettings | None = None  # None: Memory Management was not read

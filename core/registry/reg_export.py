@@ -19,7 +19,7 @@ from pathlib import Path
 from core.errors import FormatError, NotRecognisedError, unreadable
 from core.registry.keys import REG_BINARY, REG_DWORD, REG_SZ, MemoryKey, RegData
 from core.registry.values import decode_value
-from core.textenc import sniff_encoding
+from core.textenc import decode_start, sniff_encoding
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,12 @@ class RegExport:
 
 class _LineError(ValueError):
     pass
+
+
+def detect(prefix: bytes) -> bool:
+    """A .reg export (either header), from its first bytes (source identification walks these)."""
+    text = decode_start(prefix).lstrip("\ufeff \t\r\n").lower()
+    return text.startswith((HEADER_V5.lower(), HEADER_V4.lower()))
 
 
 def read_reg_export(path: str | Path) -> dict[str, MemoryKey]:

@@ -10,6 +10,7 @@ from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_time
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -72,7 +73,7 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     if ev.storage and ev.storage.crashdmp:
         rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
     if ev.scanned_at:
-        rows.append(("Scanned at", ev.scanned_at.isoformat()))
+        rows.append(("Scanned at", format_time(ev.scanned_at, seconds=True)))
     return [(k, clean(v)) for k, v in rows]
 
 
@@ -81,7 +82,7 @@ def dumps_table(ev: Evidence) -> Table:
               empty="No crash dump files were found.")
     for d in ev.dumps:
         t.rows.append([clean(x) for x in (
-            d.path, f"{d.system_time:%Y-%m-%d %H:%M}" if d.system_time else "",
+            d.path, format_time(d.system_time, zone=False) if d.system_time else "",
             f"{hex_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
             d.faulting_driver or "", d.dump_type or "", d.integrity.status.value if d.integrity else "")])
     return t
@@ -106,7 +107,7 @@ def timeline_table(ev: Evidence) -> Table:
         return t
     for e in ev.timeline.entries[-200:]:
         written = {True: "yes", False: "no", None: ""}[e.dump_written]
-        t.rows.append([clean(x) for x in (f"{e.time:%Y-%m-%d %H:%M:%S}", e.summary,
+        t.rows.append([clean(x) for x in (format_time(e.time, seconds=True, zone=False), e.summary,
                                           hex_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
                                           written)])
     return t

@@ -16,6 +16,7 @@ from core.diagnosis.wording import (
 )
 from core.evidence import Evidence
 from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
+from core.report.readiness_section import readiness_html
 from core.version import __version__
 
 CSS = """
@@ -129,8 +130,13 @@ def render_html(diag: Diagnosis, ev: Evidence) -> str:
     body = [f"<h1>{_e(title)}</h1>", f'<p class="muted">Dump Doctor {_e(__version__)}; knowledge '
             f"{_e(diag.knowledge_version)}</p>", f"<p><strong>{_e(diag.headline)}</strong></p>"]
     primary, others = diag.verdicts[0], diag.verdicts[1:]
+    readiness = readiness_html(diag.readiness) if diag.readiness is not None else ""
+    if diag.primary_kind == "readiness":
+        body.append(readiness)
     body.append(f"<h2>{_e(SECTION_TITLES['verdict'])}</h2>")
     body.append(_verdict(primary))
+    if diag.primary_kind != "readiness":
+        body.append(readiness)
     body.append(f"<h2>{_e(SECTION_TITLES['findings'])}</h2>")
     body += [_finding(f) for f in diag.findings] or ["<p>Nothing else to report.</p>"]
     for v in others:

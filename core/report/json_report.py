@@ -12,6 +12,7 @@ from typing import Any
 from core.diagnosis.model import Diagnosis, Finding, Verdict
 from core.evidence import Evidence
 from core.jsonutil import iso_utc, to_jsonable
+from core.readiness.model import ReadinessVerdict
 from core.version import __version__
 
 SCHEMA_VERSION = 1
@@ -21,6 +22,23 @@ def _verdict(v: Verdict) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(v)
     data["is_problem"] = v.is_problem
     return data
+
+
+def readiness_json(r: ReadinessVerdict | None) -> dict[str, Any] | None:
+    """The readiness verdict as the report and `dumpdoctor readiness --json` give it."""
+    if r is None:
+        return None
+    data: dict[str, Any] = to_jsonable(r)
+    data["is_problem"] = r.is_problem
+    data["exit_code"] = r.exit_code
+    return data
+
+
+def _summary(v: Verdict | ReadinessVerdict) -> dict[str, Any]:
+    if isinstance(v, Verdict):
+        return {"kind": "known-issue", "id": v.id.value, "issue_id": v.issue_id, "headline": v.headline,
+                "is_problem": v.is_problem}
+    return {"kind": v.kind, "id": v.id.value, "headline": v.headline, "is_problem": v.is_problem}
 
 
 def _finding(f: Finding) -> dict[str, Any]:
@@ -41,6 +59,7 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
         "timeline": to_jsonable(ev.timeline),
         "loaded_dump_modules": ev.loaded_dump_modules,
         "elevated": ev.elevated,
+        "volume_facts": to_jsonable(ev.volume_facts),
     }
 
 
@@ -57,6 +76,8 @@ def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None 
         "headline": diag.headline,
         "verdict": _verdict(diag.verdict),
         "verdicts": [_verdict(v) for v in diag.verdicts],
+        "all_verdicts": [_summary(v) for v in diag.all_verdicts],
+        "readiness": readiness_json(diag.readiness),
         "findings": [_finding(f) for f in diag.findings],
         "problems": to_jsonable(ev.problems),
         "missing": to_jsonable(ev.missing),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from core.diagnosis.model import ConditionState, Diagnosis, Verdict
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict, VerdictId
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
 from core.evidence import Evidence
 from core.report.common import (
@@ -16,6 +16,7 @@ from core.report.common import (
     ref_text,
     system_rows,
 )
+from core.report.readiness_section import readiness_text
 
 WIDTH = 100
 _MARK = {ConditionState.YES: "yes", ConditionState.NO: "no ", ConditionState.UNKNOWN: " ? "}
@@ -74,8 +75,14 @@ def _table(t: Table, lines: list[str]) -> None:
 def render_text(diag: Diagnosis, ev: Evidence) -> str:
     lines = [f"Dump Doctor report \u2014 {clean(ev.source_description)}", "=" * 40]
     lines += _wrap(diag.headline, "")
-    for v in diag.verdicts:
-        _verdict(v, lines)
+    readiness = readiness_text(diag.readiness) if diag.readiness is not None else []
+    if diag.primary_kind == "readiness":
+        lines += readiness
+    for index, v in enumerate(diag.verdicts):
+        if index == 0 or v.id is not VerdictId.NOT_THIS_ISSUE:  # as the HTML report: others only if relevant
+            _verdict(v, lines)
+    if diag.primary_kind != "readiness":
+        lines += readiness
     lines += _title(SECTION_TITLES["findings"])
     if not diag.findings:
         lines.append("  Nothing else to report.")

@@ -12,7 +12,7 @@ from pathlib import Path
 from core.errors import UsageError
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
-from core.sources.live import LiveSource
+from core.sources.identify import is_zip
 from core.sources.offline import OfflineSource, find_windows_dir
 
 NOT_WINDOWS = ("This computer is not Windows. Point Dump Doctor at evidence: a mounted Windows folder, "
@@ -26,7 +26,7 @@ def _is_zip(path: Path) -> bool:
         return True
     try:
         with path.open("rb") as fh:
-            return fh.read(4) in (b"PK\x03\x04", b"PK\x05\x06")
+            return is_zip(fh.read(4))
     except OSError:
         return False
 
@@ -48,6 +48,9 @@ def open_source(spec: str | Path | list[Path] | list[str] | None) -> EvidenceSou
     if spec is None or (isinstance(spec, list) and not spec):
         if sys.platform != "win32":
             raise UsageError(NOT_WINDOWS)
+        # Imported here: the live source is Windows-only code that other commands never need.
+        from core.sources.live import LiveSource
+
         return LiveSource()
     paths = [Path(p) for p in spec] if isinstance(spec, list) else [Path(spec)]
     absent = [p for p in paths if not p.exists()]

@@ -10,9 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
+from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
+from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
-from core.registry.model import CrashControl
+from core.registry.model import CrashControl, RegistryFacts
 
 
 @dataclass
@@ -31,11 +33,7 @@ class RegistryHives:
             self.software = key
 
 
-@dataclass(frozen=True)
-class EventInput:
-    kind: str  # "evtx" | "xml"
-    path: Path
-    label: str  # shown to the user: "System.evtx", "events/System.xml"
+__all__ = ["EventInput", "EvidenceSource", "RegistryHives"]  # EventInput lives in the events model
 
 
 class EvidenceSource(ABC):
@@ -65,7 +63,18 @@ class EvidenceSource(ABC):
         """dump_*.sys modules loaded right now (live Windows only)."""
         return None
 
+    def given_driver_files(self) -> list[Path]:
+        """Driver files the user handed over on their own (bundles, loose files): each is listed and
+        classified from its content even when no service entry names it. Whole Windows folders and
+        this computer give none (their drivers are found through the registry)."""
+        return []
+
     def elevated(self) -> bool | None:
+        return None
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        """Free space, page files on disk, DumpStack.log, folders and RAM, as far as this source can
+        read them (None: it can read none of them)."""
         return None
 
     def display_path(self, path: Path) -> str:

@@ -15,10 +15,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
 
+from core.advice import add_or_collect
+from core.bundle import layout
+from core.bundle.volume_files import MAX_FACT_FILE_BYTES, read_volume_files
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
-from core.registry.model import CrashControl
+from core.readiness.facts_model import VolumeFacts
+from core.registry.model import CrashControl, RegistryFacts
 from core.sources import velociraptor
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
@@ -31,11 +35,6 @@ log = logging.getLogger(__name__)
 MAX_FOLDER_FILES = 20_000
 MAX_FOLDER_DEPTH = 16
 MAX_MANIFEST_BYTES = 4 << 20
-
-_HOW_SYSTEM = ("add Windows\\System32\\config\\SYSTEM (or a `reg export` of HKLM\\SYSTEM keys), "
-               "or run the collector on that machine")
-_HOW_SOFTWARE = ("add Windows\\System32\\config\\SOFTWARE (or a `reg export` of HKLM\\SOFTWARE\\Microsoft"
-                 "\\Windows NT\\CurrentVersion), or run the collector on that machine")
 
 
 @dataclass
@@ -169,17 +168,14 @@ class BundleSource(EvidenceSource):
     def _note_absent(self) -> None:
         if not self.of_kind(FileKind.EVTX) and not self.of_kind(FileKind.EVENT_XML):
             self.missing.append(Missing("event-log", "No System event log (.evtx or XML export) in this "
-                                        "bundle.", "add Windows\\System32\\winevt\\Logs\\System.evtx, "
-                                        "or run the collector"))
+                                        "bundle.", add_or_collect("event-log")))
         if not self.of_kind(FileKind.PE):
             self.missing.append(Missing("drivers", "No driver files (.sys) in this bundle, so driver "
                                         "versions and kinds cannot be checked.",
-                                        "add Windows\\System32\\drivers\\diskdump.sys, crashdmp.sys and "
-                                        "the boot disk's miniport, or run the collector"))
+                                        add_or_collect("drivers")))
         if not self.of_kind(FileKind.KERNEL_DUMP) and not self.of_kind(FileKind.USER_DUMP):
             self.missing.append(Missing("dumps", "No crash dump files in this bundle.",
-                                        "add Windows\\Minidump\\*.dmp (and MEMORY.DMP if any), or run "
-                                        "the collector"))
+                                        add_or_collect("dumps")))
 
     # -- EvidenceSource ----------------------------------------------------------------------------
 
@@ -194,6 +190,28 @@ class BundleSource(EvidenceSource):
                     and log_item.base_name.casefold().startswith(item.base_name.casefold() + ".")):
                 self._fetch(log_item)
         return self._fetch(item)
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        by_name = {i.name.casefold(): i for i in self.items if i.kind is FileKind.UNKNOWN}
+
+        def read(member: str) -> bytes | None:
+            item = by_name.get(member.casefold())
+            path = self._fetch(item) if item is not None else None
+            if path is None:
+                return None
+            try:
+                with path.open("rb") as fh:
+                    return fh.read(MAX_FACT_FILE_BYTES)
+            except OSError as exc:
+                self.problems.append(Problem(self._name(item) if item else member,
+                                             unreadable(member, exc).message, step="bundle"))
+                return None
+
+        def shown(member: str) -> str:
+            item = by_name.get(member.casefold())
+            return self._name(item) if item is not None else member
+
+        return read_volume_files(read, shown)
 
     def registry(self) -> RegistryHives:
         if self._registry is not None:
@@ -218,9 +236,8 @@ class BundleSource(EvidenceSource):
             elif key is not None and name in merged:
                 hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
             if key is None:
-                how = _HOW_SYSTEM if name == "SYSTEM" else _HOW_SOFTWARE
-                self.missing.append(Missing(f"{name.lower()}-hive", f"No {name} hive in this bundle.",
-                                            how))
+                what = f"{name.lower()}-hive"
+                self.missing.append(Missing(what, f"No {name} hive in this bundle.", add_or_collect(what)))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -240,6 +257,9 @@ class BundleSource(EvidenceSource):
         if not matches:
             return None
         return self._fetch(min(matches, key=lambda i: _layout_rank(i, "drivers/")))
+
+    def given_driver_files(self) -> list[Path]:
+        return [p for p in (self._fetch(i) for i in self.of_kind(FileKind.PE)) if p is not None]
 
     def _original_name(self, item: BundleItem) -> str | None:
         """A renamed driver is still found by the OriginalFilename in its version resource."""
@@ -309,9 +329,14 @@ def _unrecognised(name: str, shown: str, explicit: bool, problems: list[Problem]
         log.info("%s: not evidence Dump Doctor reads; ignored", shown)
 
 
+_SYSTEM_FACT_FILES = frozenset(n.casefold() for n in layout.SYSTEM_FACT_FILES)
+
+
 def _item(name: str, prefix: bytes, mtime: float, problems: list[Problem], shown: str,
           local: Path | None = None, *, explicit: bool = False) -> BundleItem | None:
     kind = identify_bytes(prefix)
+    if kind is FileKind.UNKNOWN and name.casefold() in _SYSTEM_FACT_FILES:
+        return BundleItem(name, kind, mtime, local=local)  # read by name: core.bundle.volume_files
     if kind is FileKind.UNKNOWN:
         _unrecognised(name, shown, explicit, problems)
         return None

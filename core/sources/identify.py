@@ -4,12 +4,18 @@ users renamed ("crash1.bin", "system.hiv"), and a name can lie."""
 from __future__ import annotations
 
 import json
-import struct
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 
+from core.drivers.pe_inspect import detect as pe_detect
+from core.dumps.detect import is_kernel_dump, is_user_dump
 from core.errors import unreadable
+from core.events.evtx_reader import detect as evtx_detect
+from core.events.xml_reader import detect as event_xml_detect
+from core.registry.hive_format import is_hive, is_hive_log
 from core.registry.hive_identify import identify_from_header
+from core.registry.reg_export import detect as reg_detect
 from core.textenc import decode_start
 
 PREFIX_SIZE = 4096  # enough for every signature below; never read more to identify
@@ -29,53 +35,37 @@ class FileKind(StrEnum):
     UNKNOWN = "unknown"
 
 
-_REG_HEADERS = ("windows registry editor version 5.00", "regedit4")
+def is_zip(prefix: bytes) -> bool:
+    """A zip archive (a bundle, or a nested archive that is never opened)."""
+    return prefix.startswith((b"PK\x03\x04", b"PK\x05\x06"))
 
 
-def _text_start(prefix: bytes) -> str:
-    """The prefix decoded as text (UTF-16 with BOM or UTF-8), lower-cased, without leading space."""
-    return decode_start(prefix).lstrip("\ufeff \t\r\n").lower()
-
-
-def _is_pe(prefix: bytes) -> bool:
-    if len(prefix) < 0x40 or not prefix.startswith(b"MZ"):
-        return False
-    (e_lfanew,) = struct.unpack_from("<I", prefix, 0x3C)
-    # Headers beyond the prefix are legal but unheard of for drivers; MZ alone then decides.
-    return e_lfanew + 4 > len(prefix) or prefix[e_lfanew:e_lfanew + 4] == b"PE\0\0"
-
-
-def _is_manifest(text: str) -> bool:
+def is_manifest(prefix: bytes) -> bool:
+    """A bundle's manifest.json."""
+    text = decode_start(prefix).lstrip("\ufeff \t\r\n")
     return text.startswith("{") and '"format_version"' in text
+
+
+# The one list source identification walks, first match wins: each reader owns its signature check,
+# so a new artifact reader is one line here. Order matters only where signatures overlap (a PE is
+# checked before the text formats; a manifest before event XML).
+DETECTORS: tuple[tuple[FileKind, Callable[[bytes], bool]], ...] = (
+    (FileKind.KERNEL_DUMP, is_kernel_dump),
+    (FileKind.USER_DUMP, is_user_dump),
+    (FileKind.HIVE, is_hive),
+    (FileKind.HIVE_LOG, is_hive_log),
+    (FileKind.EVTX, evtx_detect),
+    (FileKind.ZIP, is_zip),
+    (FileKind.PE, pe_detect),
+    (FileKind.REG_EXPORT, reg_detect),
+    (FileKind.MANIFEST, is_manifest),
+    (FileKind.EVENT_XML, event_xml_detect),
+)
 
 
 def identify_bytes(prefix: bytes) -> FileKind:
     """Classify a file by its first bytes (up to PREFIX_SIZE)."""
-    if prefix.startswith((b"PAGEDUMP", b"PAGEDU64")):
-        return FileKind.KERNEL_DUMP
-    if prefix.startswith(b"MDMP"):
-        return FileKind.USER_DUMP
-    if prefix.startswith(b"regf"):
-        # Base block field "file type": 0 primary, 1/2/6 transaction logs.
-        file_type = struct.unpack_from("<I", prefix, 0x1C)[0] if len(prefix) >= 0x20 else 0
-        return FileKind.HIVE if file_type == 0 else FileKind.HIVE_LOG
-    if prefix.startswith(b"ElfFile\0"):
-        return FileKind.EVTX
-    if prefix.startswith(b"PK\x03\x04") or prefix.startswith(b"PK\x05\x06"):
-        return FileKind.ZIP
-    if _is_pe(prefix):
-        return FileKind.PE
-    text = _text_start(prefix)
-    if text.startswith(_REG_HEADERS):
-        return FileKind.REG_EXPORT
-    if _is_manifest(text):
-        return FileKind.MANIFEST
-    if text.startswith("<?xml"):
-        end = text.find("?>")
-        text = text[end + 2:].lstrip() if end >= 0 else ""
-    if text.startswith(("<event ", "<event>", "<events", "<event\n", "<event\r")):
-        return FileKind.EVENT_XML
-    return FileKind.UNKNOWN
+    return next((kind for kind, detect in DETECTORS if detect(prefix)), FileKind.UNKNOWN)
 
 
 def identify_file(path: Path) -> FileKind:

@@ -8,40 +8,36 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from core.advice import RUN_AS_ADMIN
 from core.errors import DumpDoctorError, unreadable
-from core.evidence_ref import Missing, Problem, Severity
+from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
 from core.paths import expand_system_root, resolve_ci, split_windows_path
-from core.registry.keys import RegKey
+from core.readiness.facts_model import VolumeFacts, VolumeSpace
 from core.registry.live import live_root
+from core.registry.model import RegistryFacts
 from core.sources import live_win
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
 
 log = logging.getLogger(__name__)
 
-_HOW_ADMIN = "Run Dump Doctor as administrator (right-click → Run as administrator)."
-
-
-def _open_live_root(name: str, notes: list[str]) -> RegKey | None:
-    """HKLM\\<name> from the live registry; None when it cannot be opened. Keys skipped during the
-    walk (access denied) are summed up in `notes`."""
-    return live_root(name, notes)
-
 
 class LiveSource(WindowsPathFiles, EvidenceSource):
     kind = "live"
     description = "This computer"
+    proves_absence = True  # a file this computer does not have is really absent
 
     def __init__(self) -> None:
         super().__init__()
         self.system_root = live_win.system_root()
+        self.system_drive = self.system_root[:2] if self.system_root[1:2] == ":" else "C:"
         self._wow64 = live_win.is_wow64()
         self._tmp: Path | None = None
         self._registry: RegistryHives | None = None
         self._elevated: bool | None = None
         if self.elevated() is False:
             self.missing.append(Missing("admin", "Not running as administrator: crash dumps and some "
-                                        "logs cannot be read.", _HOW_ADMIN))
+                                        "logs cannot be read.", RUN_AS_ADMIN))
 
     def resolve(self, win_path: str) -> Path | None:
         text = expand_system_root(win_path.strip().strip('"'), self.system_root)
@@ -70,7 +66,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             try:
-                key = _open_live_root(name, hives.notes)
+                key = live_root(name, hives.notes)
             except DumpDoctorError as exc:
                 self.problems.append(Problem(f"HKLM\\{name}", exc.message, step="registry"))
                 continue
@@ -80,7 +76,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
                 continue
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive", f"HKLM\\{name} could not be opened.",
-                                            _HOW_ADMIN))
+                                            RUN_AS_ADMIN))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -99,7 +95,7 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
         except DumpDoctorError as exc:
             self.problems.append(Problem("live System log", exc.message, step="events"))
             self.missing.append(Missing("event-log", "The System event log could not be queried.",
-                                        _HOW_ADMIN))
+                                        RUN_AS_ADMIN))
             return []
         if not _has_content(output):
             # The query worked and matched nothing (a log cleared recently): said plainly, instead of
@@ -121,6 +117,29 @@ class LiveSource(WindowsPathFiles, EvidenceSource):
                                          Severity.WARNING, "drivers"))
             return None
         return sorted({n for n in names if n.lower().startswith("dump_")}, key=str.lower)
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        vf = super().volume_facts(facts) or VolumeFacts()
+        drives = {self.system_drive.upper()}
+        cc = facts.crash_control if facts else None
+        for path in (cc.dump_file, cc.dedicated_dump_file) if cc is not None else ():
+            text = expand_system_root(path or "", self.system_root)
+            if text[1:2] == ":":
+                drives.add(text[:2].upper())
+        for drive in sorted(drives):
+            try:
+                usage = shutil.disk_usage(drive + "\\")
+            except OSError as exc:
+                vf.notes.append(f"free space on {drive} could not be read: {exc.strerror or exc}")
+                continue
+            vf.volumes.append(VolumeSpace(drive, usage.free, usage.total,
+                                          EvidenceRef("derived", f"{drive}\\", "free space read live")))
+        try:
+            vf.ram_bytes = live_win.physical_memory_bytes()
+            vf.ram_ref = EvidenceRef("derived", "GlobalMemoryStatusEx", "installed RAM read live")
+        except (OSError, AttributeError, ValueError) as exc:
+            vf.notes.append(f"installed RAM could not be read: {exc}")
+        return vf
 
     def elevated(self) -> bool | None:
         if self._elevated is None:

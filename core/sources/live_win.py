@@ -17,56 +17,13 @@ import sys
 from ctypes import wintypes
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from core.errors import UnreadableError
-
-# Provider names exactly as the System log spells them (XPath comparisons are case-sensitive), with
-# the event ids the diagnosis reads (None = every id). Kept in step with core.events.relevant.
-SYSTEM_EVENTS: dict[str, tuple[int, ...] | None] = {
-    "Microsoft-Windows-Kernel-Power": (41, 42, 107),
-    "EventLog": (6005, 6006, 6008, 6009, 6013),
-    "Microsoft-Windows-WER-SystemErrorReporting": (1001,),
-    "volmgr": None,
-    "Microsoft-Windows-Power-Troubleshooter": (1,),
-    "Microsoft-Windows-Kernel-General": (12, 13),
-    "Microsoft-Windows-WHEA-Logger": None,
-}
-# The bugcheck 1001 is written by the WER provider with EventSourceName="BugCheck" (Vista and later);
-# the classic source name is matched too, so a log where only that shape exists is not missed.
-_BUGCHECK_PROVIDER = "Microsoft-Windows-WER-SystemErrorReporting"
-_BUGCHECK_SOURCES = ("BugCheck",)
-# WHEA warnings are corrected errors and can flood a log; the reader keeps levels <= 2 only.
-_WHEA_PROVIDER = "Microsoft-Windows-WHEA-Logger"
+from core.events.relevant import system_event_selects
+from core.xmlquote import quoteattr
 
 WEVTUTIL_TIMEOUT = 300
 CREATE_NO_WINDOW = 0x08000000  # subprocess.CREATE_NO_WINDOW exists only in Windows builds of Python
-# EvtQuery: "If your XPath contains more than 20 expressions, use a structured XML query"; older
-# Windows rejects longer ones with "The specified query is invalid". Each <Select> stays well below.
-MAX_XPATH_EXPRESSIONS = 20
-
-
-def _provider_xpath(provider: str, ids: tuple[int, ...] | None) -> str:
-    names = [f"@Name='{provider}'"]
-    if provider == _BUGCHECK_PROVIDER:
-        names += [f"@Name='{s}'" for s in _BUGCHECK_SOURCES]
-        names += [f"@EventSourceName='{s}'" for s in _BUGCHECK_SOURCES]
-    test = f"Provider[{' or '.join(names)}]"
-    if ids:
-        test += " and (" + " or ".join(f"EventID={i}" for i in ids) + ")"
-    if provider == _WHEA_PROVIDER:
-        test += " and (Level<=2)"
-    return f"*[System[{test}]]"
-
-
-def system_event_selects() -> list[str]:
-    """One XPath per provider, each far below the Event Log's expression limit."""
-    return [_provider_xpath(p, ids) for p, ids in SYSTEM_EVENTS.items()]
-
-
-def xpath_expression_count(xpath: str) -> int:
-    """Comparisons in an XPath (what the Event Log counts against its limit)."""
-    return xpath.count("=")
 
 
 def structured_query(channel: str = "System") -> str:
@@ -279,3 +236,24 @@ def enum_device_drivers(psapi: Any = None) -> list[str]:
     if not names:
         raise OSError(_last_error(), "GetDeviceDriverBaseNameW resolved none of the module addresses")
     return names
+
+
+class _MemoryStatusEx(ctypes.Structure):
+    _fields_ = [("dwLength", ctypes.c_uint32), ("dwMemoryLoad", ctypes.c_uint32),
+                ("ullTotalPhys", ctypes.c_uint64), ("ullAvailPhys", ctypes.c_uint64),
+                ("ullTotalPageFile", ctypes.c_uint64), ("ullAvailPageFile", ctypes.c_uint64),
+                ("ullTotalVirtual", ctypes.c_uint64), ("ullAvailVirtual", ctypes.c_uint64),
+                ("ullAvailExtendedVirtual", ctypes.c_uint64)]
+
+
+def physical_memory_bytes() -> int:
+    """Installed RAM as Windows sees it (GlobalMemoryStatusEx); OSError off Windows or on failure."""
+    kernel32 = _win_dll("kernel32")
+    fn = kernel32.GlobalMemoryStatusEx
+    fn.argtypes = [ctypes.POINTER(_MemoryStatusEx)]
+    fn.restype = wintypes.BOOL
+    status = _MemoryStatusEx()
+    status.dwLength = ctypes.sizeof(_MemoryStatusEx)
+    if not fn(ctypes.byref(status)):
+        raise OSError(_last_error(), "GlobalMemoryStatusEx failed")
+    return int(status.ullTotalPhys)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 from core.dumps.locate import find_dump_files
 from core.evidence_ref import Problem
-from core.registry.model import CrashControl
+from core.readiness.facts_model import VolumeFacts
+from core.registry.model import CrashControl, RegistryFacts
+from core.sources.volume_probe import probe_volume
 
 Resolve = Callable[[str], Path | None]
 
@@ -51,6 +53,11 @@ class WindowsPathFiles:
         raise NotImplementedError
 
     problems: list[Problem]  # EvidenceSource's, which every user of this mixin also derives from
+    proves_absence = False  # True where a file not found is really absent (this computer)
+    system_drive = "C:"
+
+    def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
+        return probe_volume(self.resolve, facts, drive=self.system_drive, proves_absence=self.proves_absence)
 
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
         return find_dump_files(self.resolve, crash_control, self.problems)

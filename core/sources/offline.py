@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from core.advice import copy_into_windows_folder
 from core.evidence_ref import Missing
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
-
-_HOW_HIVES = ("point Dump Doctor at the root of the Windows volume (the folder holding Windows\\), "
-              "or copy Windows\\System32\\config\\{name} there")
 
 
 def find_windows_dir(folder: Path) -> tuple[Path | None, Path] | None:
@@ -48,7 +46,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
     def _check_layout(self) -> None:
         if self._win("System32\\drivers") is None:
             self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
-                                        "Copy Windows\\System32\\drivers, or point at the whole volume."))
+                                        copy_into_windows_folder("drivers")))
 
     def _win(self, relative: str) -> Path | None:
         return resolve_ci(self.windows, relative)
@@ -76,13 +74,13 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             if path is None or not path.is_file():
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"No {name} hive at Windows\\System32\\config\\{name}.",
-                                            _HOW_HIVES.format(name=name)))
+                                            copy_into_windows_folder(f"{name.lower()}-hive")))
                 continue
             key = load_hive(path, self.problems, str)
             if key is None:
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"The {name} hive could not be read.",
-                                            _HOW_HIVES.format(name=name)))
+                                            copy_into_windows_folder(f"{name.lower()}-hive")))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -93,7 +91,6 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         if path is None or not path.is_file():
             self.missing.append(Missing("event-log", "No System event log "
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
-                                        "Copy the System.evtx file next to the Windows folder's copy, "
-                                        "or run the collector on that machine."))
+                                        copy_into_windows_folder("event-log")))
             return []
         return [EventInput("evtx", path, "System.evtx")]

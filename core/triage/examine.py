@@ -11,10 +11,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.diagnosis import diagnose
 from core.errors import DumpDoctorError
+from core.examine import examine as examine_source
 from core.report import render_html
-from core.scan import scan
 from core.sources import open_source
 from core.triage.row import TriageRow, problem_row, row_from
 
@@ -55,9 +54,9 @@ def examine(path: Path | None, kind: str, shown: str, with_report: bool) -> Exam
         return Examined(problem_row(shown, f"internal error ({type(exc).__name__}: {exc}); please report "
                                     "this"), None, peak_rss_kb())
     try:
-        with source:
-            evidence = scan(source)
-            diag = diagnose(evidence)
+        with examine_source(source) as case:  # the same examination as `dumpdoctor scan`
+            evidence, diag = case.evidence, case.diagnosis
+            assert diag is not None
             row = row_from(diag, evidence, shown)
             report = render_html(diag, evidence).encode("utf-8") if with_report else None
         return Examined(row, report, peak_rss_kb())

@@ -21,10 +21,9 @@ from core.triage.oneline import summary_line
 
 ROW_SCHEMA = 1  # bump when a column is removed or changes meaning; adding one keeps it
 
-# Readiness values the readiness verdict may carry (see the readiness issue); anything else it says is
-# passed through as written, and a diagnosis without one gives "unknown".
+# The readiness verdict's ids (core.readiness.model.ReadinessId); "unknown" when a diagnosis has none.
 READINESS_UNKNOWN = "unknown"
-NOT_READY = ("not-ready", "cannot-write")
+NOT_READY = ("not-ready",)  # the next crash leaves no dump
 
 # (key, CSV/HTML header, what it holds) — the single list every writer and integration follows.
 COLUMNS: tuple[tuple[str, str, str], ...] = (
@@ -97,20 +96,9 @@ class TriageRow:
 
 
 def _readiness(diag: Diagnosis) -> str:
-    """The readiness verdict's id when the diagnosis has one (added by the readiness work); read
-    defensively so this module works before and after it lands."""
-    found: Any = getattr(diag, "readiness", None)
-    if found is None:
-        return READINESS_UNKNOWN
-    for attr in ("id", "verdict", "state", "value"):
-        value = getattr(found, attr, None)
-        if value is not None and not callable(value):
-            found = value
-            break
-    if isinstance(found, dict):
-        found = found.get("id") or found.get("verdict")
-    text = str(getattr(found, "value", found) or "").strip()
-    return text or READINESS_UNKNOWN
+    """The readiness verdict's id (ready / not-ready / degraded / cant-tell), "unknown" without one."""
+    readiness = diag.readiness
+    return readiness.id.value if readiness is not None else READINESS_UNKNOWN
 
 
 def _os(ev: Evidence) -> tuple[str | None, str | None]:
@@ -127,7 +115,17 @@ def _os(ev: Evidence) -> tuple[str | None, str | None]:
 _CRASH_KINDS = (TimelineKind.UNEXPECTED_RESTART, TimelineKind.BUGCHECK)
 
 
-def _last_crash(row: TriageRow, ev: Evidence) -> None:
+def _missing_dump_reason(diag: Diagnosis, when: datetime) -> str | None:
+    """The readiness work's documented reason for this crash's missing dump (volmgr-45, power-button,
+    dump-disabled, ...), when it explains the crash at that time."""
+    readiness = diag.readiness
+    for missing in readiness.missing_dumps if readiness is not None else []:
+        if abs((missing.time - when).total_seconds()) < 600:
+            return missing.reason
+    return None
+
+
+def _last_crash(row: TriageRow, ev: Evidence, diag: Diagnosis) -> None:
     """The newest crash, whether a dump or only the System log records it."""
     dump = next((d for d in ev.dumps if d.system_time is not None and d.bugcheck is not None), None)
     entries: list[TimelineEntry] = [e for e in (ev.timeline.entries if ev.timeline else [])
@@ -150,7 +148,8 @@ def _last_crash(row: TriageRow, ev: Evidence) -> None:
         row.stop_code = format_code(entry.bugcheck_code)
         row.stop_name = lookup(entry.bugcheck_code).name
     if entry.dump_written is False:
-        row.no_dump_reason = entry.no_dump_reason.value if entry.no_dump_reason else "unknown"
+        row.no_dump_reason = _missing_dump_reason(diag, entry.time) or (
+            entry.no_dump_reason.value if entry.no_dump_reason else "unknown")
     elif entry.dump_written is None:
         row.no_dump_reason = "unknown"
 
@@ -180,7 +179,7 @@ def row_from(diag: Diagnosis, ev: Evidence, source: str) -> TriageRow:
     system = ev.registry.system if ev.registry is not None else None
     row.computer_name = system.computer_name if system is not None else None
     row.os, row.os_build = _os(ev)
-    _last_crash(row, ev)
+    _last_crash(row, ev, diag)
     _storage(row, ev)
     shown = [str(p) for p in ev.problems if p.severity.value != "info"]
     if ev.missing:

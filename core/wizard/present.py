@@ -5,15 +5,18 @@ come from core.diagnosis."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass
 
-from core.diagnosis.model import Verdict
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict
 from core.diagnosis.wording import hex_code, plural
-from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
-from core.dumps.model import DumpInfo
+from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
+from core.formatting import format_day, format_time
+from core.readiness.engine import LABELS
+
+# The drivers page shows the table `dumpdoctor drivers` prints; it is defined once, in core.report.
+from core.report.driver_table import driver_table as driver_table
 
 # the order the scan reports its steps in, with the words the progress page shows
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
@@ -22,32 +25,6 @@ SCAN_STEPS: tuple[tuple[str, str], ...] = (
     ("drivers", "Storage drivers"),
     ("events", "System event log"),
 )
-
-KIND_WORDS: dict[DriverKind, str] = {
-    DriverKind.STORPORT_VIRTUAL: "Virtual Storport miniport",
-    DriverKind.STORPORT_PHYSICAL: "Physical Storport miniport",
-    DriverKind.SCSIPORT: "SCSIport miniport",
-    DriverKind.ATA: "ATA",
-    DriverKind.MONOLITHIC: "Monolithic (no port driver)",
-    DriverKind.DUMP_STACK: "Crash dump stack",
-    DriverKind.OTHER: "Other",
-    DriverKind.UNKNOWN: "Unknown (file not available)",
-}
-
-FIX_WORDS: dict[FixState, str] = {
-    FixState.FIXED: "Fixed version",
-    FixState.NOT_FIXED: "NOT the fixed version",
-    FixState.NOT_COVERED: "Not covered by the article",
-    FixState.UNKNOWN: "Unknown",
-}
-
-
-def format_time(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d %H:%M UTC") if when is not None else "unknown"
-
-
-def format_date(when: datetime) -> str:
-    return f"{when.day} {when.strftime('%B %Y')}"
 
 
 @dataclass(frozen=True)
@@ -67,7 +44,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
         if d.bugcheck is not None:
             bugcheck = f"{d.bugcheck.name} ({hex_code(d.bugcheck.code)})"
         else:
-            bugcheck = "not recorded" if d.kind == "kernel" else "application dump, not a system crash"
+            bugcheck = "not recorded" if d.kind is DumpKind.KERNEL else "application dump, not a system crash"
         integ = d.integrity
         rows.append(DumpRow(
             time=format_time(d.system_time),
@@ -76,7 +53,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
             dump_type=d.dump_type or "unknown",
             integrity=integ.message if integ else "not checked",
             path=d.path,
-            integrity_ok=integ is None or integ.status == "complete",
+            integrity_ok=integ is None or integ.status is IntegrityStatus.COMPLETE,
         ))
     return rows
 
@@ -87,9 +64,9 @@ def timeline_statement(timeline: Timeline | None) -> str:
         return "No System event log was read, so the crash history is unknown."
     restarts = timeline.unexpected_restarts()
     if not restarts:
-        since = f" since {format_date(timeline.first_event)}" if timeline.first_event else ""
+        since = f" since {format_day(timeline.first_event)}" if timeline.first_event else ""
         return f"No unexpected restarts are recorded in the System event log{since}."
-    since = format_date(restarts[0].time)
+    since = format_day(restarts[0].time)
     head = f"{plural(len(restarts), 'unexpected restart')} since {since}"
     without = sum(1 for e in restarts if e.dump_written is False)
     with_dump = sum(1 for e in restarts if e.dump_written is True)
@@ -129,100 +106,18 @@ def event_ref_text(ref: EvidenceRef) -> str:
 def timeline_rows(timeline: Timeline | None, *, only_crashes: bool = True) -> list[TimelineRow]:
     if timeline is None:
         return []
-    interesting = {"unexpected-restart", "bugcheck", "dump-error", "hardware-error"}
+    interesting = {"unexpected-restart", "bugcheck", "dump-error", "dump-event", "hardware-error"}
     entries: list[TimelineEntry] = [e for e in timeline.entries
                                     if not only_crashes or e.kind in interesting]
     return [TimelineRow(format_time(e.time), e.summary, "\n".join(event_ref_text(r) for r in e.events))
             for e in entries]
 
 
-@dataclass(frozen=True)
-class DriverRow:
-    name: str
-    file_name: str
-    version: str
-    vendor: str
-    kind: str
-    why: str
-    in_use: bool
-    virtual: bool  # a virtual Storport miniport: the kind the article is about
-
-
-@dataclass(frozen=True)
-class FixRow:
-    file_name: str
-    version: str
-    status: str
-    message: str
-    needs_attention: bool
-
-
-@dataclass
-class DriverTable:
-    drivers: list[DriverRow] = field(default_factory=list)
-    fixes: list[FixRow] = field(default_factory=list)
-    boot_miniport: str = ""
-
-    @property
-    def focus_row(self) -> int:
-        """The row to show first: a virtual miniport (what the article is about), else one in use."""
-        return next((i for i, r in enumerate(self.drivers) if r.virtual),
-                    next((i for i, r in enumerate(self.drivers) if r.in_use), 0))
-
-
-def _fix_row(fix: FixCheck) -> FixRow:
-    return FixRow(fix.file_name, fix.version or "unknown", FIX_WORDS[fix.state], fix.message,
-                  needs_attention=fix.state is FixState.NOT_FIXED)
-
-
-def _driver_order(d: StorageDriver) -> tuple[int, str]:
-    """What matters first: drivers in use, then any virtual miniport, then boot-start ones; the dump
-    stack files last (they are reported again under the fix check)."""
-    if d.kind is DriverKind.DUMP_STACK:
-        rank = 4
-    elif d.in_use:
-        rank = 0
-    elif d.kind is DriverKind.STORPORT_VIRTUAL:
-        rank = 1
-    elif d.start == 0:
-        rank = 2
-    else:
-        rank = 3
-    return rank, d.service.casefold()
-
-
-def driver_table(storage: StorageReport | None) -> DriverTable:
-    table = DriverTable()
-    if storage is None:
-        return table
-    for d in sorted(storage.drivers, key=_driver_order):
-        pe = d.pe
-        why = " ".join(d.reasons) if d.reasons else (d.error or "")
-        table.drivers.append(DriverRow(
-            name=d.service,
-            file_name=d.file_name,
-            version=(pe.file_version if pe and pe.file_version else "unknown"),
-            vendor=(pe.company if pe and pe.company else "unknown"),
-            kind=KIND_WORDS.get(d.kind, str(d.kind)),
-            why=why,
-            in_use=d.in_use,
-            virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
-        ))
-    for fix in (storage.diskdump, storage.crashdmp):
-        if fix is not None:
-            table.fixes.append(_fix_row(fix))
-    bm = storage.boot_miniport
-    if bm is not None:
-        who = bm.service or "could not be determined"
-        table.boot_miniport = f"Boot disk miniport: {who} ({bm.how}; {bm.confidence} confidence)"
-    return table
-
-
 _SMALL_DUMP_TYPES = {"small", "triage", "minidump"}
 
 
 def minidump_count(dumps: list[DumpInfo]) -> int:
-    return sum(1 for d in dumps if d.kind == "kernel" and (d.dump_type or "") in _SMALL_DUMP_TYPES)
+    return sum(1 for d in dumps if d.kind is DumpKind.KERNEL and (d.dump_type or "") in _SMALL_DUMP_TYPES)
 
 
 def hotfix_link(verdict: Verdict) -> str | None:
@@ -231,3 +126,20 @@ def hotfix_link(verdict: Verdict) -> str | None:
         if step.link and step.kind == "fix":
             return step.link
     return verdict.link
+
+
+def readiness_lines(diagnosis: Diagnosis) -> list[str]:
+    """The readiness verdict for the diagnosis page: the answer, then each check that is not met or not
+    known (with its fix), then why each crash left no dump."""
+    r = diagnosis.readiness
+    if r is None:
+        return []
+    lines = [f"{LABELS[r.id]}: {r.headline}"]
+    for c in r.checks:
+        if c.applies and c.state is not ConditionState.YES:
+            mark = "✗" if c.state is ConditionState.NO else "?"
+            lines.append(f"{mark} {c.label}: {c.text}")
+            lines += [f"    ➤ {s.title}" + (f" ({s.command})" if s.command else "") for s in c.next_steps]
+    for lost in r.missing_dumps:
+        lines.append(f"• {format_time(lost.time)}: {lost.text}")
+    return lines

@@ -132,13 +132,15 @@ class BundlePage(FlowPage):
             return
         dest = Path(text)
         source, evidence, diagnosis = results.source, results.evidence, results.diagnosis
+        event_reads = results.event_reads  # the scan's reads: the logs are not read a second time
         # the gate passed, so the scan finished, and finishing sets both
         assert source is not None and evidence is not None
         options = services.bundle_options(self.minidumps.isChecked(), self.full_dump.isChecked(),
                                           self.redact.isChecked())
 
         def work(progress: ProgressSink, cancel: CancelToken) -> BundleResult:
-            return services.export_bundle(source, evidence, diagnosis, dest, options, progress, cancel)
+            return services.export_bundle(source, evidence, diagnosis, dest, options, progress, cancel,
+                                          event_reads=event_reads)
 
         flow.export_started()
         self.progress.setRange(0, 0)

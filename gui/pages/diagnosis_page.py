@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from core.diagnosis.model import Diagnosis, EvidenceItem, NextStep
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS
 from core.wizard.flow import Step
-from core.wizard.present import hotfix_link
+from core.wizard.present import hotfix_link, readiness_lines
 from gui.logging_setup import where_to_look
 from gui.verdict_style import style_for
 from gui.widgets import icon, scaled_font, wrapped
@@ -90,6 +90,10 @@ class DiagnosisPage(FlowPage):
         details = QVBoxLayout(body)
         self.explanation = wrapped(name="verdict-explanation", selectable=True)
         details.addWidget(self.explanation)
+        self.readiness_title = self._heading("Will the next crash leave a dump?")
+        details.addWidget(self.readiness_title)
+        self.readiness = wrapped(name="readiness", selectable=True)
+        details.addWidget(self.readiness)
         self.evidence_title = self._heading("Evidence")
         details.addWidget(self.evidence_title)
         self.evidence = wrapped(name="verdict-evidence", selectable=True)
@@ -154,6 +158,7 @@ class DiagnosisPage(FlowPage):
         level = CONFIDENCE_LABELS.get(str(verdict.confidence.level), str(verdict.confidence.level))
         self.confidence.setText(f"{level}: {verdict.confidence.why}")
         self.explanation.setText(verdict.explanation)
+        self._section(self.readiness_title, self.readiness, readiness_lines(diagnosis))
         self._section(self.evidence_title, self.evidence, [_evidence_line(e) for e in verdict.evidence])
         self._section(self.missing_title, self.missing,
                       [f"• {m.message} {m.how_to_get}".rstrip() for m in verdict.missing])

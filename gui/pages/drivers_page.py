@@ -49,7 +49,8 @@ class DriversPage(FlowPage):
         else:
             self.boot.setText(t.boot_miniport or "The boot disk's miniport could not be determined.")
         fill_table(self.drivers, [[f"{r.name} ({r.file_name})", r.version, r.vendor, r.kind,
-                                   "yes" if r.in_use else "no"] for r in t.drivers],
+                                   ("yes" if r.in_use else "no") if r.in_use_known else "unknown"]
+                                  for r in t.drivers],
                    bold_rows=[r.virtual for r in t.drivers])
         self._reasons = [f"Why {r.name} is “{r.kind}”: {r.why}" if r.why else "" for r in t.drivers]
         if t.drivers:

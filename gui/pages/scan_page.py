@@ -18,12 +18,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from core.diagnosis.model import Diagnosis
 from core.diagnosis.wording import plural
 from core.errors import DumpDoctorError
-from core.evidence import Evidence
+from core.examine import Case
 from core.progress import CancelToken, ProgressUpdate
-from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS
 from gui.logging_setup import where_to_look
@@ -33,7 +31,7 @@ from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
 
-ScanOutcome = tuple[EvidenceSource, Evidence, Diagnosis, int | None]
+ScanOutcome = tuple[Case, int | None]
 
 
 class ScanPage(FlowPage):
@@ -123,22 +121,17 @@ class ScanPage(FlowPage):
             return
 
         def work(progress: Any, cancel: CancelToken) -> ScanOutcome:
-            source = services.open_source(spec)
+            case = services.examine(spec, progress, cancel)
             try:
-                evidence = services.scan(source, progress, cancel)
-                cancel.check()
-                progress(ProgressUpdate("diagnosis", 0, 1, "Working out the diagnosis"))
-                diagnosis = services.diagnose(evidence)
-                cancel.check()
                 try:  # only for the bundle page's size hint: never a reason to fail the scan
-                    size = services.memory_dmp_size(source, evidence)
+                    size = services.memory_dmp_size(case.source, case.evidence)
                 except DumpDoctorError as exc:
                     log.info("memory dump size unknown: %s", exc)
                     size = None
             except BaseException:
-                source.close()
+                case.close()
                 raise
-            return source, evidence, diagnosis, size
+            return case, size
 
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
@@ -179,10 +172,12 @@ class ScanPage(FlowPage):
                 status.setText("Done" if done else (u.message or f"{u.done} of {u.total}"))
 
     def _done(self, result: ScanOutcome) -> None:
-        source, evidence, diagnosis, size = result
+        case, size = result
+        evidence = case.evidence
         results = self.dd.results
         results.close_source()
-        results.source, results.evidence, results.diagnosis = source, evidence, diagnosis
+        results.source, results.evidence, results.diagnosis = case.source, evidence, case.diagnosis
+        results.event_reads = case.event_reads
         results.memory_dmp_size = size
         self.dd.flow.scan_finished()
         self._set_running(False)

@@ -31,7 +31,7 @@ param(
 )
 
 $MaxLine = 2048
-$NotReady = @('not-ready', 'cannot-write')
+$NotReady = @('not-ready')
 
 function Write-Last([string]$Text) {
     $clean = ($Text -replace '[\r\n]+', ' ')

@@ -68,7 +68,9 @@ if "!SERVICES_OK!!ENUM_OK!" NEQ "11" (
 )
 
 echo [2/5] System event log ...
-wevtutil qe System /q:"*[System[(Provider[@Name='Microsoft-Windows-Kernel-Power'] and (EventID=41 or EventID=42 or EventID=107)) or (Provider[@Name='EventLog'] and (EventID=6005 or EventID=6006 or EventID=6008 or EventID=6009 or EventID=6013)) or (Provider[@Name='Microsoft-Windows-WER-SystemErrorReporting'] and (EventID=1001)) or (Provider[@Name='volmgr']) or (Provider[@Name='Microsoft-Windows-Power-Troubleshooter'] and (EventID=1)) or (Provider[@Name='Microsoft-Windows-Kernel-General'] and (EventID=12 or EventID=13)) or (Provider[@Name='Microsoft-Windows-WHEA-Logger'])]]" /f:xml > "%OUT%\events\System.xml" 2>>"%LOG%"
+rem The System-log queries are written here by Dump Doctor when it saves this script
+rem (core/bundle/collector.py, from the one table in core/events/relevant.py).
+@SYSTEM_EVENT_QUERIES@
 set "EVTX_SIZE=0"
 for %%F in ("%SystemRoot%\System32\winevt\Logs\System.evtx") do set "EVTX_SIZE=%%~zF"
 if !EVTX_SIZE! LSS 20971520 (
@@ -123,6 +125,14 @@ echo [5/5] System information ...
 ver > "%OUT%\system\ver.txt" 2>&1
 systeminfo > "%OUT%\system\systeminfo.txt" 2>&1
 driverquery /v > "%OUT%\system\driverquery.txt" 2>&1
+rem Dump readiness facts: free space, page files in use, RAM (wmic lives in System32\wbem from
+rem Vista to 10; where it fails the files stay empty and Dump Doctor says "not known"), and the
+rem dump stack's own log at the root of the system drive.
+wmic logicaldisk where "DriveType=3" get DeviceID,FreeSpace,Size /format:csv > "%OUT%\system\volumes.csv" 2>>"%LOG%"
+wmic pagefile get AllocatedBaseSize,CurrentUsage,Name /format:csv > "%OUT%\system\pagefiles.csv" 2>>"%LOG%"
+wmic computersystem get TotalPhysicalMemory /format:csv > "%OUT%\system\memory.csv" 2>>"%LOG%"
+if exist "%SystemDrive%\DumpStack.log" copy /y "%SystemDrive%\DumpStack.log" "%OUT%\system\" >>"%LOG%" 2>&1
+if exist "%SystemDrive%\DumpStack.log.tmp" copy /y "%SystemDrive%\DumpStack.log.tmp" "%OUT%\system\" >>"%LOG%" 2>&1
 
 rem A manifest the reader accepts; file hashes are left to Dump Doctor (Windows has no built-in
 rem SHA-256 tool on every version this runs on).

@@ -121,17 +121,19 @@ def _hex(value: int) -> str:
 
 def kernel_power_41(when: datetime, *, shape: str = "win7", bugcheck: int = 0,
                     params: tuple[int, int, int, int] = (0, 0, 0, 0), sleep: bool | int = False,
-                    record_id: int | None = None) -> Ev:
+                    record_id: int | None = None, power_button: int = 0) -> Ev:
     """Vista SP2: BugcheckCode + 4 parameters; Windows 7 (version 2) adds SleepInProgress true/false and
     PowerButtonTimestamp; Windows 10 has SleepInProgress as a power-state number and more fields."""
     data: list[tuple[str | None, str]] = [("BugcheckCode", str(bugcheck))]
     data += [(f"BugcheckParameter{i + 1}", _hex(p)) for i, p in enumerate(params)]
     version = {"vista": 1, "win7": 2, "win10": 8}[shape]
     if shape == "win7":
-        data += [("SleepInProgress", "true" if sleep else "false"), ("PowerButtonTimestamp", "0")]
+        data += [("SleepInProgress", "true" if sleep else "false"),
+                 ("PowerButtonTimestamp", str(power_button))]
     elif shape == "win10":
         state = int(sleep) if not isinstance(sleep, bool) else (4 if sleep else 0)
-        data += [("SleepInProgress", str(state)), ("PowerButtonTimestamp", "0"), ("BootAppStatus", "0"),
+        data += [("SleepInProgress", str(state)), ("PowerButtonTimestamp", str(power_button)),
+                 ("BootAppStatus", "0"),
                  ("Checkpoint", "0"), ("ConnectedStandbyInProgress", "false"),
                  ("SystemSleepTransitionsToOn", "1"), ("CsEntryScenarioInstanceId", "0"),
                  ("BugcheckInfoFromEFI", "false"), ("CheckpointStatus", "0")]
@@ -212,9 +214,24 @@ def bugcheck_1001(when: datetime, *, code: int = 0xD1,
               source_name="BugCheck", qualifiers=16384)
 
 
-def volmgr(when: datetime, event_id: int = 46, *, volume: str = r"\Device\HarddiskVolume2") -> Ev:
-    return Ev("volmgr", event_id, when, [(None, volume)], level=2, version=None, qualifiers=49156,
-              binary="0000000001000000000000002E0004C0")
+def volmgr(when: datetime, event_id: int = 46, *, volume: str = r"\Device\HarddiskVolume2",
+           progress: int | None = None, unique_value: int = 0) -> Ev:
+    """A volmgr event as the I/O manager logs it: the volume as the first <Data>, an IO_ERROR_LOG_PACKET
+    in <Binary> (ErrorCode 0xC004xxxx at byte 12, UniqueErrorValue at byte 16). `progress` adds the
+    value as a second <Data> item (where 161's "BugCheckProgress was: %2" may render)."""
+    packet = (bytes(4) + (1).to_bytes(2, "little") + bytes(6) + (0xC0040000 | event_id).to_bytes(4, "little")
+              + unique_value.to_bytes(4, "little") + (0xC0000001).to_bytes(4, "little") + bytes(16))
+    data: list[tuple[str | None, str]] = [(None, volume)]
+    if progress is not None:
+        data.append((None, f"0x{progress:x}"))
+    return Ev("volmgr", event_id, when, data, level=2, version=None, qualifiers=49156,
+              binary=packet.hex().upper())
+
+
+def wer_system(when: datetime, event_id: int, text: str = "") -> Ev:
+    """Microsoft-Windows-WER-SystemErrorReporting events other than the 1001 (1000, 1004, 1006)."""
+    return Ev("Microsoft-Windows-WER-SystemErrorReporting", event_id, when, [("param1", text)], level=2,
+              source_name="BugCheck", qualifiers=16384)
 
 
 def kernel_general(when: datetime, event_id: int = 12, *,

@@ -178,8 +178,8 @@ def write_offline_root(root: Path, machine: Machine | None = None, *, windows_na
     writer = _regf_writer()
     hives = writer is not None and hasattr(writer, "build_hive")
     if hives and writer is not None:
-        for name, root in memory_roots(machine).items():
-            image = writer.build_hive(root, file_name=f"\\SystemRoot\\System32\\Config\\{name}")
+        for name, hive_root in memory_roots(machine).items():
+            image = writer.build_hive(hive_root, file_name=f"\\SystemRoot\\System32\\Config\\{name}")
             (config / name).write_bytes(bytes(image.data))
     _write_drivers(windows / "system32" / "DRIVERS", machine)
     _write_minidumps(windows / "Minidump", machine)

@@ -13,10 +13,12 @@ test the StorPortInitialize heuristic).
 
 from __future__ import annotations
 
+import random
 import struct
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SECTION_ALIGN = 0x1000
 FILE_ALIGN = 0x200
@@ -38,7 +40,17 @@ class CodeContext:
         return self.iat_rva[(dll.lower(), function)]
 
 
-CodeSpec = bytes | Callable[[CodeContext], bytes]
+@dataclass(frozen=True)
+class GeneratedCode:
+    """Code plus what a linker would record about it: function bounds (offsets into .text, written to
+    the x64 exception directory like MSVC's .pdata) and the entry point offset."""
+
+    data: bytes
+    functions: Sequence[tuple[int, int]] = ()
+    entry: int = 0
+
+
+CodeSpec = bytes | Callable[[CodeContext], bytes] | Callable[[CodeContext], GeneratedCode]
 
 
 def _align(value: int, to: int) -> int:
@@ -182,6 +194,227 @@ def storport_init_call(init_data_size: int, interface_type: int | None = None,
     return emit
 
 
+# ---- DriverEntry shaped like compiler output ------------------------------------------------------
+
+# Layout facts (storport.h; see core/drivers/init_data_scan.py for the sources): sizes and offsets. Kept
+# here on purpose rather than imported from core.drivers.init_data: fixtures built from the table under
+# test could not catch a wrong entry in it (tests/core/drivers/test_compiled_drivers.py checks the x64
+# values a third way, from a C structure laid out by a real compiler).
+INIT_SIZE = {("legacy", 32): 0x54, ("legacy", 64): 0x88, ("virtual", 32): 0x68, ("virtual", 64): 0xB0,
+             ("win8", 32): 0x80, ("win8", 64): 0xD0}
+FEATURE_OFFSET = {32: 0x6C, 64: 0xB8}
+DEVICE_EXTENSION_OFFSET = {32: 0x24, 64: 0x40}
+BOOLEANS_OFFSET = {32: 0x38, 64: 0x58}
+CALLBACK_OFFSETS = {32: (0x08, 0x0C, 0x10, 0x14, 0x18), 64: (0x08, 0x10, 0x18, 0x20, 0x28)}
+
+
+@dataclass(frozen=True)
+class EntryShape:
+    """How DriverEntry fills the init data and calls StorPortInitialize.
+
+    structure: "virtual" (VIRTUAL_HW_INITIALIZATION_DATA), "legacy" (HW_INITIALIZATION_DATA before
+        Windows 8) or "win8" (HW_INITIALIZATION_DATA with FeatureSupport)
+    feature: FeatureSupport value for "win8" (0x29 = virtual | dump pointers | dump resume capable)
+    feature_store: "or" (into the zeroed structure, as real drivers do) or "mov"
+    call: "direct" (call [IAT]), "thunk" (call rel32 to a jmp [IAT] stub) or "register" (mov reg, [IAT])
+    zero: "rep-stos", "memset" (imported from ntoskrnl.exe), "xmm" (xorps + movups) or "none"
+    fill: "frame" ([rsp+d] / [rbp+d] / [ebp-d]) or "register" (a register holds the structure's address)
+    frame: x64 only: "rsp" or "rbp" (lea rbp, [rsp-...] frames)
+    constants_in_registers: load the size into eax first, then store eax
+    rex_call: x64 direct call as `48 FF 15` + 5-byte nop, as newer compilers emit
+    """
+
+    structure: str = "virtual"
+    interface_type: int = 0
+    feature: int | None = None
+    feature_store: str = "or"
+    call: str = "direct"
+    zero: str = "rep-stos"
+    fill: str = "frame"
+    frame: str = "rsp"
+    constants_in_registers: bool = False
+    rex_call: bool = False
+    filler: int = 0  # bytes of other (pseudo-random) code before DriverEntry: a driver-sized image
+
+
+MINIPORT_IMPORTS = {
+    "storport.sys": ["StorPortInitialize", "StorPortNotification", "StorPortGetDeviceBase",
+                     "StorPortLogError"],
+    "ntoskrnl.exe": ["memset", "KeInitializeSpinLock", "ExAllocatePoolWithTag", "IoCreateDevice"],
+}
+
+
+def miniport_entry(shape: EntryShape) -> Callable[[CodeContext], GeneratedCode]:
+    """A miniport image's code: import thunks, a couple of callbacks and DriverEntry, the way MSVC lays
+    them out (functions 16-byte aligned, int3 padding, .pdata bounds on x64)."""
+    from tests.builders.x86asm import Asm  # local: only fixtures need the encoder
+
+    def emit(ctx: CodeContext) -> GeneratedCode:
+        bits = ctx.bits
+        a = Asm(bits, ctx.text_rva, ctx.image_base)
+        functions: list[tuple[int, int]] = []
+        init_slot = ctx.slot("storport.sys", "StorPortInitialize")
+        thunk = 0
+        if shape.call == "thunk":
+            thunk = a.here
+            a.jmp_iat(init_slot)
+            a.pad()
+        callbacks = []
+        for _ in range(3):  # HwStartIo / HwFindAdapter / HwResetBus stand-ins
+            start = a.here
+            callbacks.append(start)
+            a.xor_self("eax").raw(b"\xB0\x01").ret()
+            functions.append((start - ctx.text_rva, a.here - ctx.text_rva))
+            a.pad()
+        if shape.filler:
+            start = a.here
+            a.raw(random.Random(shape.filler).randbytes(shape.filler)).ret()
+            functions.append((start - ctx.text_rva, a.here - ctx.text_rva))
+            a.pad()
+        entry = a.here
+        size = INIT_SIZE[(shape.structure, bits)]
+        if bits == 64:
+            _entry64(a, ctx, shape, size, init_slot, thunk, callbacks)
+        else:
+            _entry32(a, ctx, shape, size, init_slot, thunk, callbacks)
+        functions.append((entry - ctx.text_rva, a.here - ctx.text_rva))
+        a.pad()
+        return GeneratedCode(bytes(a.code), functions, entry - ctx.text_rva)
+
+    return emit
+
+
+def _zero(a: Any, ctx: CodeContext, shape: EntryShape, base: str, disp: int, size: int) -> None:
+    bits = ctx.bits
+    if shape.zero == "rep-stos":
+        a.xor_self("eax").lea("rdi" if bits == 64 else "edi", base, disp)
+        if bits == 64:
+            a.mov_reg_imm("ecx", size).rep_stos(1)
+        else:
+            a.mov_reg_imm("ecx", size // 4).rep_stos(4)
+    elif shape.zero == "memset":
+        memset = ctx.slot("ntoskrnl.exe", "memset")
+        if bits == 64:
+            # MSVC's idiom: the size as `lea r8d, [rdx+size]` once edx is zero
+            a.lea("rcx", base, disp).xor_self("edx").lea32("r8d", "rdx", size).call_iat(memset)
+        else:
+            a.push_imm(size).push_imm(0).lea("eax", base, disp).push("eax").call_iat(memset).add_sp(12)
+    elif shape.zero == "xmm":
+        a.xorps_xmm0()
+        for off in range(0, size, 16):
+            a.movups_mem_xmm0(base, disp + off)
+
+
+def _fill(a: Any, ctx: CodeContext, shape: EntryShape, base: str, disp: int, size: int,
+          callbacks: list[int]) -> None:
+    bits = ctx.bits
+    if shape.constants_in_registers:
+        a.mov_reg_imm("eax", size).mov_mem_reg(base, disp, "eax")
+    else:
+        a.mov_mem_imm(base, disp, size)
+    a.mov_mem_imm(base, disp + 4, shape.interface_type)
+    for off, target in zip(CALLBACK_OFFSETS[bits], callbacks, strict=False):
+        if bits == 64:
+            a.lea_rip("rax", target).mov_mem_reg(base, disp + off, "rax", 8)
+        else:
+            a.mov_mem_imm(base, disp + off, ctx.image_base + target)
+    a.mov_mem_imm(base, disp + DEVICE_EXTENSION_OFFSET[bits], 0x180)
+    for i in range(1, 5):  # NeedPhysicalAddresses, TaggedQueuing, AutoRequestSense, MultipleRequestPerLu
+        a.mov_mem_imm(base, disp + BOOLEANS_OFFSET[bits] + i, 1, size=1)
+    if shape.structure == "win8" and shape.feature is not None:
+        if shape.feature_store == "or" and shape.constants_in_registers:
+            a.mov_reg_imm("ecx", shape.feature).or_mem_reg(base, disp + FEATURE_OFFSET[bits], "ecx")
+        elif shape.feature_store == "or":
+            a.or_mem_imm(base, disp + FEATURE_OFFSET[bits], shape.feature)
+        else:
+            a.mov_mem_imm(base, disp + FEATURE_OFFSET[bits], shape.feature)
+
+
+def _call(a: Any, ctx: CodeContext, shape: EntryShape, init_slot: int, thunk: int) -> None:
+    if shape.call == "thunk":
+        a.call_rel(thunk)
+    elif shape.call == "register":
+        reg = "rax" if ctx.bits == 64 else "ebx"
+        a.call_reg(reg)
+    else:
+        a.call_iat(init_slot, rex_w=shape.rex_call)
+        if shape.rex_call:
+            a.raw(b"\x0F\x1F\x44\x00\x00")
+
+
+def _entry64(a: Any, ctx: CodeContext, shape: EntryShape, size: int, init_slot: int, thunk: int,
+             callbacks: list[int]) -> None:
+    a.push("rbx").push("rsi").push("rdi")
+    if shape.frame == "rbp":
+        a.push("rbp").lea("rbp", "rsp", -0x40).sub_sp(0x140)
+        base, disp = "rbp", -0xE0
+    else:
+        a.sub_sp(0x120)
+        base, disp = "rsp", 0x40
+    a.mov_reg_reg("rbx", "rcx").mov_reg_reg("rsi", "rdx")
+    _zero(a, ctx, shape, base, disp, size)
+    if shape.fill == "register":
+        a.lea("rdi", base, disp)
+        _fill(a, ctx, shape, "rdi", 0, size, callbacks)
+    else:
+        _fill(a, ctx, shape, base, disp, size, callbacks)
+    if shape.call == "register":
+        a.mov_reg_iat("rax", init_slot)
+    if shape.fill == "register":
+        a.mov_reg_reg("r8", "rdi")
+    else:
+        a.lea("r8", base, disp)
+    a.mov_reg_reg("rdx", "rsi").mov_reg_reg("rcx", "rbx").xor_self("r9d")
+    _call(a, ctx, shape, init_slot, thunk)
+    if shape.frame == "rbp":
+        a.add_sp(0x140).pop("rbp")
+    else:
+        a.add_sp(0x120)
+    a.pop("rdi").pop("rsi").pop("rbx").ret()
+
+
+def _entry32(a: Any, ctx: CodeContext, shape: EntryShape, size: int, init_slot: int, thunk: int,
+             callbacks: list[int]) -> None:
+    a.raw(b"\x8B\xFF").push("ebp").mov_reg_reg("ebp", "esp").sub_sp(0x100)
+    a.push("ebx").push("esi").push("edi")
+    base, disp = "ebp", -0x90
+    _zero(a, ctx, shape, base, disp, size)
+    if shape.fill == "register":
+        a.lea("esi", base, disp)
+        _fill(a, ctx, shape, "esi", 0, size, callbacks)
+    else:
+        _fill(a, ctx, shape, base, disp, size, callbacks)
+    if shape.call == "register":
+        a.mov_reg_iat("ebx", init_slot)
+    a.push_imm(0)
+    if shape.fill == "register":
+        a.push("esi")
+    else:
+        a.lea("eax", base, disp).push("eax")
+    a.push_mem("ebp", 0x0C).push_mem("ebp", 0x08)
+    _call(a, ctx, shape, init_slot, thunk)
+    a.pop("edi").pop("esi").pop("ebx").leave().ret(8)
+
+
+def port_entry(port_dll: str, function: str) -> Callable[[CodeContext], GeneratedCode]:
+    """DriverEntry of a SCSIport / ATA port miniport: `return XxxPortInitialize(a1, a2, &init, 0)`."""
+    from tests.builders.x86asm import Asm
+
+    def emit(ctx: CodeContext) -> GeneratedCode:
+        a = Asm(ctx.bits, ctx.text_rva, ctx.image_base)
+        slot = ctx.slot(port_dll, function)
+        if ctx.bits == 64:
+            a.sub_sp(0xB8).mov_mem_imm("rsp", 0x20, 0x88).lea("r8", "rsp", 0x20).xor_self("r9d")
+            a.call_iat(slot).add_sp(0xB8).ret()
+        else:
+            a.push("ebp").mov_reg_reg("ebp", "esp").sub_sp(0x60).mov_mem_imm("ebp", -0x58, 0x54)
+            a.push_imm(0).lea("eax", "ebp", -0x58).push("eax").push_mem("ebp", 12).push_mem("ebp", 8)
+            a.call_iat(slot).leave().ret(8)
+        return GeneratedCode(bytes(a.code), [(0, len(a.code))])
+
+    return emit
+
+
 # ---- the image ---------------------------------------------------------------------------------------
 
 def build_driver_bytes(
@@ -196,7 +429,10 @@ def build_driver_bytes(
     signed: bool = False,
     code: CodeSpec = b"",
     timestamp: int = 0x4A5BC000,
+    subsystem: int = 1,
+    dll: bool = False,
 ) -> bytes:
+    """subsystem 1 = native (kernel drivers); 2/3 = Windows GUI/console (user-mode programs)."""
     if bits not in (32, 64):
         raise ValueError("bits must be 32 or 64")
     image_base = IMAGE_BASE[bits]
@@ -211,10 +447,21 @@ def build_driver_bytes(
         dirs[1], dirs[12] = imp_dir, iat_dir
         rva += _align(len(data), SECTION_ALIGN)
     text_rva = rva
-    body = code(CodeContext(bits, image_base, text_rva, slots)) if callable(code) else code
-    body = body or b"\xC3"  # a lone `ret` so the entry point lands on code
+    made = code(CodeContext(bits, image_base, text_rva, slots)) if callable(code) else code
+    generated = made if isinstance(made, GeneratedCode) else GeneratedCode(made)
+    body = generated.data or b"\xC3"  # a lone `ret` so the entry point lands on code
     sections.append((b".text", text_rva, body, 0x60000020))
     rva += _align(len(body), SECTION_ALIGN)
+    if bits == 64 and generated.functions:
+        # RUNTIME_FUNCTION {begin, end, unwind info} per function, then one shared minimal UNWIND_INFO
+        # (version 1, no codes) that every entry points at.
+        count = len(generated.functions)
+        unwind_rva = rva + 12 * count
+        pdata = b"".join(struct.pack("<III", text_rva + b, text_rva + e, unwind_rva)
+                         for b, e in generated.functions) + b"\x01\x00\x00\x00"
+        sections.append((b".pdata", rva, pdata, 0x40000040))
+        dirs[3] = (rva, 12 * count)
+        rva += _align(len(pdata), SECTION_ALIGN)
     if version is not None:
         strings = {
             k: v for k, v in (
@@ -252,18 +499,19 @@ def build_driver_bytes(
     ptr_fmt = "Q" if bits == 64 else "I"
     size_of_code = _align(len(body), FILE_ALIGN)
     if bits == 64:
-        opt = struct.pack("<HBBIIIII", 0x20B, 9, 0, size_of_code, 0, 0, text_rva, text_rva)
+        opt = struct.pack("<HBBIIIII", 0x20B, 9, 0, size_of_code, 0, 0, text_rva + generated.entry, text_rva)
         opt += struct.pack("<Q", image_base)
     else:
-        opt = struct.pack("<HBBIIIIII", 0x10B, 9, 0, size_of_code, 0, 0, text_rva, text_rva, text_rva)
+        opt = struct.pack("<HBBIIIIII", 0x10B, 9, 0, size_of_code, 0, 0, text_rva + generated.entry,
+                          text_rva, text_rva)
         opt += struct.pack("<I", image_base)
     opt += struct.pack("<IIHHHHHHIIIIHH", SECTION_ALIGN, FILE_ALIGN, 6, 1, 6, 1, 6, 1, 0,
-                       size_of_image, HEADERS_SIZE, 0, 1, 0x0100)
+                       size_of_image, HEADERS_SIZE, 0, subsystem, 0x0100)
     opt += struct.pack(f"<{ptr_fmt}{ptr_fmt}{ptr_fmt}{ptr_fmt}II", 0x40000, 0x1000, 0x100000, 0x1000, 0, 16)
     for index in range(16):
         opt += struct.pack("<II", *dirs.get(index, (0, 0)))
 
-    characteristics = 0x0022 if bits == 64 else 0x0102
+    characteristics = (0x0022 if bits == 64 else 0x0102) | (0x2000 if dll else 0)
     coff = struct.pack("<HHIIIHH", MACHINE[bits], len(sections), timestamp, 0, 0, len(opt), characteristics)
     dos = bytearray(0x80)
     dos[0:2] = b"MZ"
@@ -288,6 +536,8 @@ def build_driver(
     signed: bool = False,
     code: CodeSpec = b"",
     timestamp: int = 0x4A5BC000,
+    subsystem: int = 1,
+    dll: bool = False,
 ) -> Path:
     """Write a driver image to `path` (parent folders created) and return the path."""
     target = Path(path)
@@ -295,6 +545,6 @@ def build_driver(
     target.write_bytes(build_driver_bytes(
         bits=bits, imports=imports, version=version, product_version=product_version, company=company,
         description=description, original_filename=original_filename, signed=signed, code=code,
-        timestamp=timestamp,
+        timestamp=timestamp, subsystem=subsystem, dll=dll,
     ))
     return target

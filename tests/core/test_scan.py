@@ -15,39 +15,20 @@ from core.errors import Cancelled, FormatError
 from core.events.model import EventReadResult, Timeline
 from core.evidence_ref import Missing
 from core.progress import CancelToken, ProgressUpdate
-from core.registry.model import CrashControl, RegistryFacts
+from core.registry.model import RegistryFacts
 from core.scan import scan
 from core.sources import open_source
 from core.sources import registry_load as registry_load_module
-from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.base import EventInput
 from tests.builders import events as ev_builders
+from tests.builders.fake_source import FakeSource
 from tests.builders.offline_root import Machine, memory_roots, write_bundle_folder, write_offline_root
 
 
-class FakeSource(EvidenceSource):
-    kind = "bundle"
-    description = "fake"
-
-    def __init__(self, dumps: list[Path], events: list[EventInput] | None = None) -> None:
-        super().__init__()
-        self._dumps = dumps
-        self._events = events or []
-        self.missing.append(Missing("drivers", "No driver files in this bundle."))
-
-    def registry(self) -> RegistryHives:
-        return RegistryHives()
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return list(self._dumps)
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        return None
-
-    def event_inputs(self) -> list[EventInput]:
-        return list(self._events)
-
-    def excerpt_of_size(self, path: Path) -> int | None:
-        return 16 << 30 if path.name == "MEMORY.DMP" else None
+def fake_source(dumps: list[Path], events: list[EventInput] | None = None) -> FakeSource:
+    """A bundle without drivers whose MEMORY.DMP is a header excerpt of a 16 GB dump."""
+    return FakeSource(dumps=dumps, events=events, excerpts={"MEMORY.DMP": 16 << 30},
+                      missing=[Missing("drivers", "No driver files in this bundle.")])
 
 
 def _fake_dump(path: Path) -> DumpInfo:
@@ -69,7 +50,7 @@ def fake_dumps(monkeypatch):
 def test_per_file_errors_are_problems_and_the_scan_goes_on(fake_dumps):
     paths = [Path("/e/d-02.dmp"), Path("/e/bad.dmp"), Path("/e/bug.dmp"), Path("/e/locked.dmp"),
              Path("/e/d-09.dmp")]
-    ev = scan(FakeSource(paths))
+    ev = scan(fake_source(paths))
     assert [Path(d.path).name for d in ev.dumps] == ["d-09.dmp", "d-02.dmp"]  # newest crash first
     by_path = {Path(p.path).name: p for p in ev.problems}
     assert "not a crash dump" in by_path["bad.dmp"].message
@@ -95,14 +76,14 @@ def test_cancel_stops_between_items(fake_dumps, monkeypatch):
 
     monkeypatch.setattr(scan_module, "read_dump", reading)
     with pytest.raises(Cancelled):
-        scan(FakeSource([Path(f"/e/d-0{i}.dmp") for i in range(1, 6)]), progress, token)
+        scan(fake_source([Path(f"/e/d-0{i}.dmp") for i in range(1, 6)]), progress, token)
     assert len(read) == 1
     assert not any(u.step == "events" for u in seen)
 
 
 def test_progress_reports_each_step_and_item(fake_dumps):
     updates: list[ProgressUpdate] = []
-    scan(FakeSource([Path("/e/d-01.dmp"), Path("/e/d-02.dmp")]), updates.append)
+    scan(fake_source([Path("/e/d-01.dmp"), Path("/e/d-02.dmp")]), updates.append)
     steps = [u.step for u in updates]
     assert steps.index("registry") < steps.index("dumps") < steps.index("drivers") < steps.index("events")
     dump_updates = [u for u in updates if u.step == "dumps" and u.total == 2]
@@ -111,7 +92,7 @@ def test_progress_reports_each_step_and_item(fake_dumps):
 
 
 def test_missing_evidence_is_listed_once(fake_dumps):
-    ev = scan(FakeSource([]))
+    ev = scan(fake_source([]))
     whats = [m.what for m in ev.missing]
     assert whats.count("drivers") == 1
     assert {"system-hive", "event-log", "drivers"} <= set(whats)
@@ -124,7 +105,7 @@ def test_header_excerpt_is_not_reported_as_truncated(monkeypatch):
                         integrity=Integrity(IntegrityStatus.TRUNCATED, "The file is truncated."))
 
     monkeypatch.setattr(scan_module, "read_dump", read)
-    ev = scan(FakeSource([Path("/b/dumps/MEMORY.DMP")]))
+    ev = scan(fake_source([Path("/b/dumps/MEMORY.DMP")]))
     (dump,) = ev.dumps
     assert dump.excerpt_of_size == 16 << 30
     assert dump.integrity is not None and dump.integrity.status is IntegrityStatus.HEADER_ONLY
@@ -136,7 +117,7 @@ def test_source_failure_is_a_problem(monkeypatch):
         def dump_files(self, crash_control):
             raise OSError(5, "Input/output error")
 
-    ev = scan(Broken([]))
+    ev = scan(Broken())
     assert any(p.path == "crash dump folders" and "Input/output" in p.message for p in ev.problems)
 
 
@@ -157,7 +138,7 @@ def test_events_are_read_and_handed_to_the_timeline(monkeypatch, fake_dumps):
     monkeypatch.setattr(scan_module, "build_timeline", build_timeline)
     inputs = [EventInput("evtx", Path("/e/System.evtx"), "System.evtx"),
               EventInput("evtx", Path("/e/broken.evtx"), "broken.evtx")]
-    ev = scan(FakeSource([Path("/e/d-01.dmp")], inputs))
+    ev = scan(fake_source([Path("/e/d-01.dmp")], inputs))
     assert ev.timeline is not None
     assert ev.timeline.records_read == 10 and ev.timeline.unreadable_records == 1
     assert ev.timeline.sources == ["System.evtx", "broken.evtx"]
@@ -175,7 +156,7 @@ def test_timeline_spans_every_record_read_not_only_the_relevant_ones(tmp_path):
     path = ev_builders.write_export(tmp_path / "System.xml", [
         ev_builders.unrelated(first, "Application Error", 1000), *ev_builders.boot(boot_at),
         ev_builders.unrelated(last, "Application Error", 1000)])
-    ev = scan(FakeSource([], [EventInput("xml", path, "System.xml")]))
+    ev = scan(fake_source([], [EventInput("xml", path, "System.xml")]))
     assert ev.timeline is not None
     assert ev.timeline.records_read == 5
     assert (ev.timeline.first_event, ev.timeline.last_event) == (first, last)
@@ -183,15 +164,11 @@ def test_timeline_spans_every_record_read_not_only_the_relevant_ones(tmp_path):
 
 
 def test_registry_facts_error_is_a_problem(monkeypatch):
-    class WithHive(FakeSource):
-        def registry(self):
-            return RegistryHives(system=memory_roots(Machine())["SYSTEM"])
-
     def broken(system, software):
         raise FormatError("bad hive", path="SYSTEM")
 
     monkeypatch.setattr(scan_module, "read_registry_facts", broken)
-    ev = scan(WithHive([]))
+    ev = scan(FakeSource(system=memory_roots(Machine())["SYSTEM"]))
     assert ev.registry is None
     assert ev.problems[0].step == "registry"
 

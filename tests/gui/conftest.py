@@ -34,39 +34,16 @@ from core.drivers.model import (
 from core.events.model import Timeline, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Problem, Severity
+from core.examine import Case
 from core.progress import CancelToken, ProgressSink, ProgressUpdate
-from core.registry.model import CrashControl
-from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.base import EvidenceSource
 from core.wizard.flow import Platform
 from gui.services import CoreServices
 from gui.wizard import DumpDoctorWizard
+from tests.builders.fake_source import FakeSource
 
 ARTICLE = "https://support.microsoft.com/en-us/servicing/os/windows/2017/01/stop-error-example"
 LINUX = Platform(is_windows=False)
-
-
-class FakeSource(EvidenceSource):
-    kind = "bundle"
-    description = "Fake evidence"
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.closed = False
-
-    def registry(self) -> RegistryHives:
-        return RegistryHives()
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return []
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        return None
-
-    def event_inputs(self) -> list[EventInput]:
-        return []
-
-    def close(self) -> None:
-        self.closed = True
 
 
 def _restart(day: int) -> TimelineEntry:
@@ -129,8 +106,11 @@ def fake_services(tmp_path: Path, evidence: Evidence, diagnosis: Diagnosis, *,
             progress(ProgressUpdate(step, 1, 1))
         return evidence
 
-    return CoreServices(open_source=lambda spec: FakeSource(), scan=scan or quick_scan,
-                        diagnose=lambda ev: diagnosis,
+    def examine(spec: object, progress: ProgressSink, cancel: CancelToken) -> Case:
+        source = FakeSource()
+        return Case(source, (scan or quick_scan)(source, progress, cancel), diagnosis)
+
+    return CoreServices(examine=examine,
                         render_text=lambda d, e: f"TEXT REPORT: {d.verdict.headline}",
                         render_html=lambda d, e: f"<html><body>{d.verdict.headline}</body></html>",
                         demo_dir=lambda: demo)

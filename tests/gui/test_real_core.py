@@ -119,3 +119,32 @@ def test_self_test_entry_point_reaches_a_verdict(tmp_path) -> None:
                          capture_output=True, text=True, timeout=120, check=False)
     assert out.returncode == 0, out.stderr
     assert out.stdout.startswith("self-test: OK: verdict ")
+
+
+def test_the_wizard_reads_the_event_log_once_for_scan_and_bundle(qtbot, tmp_path, make_wizard,
+                                                                  monkeypatch) -> None:
+    # One examination: the bundle page writes the records the scan read instead of reading the log again.
+    import core.bundle.export as export_module
+    import core.scan as scan_module
+
+    reads: list[str] = []
+
+    def counting(real):  # type: ignore[no-untyped-def]
+        def read(inp, *args):  # type: ignore[no-untyped-def]
+            reads.append(inp.label)
+            return real(inp, *args)
+        return read
+
+    monkeypatch.setattr(scan_module, "read_events", counting(scan_module.read_events))
+    monkeypatch.setattr(export_module, "read_events", counting(export_module.read_events))
+    wizard = make_wizard(CoreServices())
+    wizard.show()
+    _walk_to(qtbot, wizard, Step.BUNDLE)
+    dest = tmp_path / "once.zip"
+    wizard.bundle_page.dest.setText(str(dest))
+    qtbot.mouseClick(wizard.bundle_page.create_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: wizard.flow.data.export is not OpState.RUNNING, timeout=60_000)
+    assert wizard.flow.data.export is OpState.DONE, wizard.flow.data.export_error
+    with zipfile.ZipFile(dest) as zf:
+        assert "events/System.xml" in zf.namelist()
+    assert len(reads) == 1, reads

@@ -9,11 +9,11 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QDropEvent
 from PySide6.QtWidgets import QApplication, QFileDialog, QTableWidget, QWizard
 
+from core.bundle.collector import render_collect_cmd
 from core.diagnosis.model import VerdictId
 from core.errors import NotRecognisedError
 from core.evidence import Evidence
 from core.progress import CancelToken, ProgressSink
-from core.resources import resource_path
 from core.sources.base import EvidenceSource
 from core.wizard.flow import OpState, Platform, SourceChoice, Step
 from gui.elevation import ElevationResult
@@ -337,7 +337,7 @@ def test_save_the_collector_for_an_older_pc(qtbot, tmp_path, make_wizard, monkey
     wizard.show()
     qtbot.mouseClick(wizard.source_page.collector_button, Qt.MouseButton.LeftButton)
     script = target / "collect.cmd"
-    assert script.read_bytes() == resource_path("collector", "collect.cmd").read_bytes()  # CRLF kept
+    assert script.read_bytes() == render_collect_cmd()  # CRLF kept, event queries written in
     assert (target / "README.txt").is_file()
     status = wizard.source_page.status.text()
     assert "collect.cmd" in status and "Run as administrator" in status

@@ -1,16 +1,17 @@
-"""A fake EvidenceSource over MemoryKey roots and files in a temporary folder, for export tests that
-must not depend on how the real sources find files."""
+"""Evidence for the export tests: the shared FakeSource (tests/builders/fake_source.py) over MemoryKey
+roots and files in a temporary folder, full of personal data to redact."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from core.events.model import EventInput
 from core.evidence import Evidence
 from core.registry.keys import REG_BINARY, REG_DWORD, REG_EXPAND_SZ, REG_MULTI_SZ, REG_SZ, MemoryKey
 from core.registry.model import CrashControl, RegistryFacts, Service, SystemFacts
-from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from tests.builders.dumps import typical_drivers, write_kernel_dump
 from tests.builders.events import Ev, at, kernel_power_41, write_export
+from tests.builders.fake_source import FakeSource
 
 USER = "jdoeprivate"
 COMPUTER = "ACCT-LAPTOP7"
@@ -19,28 +20,9 @@ SID = "S-1-5-21-3623811015-3361044348-30300820-1013"
 MAC = "00-1A-2B-3C-4D-5E"
 
 
-class FakeSource(EvidenceSource):
-    kind = "offline"
-
-    def __init__(self, folder: Path, *, system: MemoryKey | None = None, software: MemoryKey | None = None,
-                 dumps: list[Path] | None = None, drivers: dict[str, Path] | None = None,
-                 events: list[EventInput] | None = None) -> None:
-        super().__init__()
-        self.description = f"Offline Windows folder {folder}"
-        self.system, self.software = system, software
-        self.dumps, self.drivers, self.events = dumps or [], drivers or {}, events or []
-
-    def registry(self) -> RegistryHives:
-        return RegistryHives(self.system, self.software)
-
-    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        return list(self.dumps)
-
-    def driver_file(self, file_name: str, image_path: str | None = None) -> Path | None:
-        return self.drivers.get(file_name.casefold())
-
-    def event_inputs(self) -> list[EventInput]:
-        return list(self.events)
+def folder_source(folder: Path, **given: object) -> FakeSource:
+    """The shared fake, described as an offline Windows folder (what the export tests need)."""
+    return FakeSource(kind="offline", description=f"Offline Windows folder {folder}", **given)  # type: ignore[arg-type]
 
 
 def personal_registry() -> tuple[MemoryKey, MemoryKey]:
@@ -99,7 +81,7 @@ def personal_source(tmp: Path) -> tuple[FakeSource, Evidence]:
     for ev in events:
         ev.computer = f"{COMPUTER}.{DOMAIN}"
     xml = write_export(evidence_dir / "System.xml", events)
-    source = FakeSource(evidence_dir, system=system, software=software, dumps=[dump],
+    source = folder_source(evidence_dir, system=system, software=software, dumps=[dump],
                         drivers={"lsi_sas.sys": drv}, events=[EventInput("xml", xml, "System.xml")])
     facts = RegistryFacts(system=SystemFacts(computer_name=COMPUTER),
                           crash_control=CrashControl(crash_dump_enabled=3),

@@ -10,30 +10,35 @@ from pathlib import Path
 
 import pytest
 
-from core.bundle.collector import collector_dir, save_collector
-from core.bundle.layout import REG_EXPORTS, event_xpath, is_layout_path
+from core.bundle.collector import collector_dir, render_collect_cmd, save_collector
+from core.bundle.layout import REG_EXPORTS, is_layout_path
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import collect_reg_files, reg_file_bytes
 from core.diagnosis import diagnose
+from core.events import relevant
+from core.events.relevant import (
+    MAX_XPATH_EXPRESSIONS,
+    SystemEvents,
+    system_event_selects,
+    xpath_expression_count,
+)
 from core.scan import scan
-from core.sources import open_source
-from tests.builders.events import at, hibernate_crash_d1, write_export
+from core.sources import live_win, open_source
+from tests.builders.events import at, export, hibernate_crash_d1
 from tests.builders.offline_root import Machine, _write_drivers, _write_minidumps, memory_roots
-from tests.core.bundle.fakes import FakeSource
-
-SCRIPT = collector_dir() / "collect.cmd"
+from tests.core.bundle.fakes import folder_source
 
 # cmd built-ins, and programs in System32 of Vista SP2 / 7 / 2008 / 2008 R2.
 BUILTINS = {"echo", "echo.", "echo(", "set", "setlocal", "endlocal", "if", "for", "goto", "call", "exit",
             "rem", "copy", "mkdir", "md", "pause", "dir", "type", "ver", "else", "do", "not"}
 SHIPPED_TOOLS = {"reg", "wevtutil", "systeminfo", "driverquery", "find", "whoami", "net", "cmd.exe",
-                 "xcopy", "findstr"}
+                 "xcopy", "findstr", "wmic"}
 FORBIDDEN = re.compile(r"powershell|bitsadmin|certutil|curl|wget|ftp|tftp|https?://|\\\\\\\\|invoke-|"
                        r"\bnet\s+use\b|mshta|cscript|wscript", re.IGNORECASE)
 
 
 def _lines() -> list[str]:
-    text = SCRIPT.read_bytes().decode("ascii")
+    text = render_collect_cmd().decode("ascii")
     assert "\r\n" in text and "\n" not in text.replace("\r\n", ""), "cmd.exe needs CRLF line endings"
     return text.split("\r\n")
 
@@ -134,7 +139,31 @@ def test_script_exports_the_keys_and_events_the_exporter_does() -> None:
         key = spec.reg_path().replace("HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet", "%CCS%")
         key = key.replace("HKEY_LOCAL_MACHINE", "HKLM")
         assert f'call :regexport "{key}" {spec.file}' in text, spec.file
-    assert f'/q:"{event_xpath()}"' in text
+    assert _queried_xpaths() == system_event_selects()
+
+
+def _queried_xpaths() -> list[str]:
+    """The XPath of every `wevtutil qe System /q:"..."` line of the script as the user gets it."""
+    return re.findall(r'^wevtutil qe System /q:"([^"]+)" /f:xml >> "%OUT%\\events\\System.xml"',
+                      render_collect_cmd().decode("ascii"), re.MULTILINE)
+
+
+def test_collector_and_live_queries_are_generated_from_the_one_events_table(monkeypatch) -> None:
+    # Adding an event is one line in core.events.relevant: both queries must follow it.
+    added = SystemEvents("Microsoft-Windows-Example-Provider", (4242,))
+    monkeypatch.setattr(relevant, "SYSTEM_EVENTS", (*relevant.SYSTEM_EVENTS, added))
+    expected = "*[System[Provider[@Name='Microsoft-Windows-Example-Provider'] and (EventID=4242)]]"
+    assert expected in _queried_xpaths()
+    assert f">{expected}</Select>" in live_win.structured_query()
+    assert len(_queried_xpaths()) == len(relevant.SYSTEM_EVENTS)
+    # The aliases the live query knows (the BugCheck source) are in the collector's query too.
+    bugcheck = next(x for x in _queried_xpaths() if "EventID=1001" in x)
+    assert "@EventSourceName='BugCheck'" in bugcheck and "@Name='Save Dump'" in bugcheck
+
+
+def test_the_template_holds_no_query_of_its_own() -> None:
+    template = (collector_dir() / "collect.cmd").read_bytes().decode("ascii")
+    assert "@SYSTEM_EVENT_QUERIES@" in template and "wevtutil qe" not in template
 
 
 def _manifest_from_script(computer: str) -> str:
@@ -157,12 +186,16 @@ def write_collector_folder(folder: Path, machine: Machine) -> Path:
     roots = memory_roots(machine)
     live = roots["SYSTEM"]
     live._subkeys["currentcontrolset"] = live._subkeys["controlset001"]  # as seen on a live system
-    source = FakeSource(folder, system=live, software=roots["SOFTWARE"])
+    source = folder_source(folder, system=live, software=roots["SOFTWARE"])
     (folder / "registry").mkdir(parents=True)
     for reg in collect_reg_files(source, []):
         (folder / "registry" / reg.spec.file).write_bytes(reg_file_bytes(reg, Redactor(enabled=False)))
     (folder / "events").mkdir()
-    write_export(folder / "events" / "System.xml", hibernate_crash_d1(at("2011-03-15 08:00:00")))
+    # One wevtutil query per provider, each appending its root-less output to the same file.
+    events = hibernate_crash_d1(at("2011-03-15 08:00:00"))
+    providers = list(dict.fromkeys(e.provider for e in events))
+    (folder / "events" / "System.xml").write_bytes(b"".join(
+        export([e for e in events if e.provider == p]) + b"\r\n" for p in providers))
     _write_minidumps(folder / "dumps" / "Minidump", machine)
     _write_drivers(folder / "drivers", machine)
     (folder / "system").mkdir()
@@ -200,7 +233,7 @@ def test_collector_folder_is_read_and_diagnosed(tmp_path: Path) -> None:
 def test_save_collector_writes_the_script_byte_for_byte(tmp_path: Path) -> None:
     written = save_collector(tmp_path / "usb" / "collector")
     assert sorted(p.name for p in written) == ["README.txt", "collect.cmd"]
-    assert (tmp_path / "usb" / "collector" / "collect.cmd").read_bytes() == SCRIPT.read_bytes()
+    assert (tmp_path / "usb" / "collector" / "collect.cmd").read_bytes() == render_collect_cmd()
     readme = (tmp_path / "usb" / "collector" / "README.txt").read_text(encoding="ascii")
     assert "Run as administrator" in readme and "What to send" in readme
 
@@ -217,6 +250,8 @@ def test_save_collector_into_a_file_is_a_usage_error(tmp_path: Path) -> None:
 def test_collector_query_stays_within_the_event_log_xpath_limit() -> None:
     # EvtQuery (which wevtutil uses) refuses an XPath with more than 20 expressions unless it is a
     # structured XML query; the collector passes a plain /q: string, so it must stay at 20 or fewer.
-    query = event_xpath()
-    expressions = query.count("Provider[@Name=") + query.count("EventID=")
-    assert expressions <= 20, f"{expressions} expressions: split the query or use a structured query"
+    queries = _queried_xpaths()
+    assert queries
+    for query in queries:
+        expressions = xpath_expression_count(query)
+        assert expressions <= MAX_XPATH_EXPRESSIONS, f"{expressions} expressions in {query}"

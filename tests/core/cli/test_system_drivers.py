@@ -91,7 +91,7 @@ def test_drivers_table_boot_miniport_and_fix_status(tmp_path, capsys):
     assert rows.index(lsi) == 2, "the driver in use comes first"
     assert "1.28.3.52" in lsi and "LSI Corporation" in lsi and "Physical Storport miniport" in lsi
     assert lsi.rstrip().endswith("yes")
-    assert "LSI_SAS (Physical Storport miniport): " in out  # explained, because it is in use
+    assert "LSI_SAS: Physical Storport miniport (from its " in out  # explained, because it is in use
     assert "Boot disk miniport: LSI_SAS" in out and "dump_lsi_sas.sys" in out
     assert "diskdump.sys 6.1.7601.17514" in out and "crashdmp.sys" in out
 

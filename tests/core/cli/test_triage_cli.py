@@ -7,15 +7,12 @@ import csv
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 
 from core.cli.cmd_triage import exit_code
-from core.diagnosis import diagnose
+from core.examine import examine
 from core.resources import resource_path
-from core.scan import scan
-from core.sources import open_source
 from core.triage.row import COLUMN_KEYS, TriageRow, row_from
 from tests.builders.fleet import demo_bundle_zip, write_broken_entries
 
@@ -62,10 +59,11 @@ def test_exit_code_precedence() -> None:
 
 
 def test_readiness_column_follows_the_diagnosis_when_it_has_one() -> None:
-    with open_source(str(resource_path("demo"))) as source:
-        evidence = scan(source)
-    diag = diagnose(evidence)
-    assert row_from(diag, evidence, "x").dump_readiness == "unknown"
-    diag.readiness = SimpleNamespace(id=SimpleNamespace(value="not-ready"))  # type: ignore[attr-defined]
+    with examine(str(resource_path("demo"))) as case:
+        evidence, diag = case.evidence, case.diagnosis
+    assert diag is not None and diag.readiness is not None
     row = row_from(diag, evidence, "x")
-    assert row.dump_readiness == "not-ready" and "dump readiness: not-ready" in row.summary
+    assert row.dump_readiness == diag.readiness.id.value
+    assert f"dump readiness: {row.dump_readiness}" in row.summary
+    diag.readiness = None
+    assert row_from(diag, evidence, "x").dump_readiness == "unknown"

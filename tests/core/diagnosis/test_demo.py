@@ -11,7 +11,6 @@ from core.resources import resource_path
 ROOT = Path(__file__).resolve().parents[3]
 
 
-
 def _make_demo():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("make_demo", ROOT / "scripts" / "make_demo.py")
     assert spec and spec.loader
@@ -34,8 +33,10 @@ def test_committed_demo_equals_a_fresh_regeneration(tmp_path: Path) -> None:
 
 
 def test_demo_reg_files_are_utf16_with_bom() -> None:
-    for reg in resource_path("demo", "registry").glob("*.reg"):
-        assert reg.read_bytes()[:2] == b"\xff\xfe"
+    regs = sorted(resource_path("demo", "registry").glob("*.reg"))
+    assert regs, "the demo holds no .reg files, so there is nothing to check"
+    for reg in regs:
+        assert reg.read_bytes()[:2] == b"\xff\xfe", reg.name
 
 
 def test_scanning_the_demo_matches_the_known_issue() -> None:

@@ -8,10 +8,14 @@ from dataclasses import replace
 
 import pytest
 
-from core.diagnosis import diagnose
-from core.diagnosis.knowledge import Knowledge, load_knowledge, parse_knowledge
+from core.diagnosis import diagnose, rules
+from core.diagnosis.knowledge import Knowledge, KnownIssue, load_knowledge, parse_knowledge
+from core.diagnosis.model import ConfidenceInfo, Outcome, Verdict, VerdictId
 from core.diagnosis.rules import registered
+from core.drivers.model import Confidence
 from core.errors import FormatError
+from core.evidence import Evidence
+from core.report import render_text
 from core.resources import load_json
 from tests.core.diagnosis.evidence_builder import Scenario
 
@@ -41,8 +45,28 @@ def test_bad_knowledge_edits_raise_format_errors(breakage: str) -> None:
         parse_knowledge(data)
 
 
-def test_a_second_issue_gets_its_own_verdict() -> None:
+def _other_issue_predicate(issue: KnownIssue, evidence: Evidence) -> Verdict:
+    """A second rule that is not a copy of the first: it matches whenever the evidence has a registry."""
+    matched = evidence.registry is not None
+    return Verdict(issue.id, issue.title, VerdictId.MATCHES if matched else VerdictId.NOT_THIS_ISSUE,
+                   None if matched else "no-registry", f"{issue.short_name}: headline", "explanation", "",
+                   ConfidenceInfo(Confidence.HIGH, "test rule"), link=issue.link)
+
+
+def test_a_second_issue_gets_its_own_verdict(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A second issue with its own predicate and its own data (not issue 0 cloned with the same predicate,
+    # which could only ever agree with it): its verdict, not the first issue's, must decide the answer
+    # when it is the problem.
+    monkeypatch.setitem(rules._PREDICATES, "test-other-issue", _other_issue_predicate)
     base = load_knowledge()
-    other = replace(base.issues[0], id="another-issue", title="Another article")
-    diag = diagnose(Scenario().build_evidence(), Knowledge(base.version, [*base.issues, other]))
-    assert [v.issue_id for v in diag.verdicts] == ["virtual-storport-dump-0xd1", "another-issue"]
+    other = replace(base.issues[0], id="another-issue", predicate="test-other-issue", title="Another article",
+                    short_name="Another issue", link="https://example.invalid/another", builds={})
+    knowledge = Knowledge(base.version, [base.issues[0], other])
+    not_ours = Scenario(build=9200).build_evidence()  # the first issue: not this issue (not covered)
+    diag = diagnose(not_ours, knowledge)
+    assert [v.issue_id for v in diag.verdicts] == ["another-issue", "virtual-storport-dump-0xd1"]
+    assert diag.verdicts[0].id is VerdictId.MATCHES and diag.verdicts[1].id is VerdictId.NOT_THIS_ISSUE
+    assert diag.outcome is Outcome.PROBLEM and diag.headline == "Another issue: headline"
+    # Both answers reach the user.
+    text = render_text(diag, not_ours)
+    assert "Another article" in text and "https://example.invalid/another" in text

@@ -46,8 +46,11 @@ def test_known_virtual_miniport_on_root_is_virtual(machine):
     machine.device("ROOT\\SCSIADAPTER\\0000", "ROOT", "phdskmnt")
     machine.file("phdskmnt.sys", imports=STORPORT)
     d = run(machine).driver("phdskmnt")
+    # No code evidence (the stand-in never calls StorPortInitialize): the software bus decides, which is
+    # evidence, not proof; the name table agrees but never decides alone.
     assert d.kind == DriverKind.STORPORT_VIRTUAL
-    assert d.confidence == Confidence.HIGH
+    assert d.decided_by == "bus"
+    assert d.confidence == Confidence.MEDIUM
     assert any("Arsenal" in r for r in d.reasons)
 
 
@@ -57,8 +60,9 @@ def test_unknown_virtual_miniport_found_by_code_heuristic(machine):
     machine.file("vdisk.sys", imports=STORPORT, code=storport_init_call(0xB0, interface_type=0))
     d = run(machine).driver("vdisk")
     assert d.kind == DriverKind.STORPORT_VIRTUAL
-    assert d.confidence == Confidence.MEDIUM
-    assert any("Heuristic" in r and "VIRTUAL_HW_INITIALIZATION_DATA" in r for r in d.reasons)
+    assert d.decided_by == "code"
+    assert d.confidence == Confidence.HIGH
+    assert any("virtual miniport" in r and "VIRTUAL_HW_INITIALIZATION_DATA" in r for r in d.reasons)
 
 
 def test_scsiport_and_ata_miniports(machine):
@@ -94,7 +98,11 @@ def test_legacy_root_instance_is_not_evidence_of_virtual(machine):
     machine.device("Root\\LEGACY_OLDLSI\\0000", "ROOT", "oldlsi", legacy=True, class_guid=None)
     machine.file("oldlsi.sys", imports=STORPORT)
     d = run(machine).driver("oldlsi")
-    assert d.kind == DriverKind.STORPORT_PHYSICAL
+    # Nothing decides (no code evidence, the legacy instance carries no weight, no table entry): unknown,
+    # and certainly not virtual.
+    assert d.kind == DriverKind.UNKNOWN
+    assert d.pe is not None
+    assert any("left unknown" in r for r in d.reasons)
     assert not d.in_use
     assert any("legacy" in r and "not evidence of a virtual adapter" in r for r in d.reasons)
 
@@ -131,7 +139,6 @@ def test_missing_driver_file_is_reported_not_fatal(machine):
     assert d.kind == DriverKind.UNKNOWN
     assert d.pe is None and d.file_path is None
     assert "not found" in d.error
-
 
 
 def test_known_driver_without_its_file_is_classified_from_the_table_and_bus(machine):

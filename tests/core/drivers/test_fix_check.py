@@ -63,3 +63,26 @@ def test_crashdmp_is_reported_for_information_only():
     assert result.fixed_version is None
     assert "names no fixed Crashdmp.sys version" in result.message
     assert "6.1.7600.16385" in result.message
+
+
+def test_fixed_versions_and_covered_builds_come_from_the_knowledge_data(monkeypatch):
+    # known_issues.json is the one place the article's versions live: change it and the check follows.
+    import copy
+
+    from core.drivers import fix_check
+    from core.resources import load_json
+
+    data = copy.deepcopy(load_json(*fix_check.KNOWLEDGE_FILE))
+    issue = next(i for i in data["issues"] if i.get("fixed_file") == "diskdump.sys")
+    issue["builds"]["7600"]["fixed_version"] = "6.1.7600.21000"
+    issue["builds"]["7601"] = {"coverage": "covered", "os": "Windows 7 SP1",
+                               "fixed_version": "6.1.7601.23000"}
+    monkeypatch.setattr(fix_check, "load_json", lambda *parts: data)
+    fix_check.fix_builds.cache_clear()
+    try:
+        assert check_fix("diskdump.sys", pe("6.1.7600.20882"), None).state == FixState.NOT_FIXED
+        sp1 = check_fix("diskdump.sys", pe("6.1.7601.23001"), None)
+        assert sp1.state == FixState.FIXED and sp1.fixed_version == "6.1.7601.23000"
+        assert "6.1.7601" in check_fix("diskdump.sys", pe("10.0.19041.1"), None).message
+    finally:
+        fix_check.fix_builds.cache_clear()

@@ -12,6 +12,7 @@ import core.drivers.pe_inspect as pe_inspect
 from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, NotRecognisedError, TruncatedError, UnreadableError, UnsafeInputError
 from tests.builders.pe import build_driver, build_driver_bytes
+from tests.fuzzing import only_project_errors
 
 
 def test_reads_version_imports_bits_and_signature_block(tmp_path):
@@ -106,6 +107,7 @@ def test_permission_denied_is_unreadable(tmp_path):
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
+@pytest.mark.fuzz
 def test_corrupted_drivers_raise_only_project_errors(tmp_path, data):
     image = bytearray(build_driver_bytes(bits=data.draw(st.sampled_from([32, 64])),
                                          imports={"storport.sys": ["StorPortInitialize"]},
@@ -116,11 +118,8 @@ def test_corrupted_drivers_raise_only_project_errors(tmp_path, data):
     image = image[: data.draw(st.integers(0, len(image)))]
     path = tmp_path / "fuzz.sys"
     path.write_bytes(bytes(image))
-    try:
-        info = inspect_pe(path)
-    except DumpDoctorError as exc:
-        assert "fuzz.sys" in str(exc)
-    else:
+    info = only_project_errors(lambda: inspect_pe(path), names="fuzz.sys")
+    if info is not None:
         assert info.bits in (32, 64)
 
 

@@ -52,3 +52,36 @@ def test_unsigned_driver_without_version_has_neither(tmp_path):
         assert not hasattr(pe, "VS_FIXEDFILEINFO")
     finally:
         pe.close()
+
+
+@pytest.mark.parametrize("bits", [32, 64])
+def test_generated_driver_entry_reads_back_with_pefile_and_capstone(tmp_path, bits):
+    """The compiler-shaped code: pefile finds the entry point and (x64) the .pdata bounds; capstone
+    decodes DriverEntry up to a call through the StorPortInitialize IAT slot."""
+    import capstone
+
+    from tests.builders.pe import MINIPORT_IMPORTS, EntryShape, miniport_entry
+
+    path = build_driver(tmp_path / "v.sys", bits=bits, imports=MINIPORT_IMPORTS,
+                        code=miniport_entry(EntryShape(structure="virtual")))
+    pe = pefile.PE(str(path))
+    text = next(s for s in pe.sections if s.Name.rstrip(b"\0") == b".text")
+    entry = pe.OPTIONAL_HEADER.AddressOfEntryPoint
+    if bits == 64:
+        pe.parse_data_directories(directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_EXCEPTION"]])
+        begins = [f.struct.BeginAddress for f in pe.DIRECTORY_ENTRY_EXCEPTION]
+        assert entry in begins
+    slot = next(imp.address for d in pe.DIRECTORY_ENTRY_IMPORT for imp in d.imports
+                if imp.name == b"StorPortInitialize")
+    md = capstone.Cs(capstone.CS_ARCH_X86, capstone.CS_MODE_64 if bits == 64 else capstone.CS_MODE_32)
+    code = text.get_data()[entry - text.VirtualAddress:]
+    calls = [i for i in md.disasm(code, pe.OPTIONAL_HEADER.ImageBase + entry) if i.mnemonic == "call"]
+    targets = []
+    for insn in calls:
+        if bits == 64 and "rip" in insn.op_str:
+            disp = int(insn.op_str.split("rip")[1].strip(" +]"), 16) if "+" in insn.op_str else \
+                -int(insn.op_str.split("rip")[1].strip(" -]"), 16)
+            targets.append(insn.address + insn.size + disp)
+        elif bits == 32 and insn.op_str.startswith("dword ptr ["):
+            targets.append(int(insn.op_str[len("dword ptr ["):-1], 16))
+    assert slot in targets

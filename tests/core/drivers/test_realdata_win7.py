@@ -10,7 +10,7 @@ import pytest
 
 from core.drivers import assess_storage
 from core.drivers.model import DriverKind
-from tests.builders.pe import build_driver
+from tests.builders.pe import MINIPORT_IMPORTS, EntryShape, build_driver, miniport_entry
 
 pytestmark = pytest.mark.realdata
 
@@ -44,6 +44,7 @@ def test_win7sp1_lsi_sas_physical_and_legacy_lsi_scsi_not_virtual(realdata, tmp_
     report = assess_storage(facts, find_file, [], None)
     lsi_sas = report.driver("LSI_SAS")
     assert lsi_sas.kind == DriverKind.STORPORT_PHYSICAL
+    assert lsi_sas.decided_by == "bus"  # the stand-in has no code: the PCI device decides
     assert any("PCI" in d for d in lsi_sas.devices)
     assert lsi_sas.in_use
     lsi_scsi = report.driver("LSI_SCSI")
@@ -56,3 +57,32 @@ def test_win7sp1_lsi_sas_physical_and_legacy_lsi_scsi_not_virtual(realdata, tmp_
     storvsc = report.driver("storvsc")
     assert storvsc is None or not storvsc.in_use
     assert "atapi" in report.boot_miniport.candidates and "LSI_SAS" in report.boot_miniport.candidates
+
+
+def test_win7sp1_code_decides_and_legacy_instance_never_does(realdata, tmp_path):
+    """The same hive, with stand-ins whose DriverEntry is shaped like compiler output: LSI_SAS registers the
+    pre-Windows 8 HW_INITIALIZATION_DATA for a PCI adapter; the file behind LSI_SCSI (only a
+    Root\\LEGACY_LSI_SCSI instance) is a virtual miniport renamed to that in-box name."""
+    hive = realdata("hives/SYSTEM_win7sp1")
+    open_hive, read_registry_facts = _registry()
+    facts = read_registry_facts(open_hive(hive), None)
+    drivers = tmp_path / "drivers"
+    build_driver(drivers / "lsi_sas.sys", bits=64, imports=MINIPORT_IMPORTS,
+                 code=miniport_entry(EntryShape(structure="legacy", interface_type=5, call="thunk")))
+    build_driver(drivers / "lsi_scsi.sys", bits=64, imports=MINIPORT_IMPORTS,
+                 code=miniport_entry(EntryShape(structure="virtual", zero="memset", fill="register")))
+
+    def find_file(file_name: str, image_path: str | None) -> Path | None:
+        path = drivers / file_name.lower()
+        return path if path.exists() else None
+
+    report = assess_storage(facts, find_file, [], None)
+    lsi_sas = report.driver("LSI_SAS")
+    assert lsi_sas.kind == DriverKind.STORPORT_PHYSICAL
+    assert lsi_sas.decided_by == "code"
+    lsi_scsi = report.driver("LSI_SCSI")
+    assert lsi_scsi.kind == DriverKind.STORPORT_VIRTUAL
+    assert lsi_scsi.decided_by == "code"
+    assert any("disagree" in r for r in lsi_scsi.reasons)  # the table says lsi_scsi.sys is physical
+    assert any("legacy" in r.lower() and "not evidence" in r for r in lsi_scsi.reasons)
+    assert not lsi_scsi.in_use

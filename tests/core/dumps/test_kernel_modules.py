@@ -299,6 +299,7 @@ FUZZ_SAMPLES = [
 @given(sample=st.sampled_from(FUZZ_SAMPLES),
        edits=st.lists(st.tuples(st.integers(0, 2**16), st.binary(min_size=1, max_size=8)),
                       min_size=1, max_size=12))
+@pytest.mark.fuzz
 def test_corrupt_memory_never_raises_a_foreign_error(sample: bytes, edits: list[tuple[int, bytes]]) -> None:
     """Page tables, list links and names overwritten anywhere past the header: the header's facts
     are still reported; at worst the driver list is shorter, with a note."""

@@ -13,10 +13,9 @@ from evtx import PyEvtxParser
 
 from core.errors import DumpDoctorError, NotRecognisedError, TruncatedError
 from core.events import build_timeline, read_events
-from core.events.model import EventReadResult, NoDumpReason
+from core.events.model import EventInput, EventReadResult, NoDumpReason
 from core.events.xmlrecord import parse_time
 from core.evidence_ref import Severity
-from core.sources.base import EventInput
 from tests.builders import events as b
 from tests.builders.evtx import EvtxImage, build_evtx, build_evtx_image, write_evtx
 

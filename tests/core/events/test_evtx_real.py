@@ -10,8 +10,7 @@ import pytest
 from core.errors import NotRecognisedError, TruncatedError
 from core.events import build_timeline, read_events
 from core.events.kinds import KernelPower41, classify
-from core.events.model import NoDumpReason, TimelineKind
-from core.sources.base import EventInput
+from core.events.model import EventInput, NoDumpReason, TimelineKind
 
 pytestmark = pytest.mark.realdata
 

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 from core.dumps.model import DumpInfo, DumpKind
 from core.events import build_timeline, read_events
-from core.events.model import NoDumpReason, TimelineKind
+from core.events.model import EventInput, NoDumpReason, TimelineKind
 from core.registry.model import CrashControl
-from core.sources.base import EventInput
 from tests.builders import events as b
 
 T0 = b.at("2013-05-07 10:00:00")

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import DumpDoctorError, NotRecognisedError, UnsafeInputError
 from core.events import read_events
-from core.sources.base import EventInput
+from core.events.model import EventInput
 from tests.builders import events as b
 
 T0 = b.at("2013-05-07 10:00:00")

@@ -181,3 +181,22 @@ def test_unusable_log_is_noted_and_primary_still_read(tmp_path: Path) -> None:
     root = open_hive(path)
     assert root.subkey(r"ControlSet001\Services\LSI_SAS").get("Start") == 3
     assert any("could not be applied" in n for n in root.notes)
+
+
+def test_undecodable_values_are_skipped_and_the_user_is_told(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.registry import hive as hive_module
+    from core.registry import read_registry_facts
+
+    real = hive_module.decode_value
+
+    def fragile(type_: int, raw: bytes):  # type: ignore[no-untyped-def]
+        if type_ == REG_QWORD:
+            raise ValueError("damaged value data")
+        return real(type_, raw)
+
+    monkeypatch.setattr(hive_module, "decode_value", fragile)
+    root = open_hive(write(tmp_path, build_hive(system_tree()).data))
+    facts = read_registry_facts(root, None)
+    assert facts.services["lsi_sas"].image_path == r"system32\DRIVERS\lsi_sas.sys"  # the key's others
+    assert any("1 registry value(s) could not be decoded" in n and "SYSTEM" in n for n in facts.hive_notes)

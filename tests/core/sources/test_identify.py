@@ -75,3 +75,22 @@ def test_truncated_prefixes_never_raise():
         assert identify_bytes(data) is FileKind.UNKNOWN, data
     # A cut-short hive is still taken for a hive, so opening it reports the truncation by name.
     assert identify_bytes(b"regf") is FileKind.HIVE
+
+
+def test_identification_and_the_event_reader_agree_on_what_an_export_is(tmp_path):
+    # One detect() per reader: the bundle's identification and `read_events` cannot disagree about a
+    # commented export (identification used to miss it and call the file unknown).
+    from core.events import detect_event_format
+
+    commented = ("<?xml version='1.0'?>\n<!-- saved by Event Viewer -->\n" + EVENT_XML).encode()
+    path = tmp_path / "exported.txt"
+    path.write_bytes(commented)
+    assert identify_bytes(commented) is FileKind.EVENT_XML
+    assert detect_event_format(path) == "xml"
+
+
+def test_every_kind_has_exactly_one_detector():
+    from core.sources.identify import DETECTORS
+
+    kinds = [kind for kind, _detect in DETECTORS]
+    assert sorted(kinds) == sorted(set(FileKind) - {FileKind.UNKNOWN})

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from core.errors import UnreadableError, UsageError
-from core.events import read_events
+from core.events import read_events, relevant
 from core.evidence_ref import Severity
 from core.registry.keys import MemoryKey
 from core.registry.model import CrashControl
@@ -34,7 +34,7 @@ def fake_windows(tmp_path, monkeypatch):
     monkeypatch.setattr(live_win, "is_wow64", lambda: False)
     roots = {"SYSTEM": MemoryKey("SYSTEM", "HKLM\\SYSTEM", "live registry"),
              "SOFTWARE": MemoryKey("SOFTWARE", "HKLM\\SOFTWARE", "live registry")}
-    monkeypatch.setattr(live, "_open_live_root", lambda name, notes: roots[name])
+    monkeypatch.setattr(live, "live_root", lambda name, notes: roots[name])
     return windows
 
 
@@ -63,7 +63,7 @@ def test_registry_files_and_drivers(fake_windows):
 
 
 def test_registry_not_openable_is_missing(fake_windows, monkeypatch):
-    monkeypatch.setattr(live, "_open_live_root", lambda name, notes: None)
+    monkeypatch.setattr(live, "live_root", lambda name, notes: None)
     with LiveSource() as source:
         assert source.registry().system is None
         assert {m.what for m in source.missing} == {"system-hive", "software-hive"}
@@ -73,7 +73,7 @@ def test_live_registry_error_is_a_problem(fake_windows, monkeypatch):
     def boom(name, notes):
         raise UnreadableError("the live registry exists only on Windows", path="live registry")
 
-    monkeypatch.setattr(live, "_open_live_root", boom)
+    monkeypatch.setattr(live, "live_root", boom)
     with LiveSource() as source:
         assert source.registry().system is None
         assert [p.path for p in source.problems] == ["HKLM\\SYSTEM", "HKLM\\SOFTWARE"]
@@ -126,12 +126,12 @@ def test_structured_query_keeps_every_select_under_the_event_log_limit():
     root = ET.fromstring(live_win.structured_query())
     selects = root.findall("./Query/Select")
     assert {s.get("Path") for s in selects} == {"System"}
-    assert len(selects) == len(live_win.SYSTEM_EVENTS)
+    assert len(selects) == len(relevant.SYSTEM_EVENTS)
     xpaths = [s.text or "" for s in selects]
-    assert all(live_win.xpath_expression_count(x) <= live_win.MAX_XPATH_EXPRESSIONS for x in xpaths)
+    assert all(relevant.xpath_expression_count(x) <= relevant.MAX_XPATH_EXPRESSIONS for x in xpaths)
     # The single-XPath form of the same filter would have gone past the limit.
-    assert sum(live_win.xpath_expression_count(x) for x in xpaths) > live_win.MAX_XPATH_EXPRESSIONS
-    by_provider = {p: x for p, x in zip(live_win.SYSTEM_EVENTS, xpaths, strict=True)}
+    assert sum(relevant.xpath_expression_count(x) for x in xpaths) > relevant.MAX_XPATH_EXPRESSIONS
+    by_provider = {p.name: x for p, x in zip(relevant.SYSTEM_EVENTS, xpaths, strict=True)}
     assert by_provider["EventLog"] == ("*[System[Provider[@Name='EventLog'] and (EventID=6005 or "
                                        "EventID=6006 or EventID=6008 or EventID=6009 or EventID=6013)]]")
     bugcheck = by_provider["Microsoft-Windows-WER-SystemErrorReporting"]

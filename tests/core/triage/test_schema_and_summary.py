@@ -67,3 +67,26 @@ def test_scan_summary_is_the_last_and_only_line_with_the_scan_exit_code() -> Non
     both = subprocess.run([sys.executable, "-m", "core.cli.main", "scan", "--demo", "--summary", "--json"],
                           capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert both.returncode == 2 and both.stdout == ""
+
+
+def test_readiness_summary_keeps_the_readiness_exit_code() -> None:
+    demo = str(resource_path("demo"))
+    full = subprocess.run([sys.executable, "-m", "core.cli.main", "readiness", demo, "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    short = subprocess.run([sys.executable, "-m", "core.cli.main", "readiness", demo, "--summary"],
+                           capture_output=True, text=True, cwd=ROOT, timeout=300)
+    readiness = json.loads(full.stdout)["readiness"]["id"]
+    assert short.returncode == full.returncode
+    assert short.stdout.count("\n") == 1 and f"dump readiness: {readiness}" in short.stdout
+    assert short.stdout.rstrip().endswith(f"exit {full.returncode}")
+
+
+def test_an_exported_bundle_scans_without_problems(tmp_path: Path) -> None:
+    """Every exported bundle holds report/report.html; a page starting <!DOCTYPE html> is not an
+    event export and must not become a problem on every row of a queue."""
+    from core.examine import examine
+    from tests.builders.fleet import export_bundle_zip, machine_named
+
+    bundle = export_bundle_zip(tmp_path / "PC.zip", machine_named("PC"))
+    with examine(bundle) as case:
+        assert not [p for p in case.evidence.problems if "report.html" in p.path]

@@ -11,9 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from core.diagnosis import diagnose
-from core.scan import scan
-from core.sources import open_source
+from core.examine import examine
 from core.triage import COLUMN_KEYS, TriageOptions, triage
 from core.triage.row import row_from
 from core.triage.writers import ndjson_lines, render_overview, write_csv, write_overview
@@ -24,9 +22,9 @@ from tests.core.triage.workers import dies_on_crash_bundles, hangs_on_hang_bundl
 
 def _direct_row(path: str) -> dict[str, object]:
     """The row as the machine's own `scan` makes it, in this process: what triage must agree with."""
-    with open_source(path) as source:
-        evidence = scan(source)
-        return row_from(diagnose(evidence), evidence, path).to_json()
+    with examine(path) as case:
+        assert case.diagnosis is not None
+        return row_from(case.diagnosis, case.evidence, path).to_json()
 
 
 def _options(tmp_path: Path, **kw: object) -> TriageOptions:

@@ -1,0 +1,91 @@
+"""`dumpdoctor readiness [SOURCE...] [--json | --summary]`: will the next crash leave a usable dump?
+
+Exit codes (for fleet scripts): 0 ready, 1 not ready (the next crash will leave no dump), 4 can't tell
+(an essential fact is not in the evidence), 5 degraded (a dump will be written but may be deleted,
+delayed or less useful), 2 usage error, 3 the evidence could not be read at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from core.cli.common import add_json_argument, add_source_argument, format_problems, with_source
+from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
+from core.diagnosis.facts import nothing_readable
+from core.errors import DumpDoctorError
+from core.examine import examine
+from core.jsonutil import iso_utc, to_jsonable
+from core.report.json_report import SCHEMA_VERSION, readiness_json
+from core.report.readiness_section import readiness_text
+from core.sources.base import EvidenceSource
+from core.triage.oneline import summary_line
+from core.triage.row import row_from
+from core.version import __version__
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("readiness", help="will the next crash leave a crash dump?",
+                       description="Check whether the next crash on this machine will leave a usable crash "
+                                   "dump, and why past crashes left none. Exit codes: 0 ready, 1 not ready, "
+                                   "4 can't tell, 5 degraded (a dump may be lost or delayed), 3 unreadable.")
+    add_source_argument(p)
+    add_json_argument(p)
+    p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
+                   help="print only the one-line summary (at most 2,048 characters) for fleet tools")
+    p.set_defaults(func=run)
+
+
+def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int:
+    case = examine(source)  # the same examination as `scan`: the known-issue verdicts feed the checks
+    evidence, diag = case.evidence, case.diagnosis
+    assert diag is not None
+    readiness = diag.readiness
+    assert readiness is not None  # diagnose always assesses readiness
+    unreadable = nothing_readable(evidence)
+    code = EXIT_UNREADABLE if unreadable else readiness.exit_code
+    if summary:
+        row = row_from(diag, evidence, source.description)
+        row.exit_code = code  # the line ends with the code this command exits with
+        print(summary_line(row))
+        return code
+    if as_json:
+        data = {
+            "schema_version": SCHEMA_VERSION,
+            "tool": {"name": "Dump Doctor", "version": __version__},
+            "generated_at": iso_utc(datetime.now(UTC)),
+            "source": {"description": evidence.source_description, "kind": evidence.source_kind},
+            "exit_code": code,
+            "readiness": readiness_json(readiness),
+            "known_issues": [{"issue_id": v.issue_id, "id": v.id.value, "headline": v.headline}
+                             for v in diag.verdicts],
+            "problems": to_jsonable(evidence.problems),
+            "missing": to_jsonable(evidence.missing),
+        }
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+        return code
+    lines = [f"Dump readiness \u2014 {evidence.source_description}"]
+    if unreadable:
+        lines.append("No evidence could be read, so nothing can be said about dumps.")
+    lines += readiness_text(readiness)
+    extra = format_problems(evidence.problems, evidence.missing)
+    if extra:
+        lines += ["", *extra]
+    sys.stdout.write("\n".join(lines) + "\n")
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if getattr(args, "summary", False) and args.json:
+            print("dumpdoctor: --summary prints one line of text; give either --summary or --json",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return with_source(args, lambda source: _report(source, bool(args.json),
+                                                        bool(getattr(args, "summary", False))))
+    except DumpDoctorError as exc:  # a reader let one escape the scan: report it, do not crash
+        print(f"dumpdoctor: {exc}", file=sys.stderr)
+        return EXIT_UNREADABLE

@@ -1,0 +1,75 @@
+"""`dumpdoctor readiness` and the readiness part of `dumpdoctor scan`: exit codes fleet scripts key on
+(0 ready, 1 not ready, 4 can't tell, 5 degraded, 3 unreadable) and JSON valid against the schema."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from core.cli.main import main
+from core.resources import resource_path
+from tests.builders.offline_root import write_bundle_folder
+from tests.builders.windows_versions import GB, machine_for, write_readiness_files
+
+
+def _schema() -> dict:  # type: ignore[type-arg]
+    return json.loads(resource_path("report.schema.json").read_text(encoding="utf-8"))
+
+
+def _bundle(folder: Path, **cc: object) -> str:
+    write_bundle_folder(folder, machine_for("10", AlwaysKeepMemoryDump=1, DumpFilters=None, **cc))  # type: ignore[arg-type]
+    write_readiness_files(folder, free={"C:": 100 * GB}, ram=8 * GB)
+    return str(folder)
+
+
+@pytest.mark.parametrize(("cc", "code", "verdict"), [
+    ({}, 0, "ready"),
+    ({"CrashDumpEnabled": 0}, 1, "not-ready"),
+    ({"CrashDumpEnabled": None}, 4, "cant-tell"),
+    ({"AutoReboot": 0}, 5, "degraded"),
+])
+def test_readiness_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str], cc: dict,  # type: ignore[type-arg]
+                              code: int, verdict: str) -> None:
+    source = _bundle(tmp_path / "b", **cc)
+    assert main(["readiness", source]) == code
+    out = capsys.readouterr().out
+    assert "Will the next crash leave a dump?" in out
+    assert main(["readiness", source, "--json"]) == code
+    data = json.loads(capsys.readouterr().out)
+    assert data["readiness"]["id"] == verdict and data["exit_code"] == code
+    jsonschema.validate(data["readiness"], {"$defs": _schema()["$defs"], "$ref": "#/$defs/readiness"})
+
+
+def test_readiness_of_an_empty_folder_is_unreadable(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    assert main(["readiness", str(tmp_path / "empty")]) in (2, 3)
+
+
+def test_scan_shows_readiness_beside_the_known_issue(tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    source = _bundle(tmp_path / "b", CrashDumpEnabled=0)
+    assert main(["scan", source, "--json"]) == 1  # not ready counts as a problem for `scan`
+    data = json.loads(capsys.readouterr().out)
+    jsonschema.validate(data, _schema())
+    assert data["verdict"]["id"] == "not-this-issue"  # the known issue keeps `verdict.id`
+    assert data["readiness"]["id"] == "not-ready"
+    assert data["all_verdicts"][0] == {"kind": "readiness", "id": "not-ready",
+                                       "headline": data["readiness"]["headline"], "is_problem": True}
+    assert {v["kind"] for v in data["all_verdicts"]} == {"readiness", "known-issue"}
+    html = tmp_path / "r.html"
+    assert main(["scan", source, "--html", str(html)]) == 1
+    page = html.read_text(encoding="utf-8")
+    assert 'data-readiness="not-ready"' in page and 'id="check-dump-enabled"' in page
+    text = capsys.readouterr().out
+    assert text.index("Will the next crash leave a dump?") < text.index("Is this the known issue?")
+
+
+def test_demo_keeps_the_known_issue_first(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--demo", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["all_verdicts"][0]["kind"] == "known-issue" and data["verdict"]["id"] == "matches"
+    assert data["readiness"]["id"] == "not-ready"
+    assert data["readiness"]["missing_dumps"][0]["reason"].startswith("known-issue:")
