@@ -82,6 +82,7 @@ th{background:#eef1f5;cursor:pointer;position:sticky;top:0;text-align:left}
 th[aria-sort=ascending]::after{content:" \\25B2"} th[aria-sort=descending]::after{content:" \\25BC"}
 tr.v-matches td.verdict{background:#fde2e1;font-weight:bold} tr.v-at-risk td.verdict{background:#fff1cc}
 tr.v-cant-tell td.verdict{background:#e8e8f5} tr.v-error td.verdict{background:#eee;font-style:italic}
+td.r-not-ready{background:#fde2e1;font-weight:bold} td.r-degraded{background:#fff1cc}
 td.problems{font-size:.85em;color:#5a3e00;max-width:30em}
 """
 
@@ -129,14 +130,22 @@ def _cell(key: str, row: TriageRow, link: str | None) -> str:
     if key == "computer_name":
         shown = text or _e(Path(row.source).name)
         return f'<td><a href="{_e(link)}">{shown}</a></td>' if link else f"<td>{shown}</td>"
+    if key == "dump_readiness":
+        return f'<td class="r-{text}">{text}</td>'
     if key == "verdict":
         rank = VERDICT_ORDER.index(value) if value in VERDICT_ORDER else len(VERDICT_ORDER)
         return f'<td class="verdict" data-sort="{rank}">{text}</td>'
     return f"<td>{text}</td>"
 
 
-# The overview leaves out what would make it too wide to read; the CSV and NDJSON have every column.
-OVERVIEW_COLUMNS = tuple(c for c in COLUMNS if c[0] not in ("summary", "headline", "outcome"))
+# The overview leaves out what would make it too wide to read (the CSV and NDJSON have every column),
+# and puts what a helpdesk acts on first: the machine, both verdicts, the last crash, then the details.
+_OVERVIEW_ORDER = ("computer_name", "verdict", "dump_readiness", "last_crash_time", "stop_code", "stop_name",
+                   "no_dump_reason", "faulting_driver", "problems", "boot_miniport", "boot_miniport_kind",
+                   "diskdump_version", "diskdump_fix_state", "os", "os_build", "verdict_reason", "exit_code",
+                   "source")
+_BY_KEY = {c[0]: c for c in COLUMNS}
+OVERVIEW_COLUMNS = tuple(_BY_KEY[key] for key in _OVERVIEW_ORDER)
 
 
 def render_overview(rows: Sequence[TriageRow], links: Sequence[str | None],
@@ -149,7 +158,11 @@ def render_overview(rows: Sequence[TriageRow], links: Sequence[str | None],
     head = "".join(f'<th scope="col" tabindex="0" title="{_e(desc)}">{_e(title)}</th>'
                    for _, title, desc in OVERVIEW_COLUMNS)
     body = []
-    for row, link in zip(rows, links, strict=True):
+    # Most urgent first (the known issue, then at risk, ...); the page can be re-sorted by any column.
+    ordered = sorted(zip(rows, links, strict=True), key=lambda rl: (
+        VERDICT_ORDER.index(rl[0].verdict) if rl[0].verdict in VERDICT_ORDER else len(VERDICT_ORDER),
+        rl[0].computer_name or "~", rl[0].source))
+    for row, link in ordered:
         cells = "".join(_cell(key, row, link) for key, _, _ in OVERVIEW_COLUMNS)
         body.append(f'<tr class="v-{_e(row.verdict)}" data-verdict="{_e(row.verdict)}">{cells}</tr>')
     no_dump = sum(1 for r in rows if r.no_dump_reason)
