@@ -41,8 +41,7 @@ def add_parser(sub: Any) -> None:
                    "cache folder)")
     p.add_argument("--no-cache", action="store_true", help="examine every bundle again; do not cache")
     p.add_argument("--max-memory", type=int, default=DEFAULT_MAX_MEMORY_MB, metavar="MB",
-                   help=f"memory ceiling per worker process (default {DEFAULT_MAX_MEMORY_MB}; enforced on "
-                        "Linux/macOS)")
+                   help=f"memory ceiling per worker process (default {DEFAULT_MAX_MEMORY_MB})")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, metavar="SECONDS",
                    help=f"time allowed to one bundle (default {DEFAULT_TIMEOUT_S}); slower ones get a row "
                         "saying so")

@@ -1,8 +1,9 @@
 """Triage many machines: discover them, examine the new ones in worker processes, reuse the rest.
 
 Workers are separate processes so that one bundle cannot take the others down: each has a memory
-ceiling (an address-space limit where the OS offers one — POSIX; on Windows workers are recycled
-instead) and is replaced after a number of bundles, so memory one bundle kept does not carry over.
+ceiling (an address-space limit on POSIX, a job object's process memory limit on Windows,
+core/triage/winjob.py) and a time limit per bundle, and is replaced after a number of bundles, so
+memory one bundle kept does not carry over.
 A bundle that kills its worker (out of memory, a crash in a native library) becomes a row with that
 problem; the pool is rebuilt and the run goes on.
 """
@@ -76,12 +77,18 @@ def _init_worker(max_memory_mb: int, timeout_s: float) -> None:
 
 
 def _limit_memory(max_memory_mb: int) -> None:
-    """A ceiling on this process's address space (POSIX only)."""
+    """A ceiling on this process's memory: its address space on POSIX, a job object on Windows."""
+    limit = max_memory_mb * 1024 * 1024
     try:
         import resource
     except ImportError:
+        from core.triage.winjob import limit_this_process
+
+        try:
+            limit_this_process(limit)
+        except (OSError, AttributeError, ValueError) as exc:  # no ceiling is better than no worker
+            log.info("cannot limit worker memory: %s", exc)
         return
-    limit = max_memory_mb * 1024 * 1024
     try:
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
