@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,11 @@ from core.triage.row import row_from
 from core.triage.writers import ndjson_lines, render_overview, write_csv, write_overview
 from tests.builders.fleet import clone_bundle
 from tests.core.triage.conftest import Queue
-from tests.core.triage.workers import dies_on_crash_bundles, hangs_on_hang_bundles
+from tests.core.triage.workers import (
+    dies_on_crash_bundles,
+    hangs_on_hang_bundles,
+    reports_memory_ceiling,
+)
 
 
 def _direct_row(path: str) -> dict[str, object]:
@@ -110,6 +115,15 @@ def test_workers_are_recycled_and_the_run_completes(queue: Queue, tmp_path: Path
     result = triage([queue.root], _options(tmp_path, jobs=1, tasks_per_child=2, use_cache=False))
     assert {r.source: r.computer_name for r in result.rows if r.source in queue.machines} == queue.machines
     assert len(result.worker_peak_kb) >= len(result.rows) // 2  # a fresh worker every two bundles
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_AS is POSIX; Windows uses a job object")
+def test_workers_have_a_memory_ceiling(tmp_path: Path) -> None:
+    (tmp_path / "one.zip").write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    for limit, expected in ((512, "ran out of the memory"), (4096, "no ceiling")):
+        result = triage([tmp_path / "one.zip"], _options(tmp_path, max_memory_mb=limit, use_cache=False),
+                        worker=reports_memory_ceiling)
+        assert expected in result.rows[0].problems[0], limit
 
 
 def test_a_bundle_that_hangs_costs_one_row(queue: Queue, tmp_path: Path) -> None:

@@ -25,3 +25,18 @@ def hangs_on_hang_bundles(path: str | None, kind: str, shown: str, with_report: 
         with time_limit():
             time.sleep(3600)
     return _worker(path, kind, shown, with_report)
+
+
+def reports_memory_ceiling(path: str | None, kind: str, shown: str,
+                           with_report: bool) -> tuple[Examined, int]:
+    """Allocates 1 GiB the way a runaway reader would, and says whether the worker's ceiling stopped it."""
+    from core.triage.examine import OUT_OF_MEMORY
+    from core.triage.row import problem_row
+
+    try:
+        hog = bytearray(1 << 30)
+        del hog
+        said = "no ceiling"
+    except MemoryError:
+        said = OUT_OF_MEMORY
+    return Examined(problem_row(shown, said)), os.getpid()
