@@ -22,7 +22,7 @@ from core.jsonutil import iso_utc, to_jsonable
 from core.report.json_report import SCHEMA_VERSION, readiness_json
 from core.report.readiness_section import readiness_text
 from core.sources.base import EvidenceSource
-from core.triage.oneline import summary_line
+from core.triage.oneline import for_console, summary_line
 from core.triage.row import row_from
 from core.version import __version__
 
@@ -50,7 +50,7 @@ def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int
     if summary:
         row = row_from(diag, evidence, source.description)
         row.exit_code = code  # the line ends with the code this command exits with
-        print(summary_line(row))
+        print(for_console(summary_line(row), sys.stdout.encoding))
         return code
     if as_json:
         data = {

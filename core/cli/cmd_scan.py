@@ -20,6 +20,7 @@ from core.progress import ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
 from core.resources import resource_path
 from core.sources.base import EvidenceSource
+from core.triage.oneline import for_console
 from core.triage.row import row_from
 
 
@@ -60,7 +61,7 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
             print(f"dumpdoctor: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_USAGE
     if getattr(args, "summary", False):
-        print(row_from(diag, evidence, source.description).summary)
+        print(for_console(row_from(diag, evidence, source.description).summary, sys.stdout.encoding))
     elif args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
     else:

@@ -20,6 +20,7 @@ from typing import Any
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.sources import NOT_WINDOWS
 from core.triage import TriageResult, TriageRow
+from core.triage.oneline import for_console
 from core.triage.run import DEFAULT_MAX_MEMORY_MB, DEFAULT_TIMEOUT_S, TriageOptions, triage, triage_live
 from core.triage.writers import ndjson_lines, write_csv, write_overview
 
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
         for line in ndjson_lines(result.rows):
             print(line)
     elif not (args.csv or args.html):
-        sys.stdout.write(_text(result.rows))
+        sys.stdout.write(for_console(_text(result.rows), sys.stdout.encoding))
     for path, why in result.skipped:
         print(f"dumpdoctor: skipped {path}: {why}", file=sys.stderr)
     if args.paths or not args.ndjson:

@@ -61,3 +61,14 @@ def _fit(parts: list[str]) -> str:
     if len(line) <= MAX_CHARS:
         return line
     return line[: MAX_CHARS - 3] + "..."
+
+
+def for_console(text: str, encoding: str | None) -> str:
+    """`text` as the output stream can carry it. A Windows pipe (what Intune, RMM agents and
+    Velociraptor read) uses the ANSI code page; a computer name it cannot encode must cost a '?',
+    not the line."""
+    codec = encoding or "utf-8"
+    try:
+        return text.encode(codec, "replace").decode(codec)
+    except LookupError:
+        return text

@@ -44,7 +44,8 @@ def write_csv(rows: Sequence[TriageRow], out: TextIO) -> None:
 
 
 def ndjson_lines(rows: Sequence[TriageRow]) -> list[str]:
-    return [json.dumps(row.to_json(), ensure_ascii=False, separators=(",", ":")) for row in rows]
+    # ASCII with \u escapes: any JSON reader decodes them, and no console code page can break a line.
+    return [json.dumps(row.to_json(), ensure_ascii=True, separators=(",", ":")) for row in rows]
 
 
 def report_folder(overview: Path) -> Path:

@@ -90,3 +90,13 @@ def test_an_exported_bundle_scans_without_problems(tmp_path: Path) -> None:
     bundle = export_bundle_zip(tmp_path / "PC.zip", machine_named("PC"))
     with examine(bundle) as case:
         assert not [p for p in case.evidence.problems if "report.html" in p.path]
+
+
+def test_lines_survive_a_windows_code_page() -> None:
+    from core.triage.oneline import for_console
+    from core.triage.writers import ndjson_lines
+
+    row = TriageRow(source="x", computer_name="ПК-01 機", verdict="cant-tell")
+    assert for_console(summary_line(row), "cp1252").startswith("Dump Doctor: ??-01 ?")
+    (line,) = ndjson_lines([row])
+    assert line.isascii() and json.loads(line)["computer_name"] == "ПК-01 機"
