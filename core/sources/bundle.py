@@ -384,7 +384,12 @@ def folder_bundle(folder: Path) -> BundleSource:
             item = _identify_local(path, path.relative_to(folder).as_posix(), problems)
             if item is not None:
                 items.append(item)
-    return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
+    description = f"Bundle folder {folder}"
+    collection = velociraptor.recognise_folder(folder, items)  # an unpacked Velociraptor collection
+    if collection is not None:
+        description = f"{collection.description} ({folder})"
+        problems.extend(collection.problems)
+    return _finish(BundleSource(description, items, None, problems))
 
 
 def loose_bundle(paths: list[Path]) -> BundleSource:

@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import logging
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import unquote
 
@@ -76,24 +77,20 @@ def windows_path(name: str) -> str | None:
     return "/".join([device, *decoded[1:]])
 
 
-def _json_member(archive: _Archive, info: zipfile.ZipInfo) -> Any:
+Read = Callable[[str], bytes | None]  # a record of the collection by name, None when absent or too big
+
+
+def _json_record(read: Read, name: str) -> Any:
+    data = read(name)
     try:
-        if info.file_size > _MAX_JSON:
-            return None
-        return json.loads(archive.read_prefix(info, _MAX_JSON).decode("utf-8", "replace"))
-    except (DumpDoctorError, ValueError):
+        return json.loads(data.decode("utf-8", "replace")) if data is not None else None
+    except ValueError:
         return None
 
 
-def _short_uploads(archive: _Archive, info: zipfile.ZipInfo, label: str) -> list[Problem]:
+def _short_uploads(text: str, label: str) -> list[Problem]:
     """uploads.json (one JSON object a line): files the collector stored only in part."""
     out: list[Problem] = []
-    if info.file_size > _MAX_JSON:
-        return out
-    try:
-        text = archive.read_prefix(info, _MAX_JSON).decode("utf-8", "replace")
-    except DumpDoctorError:
-        return out
     for line in text.splitlines():
         try:
             entry = json.loads(line)
@@ -110,11 +107,11 @@ def _short_uploads(archive: _Archive, info: zipfile.ZipInfo, label: str) -> list
     return out
 
 
-def recognise(archive: _Archive, members: Sequence[zipfile.ZipInfo], items: Sequence[_Item],
-              label: str) -> Collection | None:
-    """Recognise a collection zip and name its members by their Windows paths (in place). None when
-    `members` are not a Velociraptor collection."""
-    names = ["/".join(p for p in m.filename.replace("\\", "/").split("/") if p) for m in members]
+def recognise_names(names: Sequence[str], read: Read, items: Sequence[_Item],
+                    label: str) -> Collection | None:
+    """Recognise a collection from its member names (zip members or a folder's relative paths), read
+    its records through `read`, and name its files by their Windows paths (in place). None when it is
+    not a Velociraptor collection."""
     if is_encrypted_collection(names):
         return Collection(None, f"Velociraptor collection {label} (encrypted)", [Problem(
             label, "an encrypted Velociraptor collection: the files are inside its password-protected "
@@ -122,10 +119,8 @@ def recognise(archive: _Archive, members: Sequence[zipfile.ZipInfo], items: Sequ
             "give Dump Doctor the inner zip", Severity.ERROR, "bundle")])
     if not is_collection(names):
         return None
-    by_name = dict(zip(names, members, strict=True))
     host = None
-    info = by_name.get("client_info.json")
-    data = _json_member(archive, info) if info is not None else None
+    data = _json_record(read, "client_info.json")
     if isinstance(data, dict):
         found = data.get("Hostname") or data.get("hostname") or data.get("Fqdn") or data.get("fqdn")
         host = " ".join(str(found).split())[:100] if found else None
@@ -134,11 +129,49 @@ def recognise(archive: _Archive, members: Sequence[zipfile.ZipInfo], items: Sequ
         if path is not None:
             item.name = path
     problems: list[Problem] = []
-    uploads = by_name.get("uploads.json")
+    uploads = read("uploads.json")
     if uploads is not None:
-        problems.extend(_short_uploads(archive, uploads, label))
+        problems.extend(_short_uploads(uploads.decode("utf-8", "replace"), label))
     if not any(i.kind in _READS for i in items):
         problems.append(Problem(label, "this Velociraptor collection holds none of the files Dump Doctor "
                                 f"reads; collect {WHAT_TO_COLLECT}", Severity.ERROR, "bundle"))
     description = f"Velociraptor collection {label}" + (f" from {host}" if host else "")
     return Collection(host, description, problems)
+
+
+def recognise(archive: _Archive, members: Sequence[zipfile.ZipInfo], items: Sequence[_Item],
+              label: str) -> Collection | None:
+    """A collection zip (core.sources.bundle.zip_bundle)."""
+    names = ["/".join(p for p in m.filename.replace("\\", "/").split("/") if p) for m in members]
+    by_name = dict(zip(names, members, strict=True))
+
+    def read(name: str) -> bytes | None:
+        info = by_name.get(name)
+        if info is None or info.file_size > _MAX_JSON:
+            return None
+        try:
+            return archive.read_prefix(info, _MAX_JSON)
+        except DumpDoctorError:
+            return None
+
+    return recognise_names(names, read, items, label)
+
+
+def recognise_folder(folder: Path, items: Sequence[_Item]) -> Collection | None:
+    """An unpacked collection (core.sources.bundle.folder_bundle): its records at the folder's root."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+    except OSError:
+        return None
+    names += [i.name for i in items]
+
+    def read(name: str) -> bytes | None:
+        path = folder / name
+        try:
+            if path.is_symlink() or not path.is_file() or path.stat().st_size > _MAX_JSON:
+                return None
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    return recognise_names(names, read, items, folder.name)

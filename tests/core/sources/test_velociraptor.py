@@ -28,6 +28,19 @@ def test_collection_scans_like_a_bundle(tmp_path: Path) -> None:
     assert not [p for p in evidence.problems if p.severity.value == "error"]
 
 
+def test_unpacked_collection_folder_is_recognised_too(tmp_path: Path) -> None:
+    path = write_velociraptor_collection(tmp_path / "c.zip", machine_named("PC10"), host="PC10")
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(path) as zf:
+        zf.extractall(folder)
+    with open_source(folder) as source:
+        assert source.description.startswith("Velociraptor collection unpacked from PC10")
+        evidence = scan(source)
+    assert evidence.registry and evidence.registry.system
+    assert evidence.registry.system.computer_name == "PC10"
+    assert diagnose(evidence).verdict.id.value == "not-this-issue"
+
+
 def test_member_names_decode_to_windows_paths() -> None:
     system = windows_path("uploads/auto/C%3A/Windows/System32/config/SYSTEM")
     assert system == "C:/Windows/System32/config/SYSTEM"
