@@ -41,8 +41,17 @@ def _ensure_venv() -> None:
     STAMP.write_text(want)
 
 
-def _run(cmd: list[str], env: dict[str, str] | None = None) -> int:
-    return subprocess.call(cmd, cwd=ROOT, env=env)
+def _run(cmd: list[str], env: dict[str, str] | None = None, *, cwd: Path | None = ROOT) -> int:
+    return subprocess.call(cmd, cwd=cwd, env=env)
+
+
+def _run_here(module: str, rest: list[str]) -> int:
+    """Run one of our programs in the user's working directory, so relative paths they give
+    (a file beside them, `-o out.zip`) mean what they meant; the checkout is found via PYTHONPATH."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    # -P: the user's directory is not put on sys.path, so a "core" or "gui" folder there is not imported
+    return _run([str(PY), "-P", "-m", module, *rest], env, cwd=None)
 
 
 def _check(cmd: list[str], env: dict[str, str] | None = None) -> None:
@@ -61,9 +70,9 @@ def main(argv: list[str]) -> int:
         return 2
     _ensure_venv()
     if command == "app":
-        return _run([str(PY), "-m", "gui", *rest])
+        return _run_here("gui", rest)
     if command == "cli":
-        return _run([str(PY), "-m", "core.cli.main", *rest])
+        return _run_here("core.cli.main", rest)
     if command == "build":
         return _run([str(PY), "-m", "build_spec", *rest])
     # lint / test

@@ -43,6 +43,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+APP_NAME = "Dump Doctor"
+APP_ID = "dumpdoctor"  # argv[0] as Qt sees it: the X11 window class instance, the Wayland app id
+
+
+def make_application() -> QApplication:
+    """The QApplication, named before it exists: X11 takes the window class from argv[0], which for
+    `python -m gui` was "__main__.py", and from the application name."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        QApplication.setApplicationName(APP_NAME)
+        QApplication.setOrganizationName("DumpDoctor")
+        QApplication.setDesktopFileName(APP_ID)
+        app = QApplication([APP_ID])
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName("DumpDoctor")
+    app.setDesktopFileName(APP_ID)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(icon("app"))
+    return app
+
+
 def _wait_until(app: QApplication, done: Callable[[], bool], timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not done():
@@ -99,12 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("%s", problem)
         print(problem, file=sys.stderr)
         return 3
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName("Dump Doctor")
-    app.setOrganizationName("DumpDoctor")
-    app.setApplicationVersion(__version__)
-    app.setWindowIcon(icon("app"))
+    app = make_application()
     if args.self_test:
         # A check must not move the user's remembered window: use a throw-away settings file.
         scratch = tempfile.mkdtemp(prefix="dumpdoctor-selftest-")

@@ -21,6 +21,7 @@ from core.evidence import Evidence
 from core.examine import Case, Spec, examine
 from core.progress import CancelToken, ProgressSink
 from core.report import render_html, render_text
+from core.report.csv_report import crashes_csv, drivers_csv
 from core.resources import resource_path
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
@@ -48,6 +49,8 @@ class CoreServices:
     examine: Callable[[Spec, ProgressSink, CancelToken], Case] = examine
     render_text: Callable[[Diagnosis, Evidence], str] = render_text
     render_html: Callable[[Diagnosis, Evidence], str] = render_html
+    render_crash_csv: Callable[[Evidence], str] = crashes_csv
+    render_driver_csv: Callable[[Evidence], str] = drivers_csv
     export_bundle: ExportBundle = export_bundle
     bundle_options: Callable[[bool, bool, bool], BundleOptions] = _bundle_options
     memory_dmp_size: Callable[[EvidenceSource, Evidence], int | None] = memory_dmp_size

@@ -9,67 +9,50 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, QThreadPool
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeyEvent
+from PySide6.QtWidgets import QAbstractButton, QMessageBox, QPushButton, QWidget, QWizard
 
-from core.diagnosis.model import Diagnosis
-from core.evidence import Evidence
-from core.scan import EventRead
-from core.sources.base import EvidenceSource
-from core.wizard.flow import Platform, Step, WizardFlow
+from core.wizard.flow import STEP_ORDER, OpState, Platform, Step, WizardFlow
+from gui import gc_policy
 from gui.elevation import is_elevated
 from gui.operations import BackgroundOp
+from gui.pages.base import PAGE_ID, FlowPage, Results
+from gui.pages.bundle_page import BundlePage
+from gui.pages.diagnosis_page import DiagnosisPage
+from gui.pages.drivers_page import DriversPage
+from gui.pages.history_page import HistoryPage
+from gui.pages.scan_page import ScanPage
+from gui.pages.source_page import SourcePage
 from gui.services import CoreServices
 from gui.widgets import icon
 
 log = logging.getLogger(__name__)
 
-STEP_ORDER = [Step.SOURCE, Step.SCAN, Step.HISTORY, Step.DRIVERS, Step.DIAGNOSIS, Step.BUNDLE]
-PAGE_ID = {step: i for i, step in enumerate(STEP_ORDER)}
+__all__ = ["PAGE_ID", "STEP_ORDER", "DumpDoctorWizard", "FlowPage", "Results", "current_platform"]
+
+DEFAULT_SIZE = (1120, 700)
+SMALLEST_SIZE = (620, 440)  # pages scroll below their natural size; 640×480 screens stay usable
+CLOSE_QUESTION = ("Close Dump Doctor?\n\nThe diagnosis has not been saved: no report or support bundle "
+                  "was written, and closing loses it.")
+
+
+def ask_before_closing(parent: QWidget, question: str) -> bool:
+    """True when the user confirms; the safe answer (stay) is the default button."""
+    box = QMessageBox(QMessageBox.Icon.Question, "Dump Doctor", question, parent=parent)
+    close = box.addButton("&Close without saving", QMessageBox.ButtonRole.DestructiveRole)
+    stay = box.addButton("&Stay", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(stay)
+    box.setEscapeButton(stay)
+    box.exec()
+    return box.clickedButton() is close
 
 
 def current_platform() -> Platform:
     return Platform(is_windows=sys.platform == "win32", elevated=is_elevated())
-
-
-@dataclass
-class Results:
-    source: EvidenceSource | None = None
-    evidence: Evidence | None = None
-    diagnosis: Diagnosis | None = None
-    memory_dmp_size: int | None = None  # a complete/kernel dump the bundle could include whole
-    event_reads: list[EventRead] | None = None  # the System-log reads of the examination
-
-    def close_source(self) -> None:
-        if self.source is not None:
-            try:
-                self.source.close()
-            except Exception:  # closing must never stop the user from going on
-                log.exception("closing the evidence source failed")
-            self.source = None
-        self.event_reads = None
-
-
-class FlowPage(QWizardPage):
-    """A page bound to one flow step."""
-
-    step: Step
-
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
-        super().__init__()
-        self.dd = wizard
-        self.setObjectName(f"page-{self.step}")
-
-    def nextId(self) -> int:  # noqa: N802 - Qt override
-        nxt = self.dd.flow.next_step(self.step)
-        return PAGE_ID[nxt] if nxt is not None else -1
-
-    def isComplete(self) -> bool:  # noqa: N802 - Qt override
-        return bool(self.dd.flow.can_advance(self.step)) or self.dd.flow.can_finish(self.step)
 
 
 class DumpDoctorWizard(QWizard):
@@ -77,14 +60,6 @@ class DumpDoctorWizard(QWizard):
                  settings: QSettings | None = None, prefer_demo: bool = False,
                  thread_pool: QThreadPool | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        # imported here: the page modules import this one for FlowPage
-        from gui.pages.bundle_page import BundlePage
-        from gui.pages.diagnosis_page import DiagnosisPage
-        from gui.pages.drivers_page import DriversPage
-        from gui.pages.history_page import HistoryPage
-        from gui.pages.scan_page import ScanPage
-        from gui.pages.source_page import SourcePage
-
         self.services = services or CoreServices()
         self.settings = settings if settings is not None else QSettings("DumpDoctor", "Dump Doctor")
         self.thread_pool = thread_pool or QThreadPool.globalInstance()
@@ -92,6 +67,9 @@ class DumpDoctorWizard(QWizard):
                                prefer_demo=prefer_demo)
         self.results = Results()
         self.ops: list[BackgroundOp] = []
+        # asked before results would be lost; tests replace it (a modal box would block them)
+        self.confirm_close: Callable[[QWidget, str], bool] = ask_before_closing
+        self._closing_confirmed = False
 
         self.setObjectName("dump-doctor-wizard")
         self.setWindowTitle("Dump Doctor")
@@ -101,7 +79,7 @@ class DumpDoctorWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setOption(QWizard.WizardOption.HaveFinishButtonOnEarlyPages, False)
         self.setAcceptDrops(True)
-        self.setMinimumSize(720, 560)
+        self.setMinimumSize(*SMALLEST_SIZE)
 
         self.source_page = SourcePage(self)
         self.scan_page = ScanPage(self)
@@ -114,6 +92,13 @@ class DumpDoctorWizard(QWizard):
             self.setPage(PAGE_ID[page.step], page)
         self.setStartId(PAGE_ID[Step.SOURCE])
         self.currentIdChanged.connect(self._follow_qt_navigation)
+        self.currentIdChanged.connect(lambda _id: QTimer.singleShot(0, self.focus_forward))
+        # Enter goes forward only: Back, Cancel and the pages' Stop buttons never take it, even
+        # when they have the focus (Space still presses them).
+        for which in (QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton):
+            button = self.button(which)
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
         self._restore_geometry()
 
     # --- navigation bookkeeping ------------------------------------------------------------
@@ -139,6 +124,40 @@ class DumpDoctorWizard(QWizard):
         page = self.currentPage()
         if isinstance(page, FlowPage):
             page.completeChanged.emit()
+
+    def forward_button(self) -> QAbstractButton | None:
+        """The button Enter presses here: Next when it can be used, else Finish when it can."""
+        for which in (QWizard.WizardButton.NextButton, QWizard.WizardButton.FinishButton):
+            b = self.button(which)
+            if b.isVisible() and b.isEnabled():
+                return b
+        return None
+
+    def focus_forward(self) -> None:
+        """After a page change or a finished scan the focus sits on the way forward, never on Back.
+        A page may name its own first control (the bundle page's Create bundle)."""
+        page = self.currentPage()
+        own = page.forward_widget() if isinstance(page, FlowPage) else None
+        target = own or self.forward_button()
+        if target is not None:
+            if isinstance(target, QPushButton):
+                target.setDefault(True)
+            target.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        # Enter reaches here when the focused widget did not use it (a line edit, a table, a button
+        # that does not take Enter). It presses the page's forward action, or Next, or Finish; never
+        # Back and never a Stop button.
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & ~(
+                Qt.KeyboardModifier.KeypadModifier):
+            page = self.currentPage()
+            own = page.forward_widget() if isinstance(page, FlowPage) else None
+            target = own if isinstance(own, QAbstractButton) else self.forward_button()
+            if target is not None:
+                target.click()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     # --- long work -------------------------------------------------------------------------
 
@@ -193,19 +212,52 @@ class DumpDoctorWizard(QWizard):
         if isinstance(geometry, QByteArray) and not geometry.isEmpty():
             self.restoreGeometry(geometry)
         else:
-            self.resize(860, 640)
+            # large enough that the verdict and what to do show without scrolling on a 1366×768
+            # screen, never larger than the screen (800×500 at 150 % scaling)
+            screen = self.screen()
+            avail = screen.availableGeometry() if screen is not None else None
+            width, height = DEFAULT_SIZE
+            if avail is not None:
+                width, height = min(width, avail.width() - 40), min(height, avail.height() - 40)
+            self.resize(max(width, SMALLEST_SIZE[0]), max(height, SMALLEST_SIZE[1]))
 
     def save_geometry(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
 
+    def results_would_be_lost(self) -> bool:
+        """A finished diagnosis that nothing was saved from, or a bundle still being written."""
+        data = self.flow.data
+        if data.export is OpState.RUNNING:
+            return True
+        return (data.scan is OpState.DONE and self.results.diagnosis is not None
+                and data.exported_to is None and not self.results.saved)
+
+    def may_close(self) -> bool:
+        if self._closing_confirmed or not self.results_would_be_lost():
+            return True
+        self._closing_confirmed = self.confirm_close(self, CLOSE_QUESTION)
+        return self._closing_confirmed
+
+    def accept(self) -> None:  # Finish
+        if self.may_close():
+            super().accept()
+
+    def reject(self) -> None:  # Cancel, Escape, the window's close button
+        if self.may_close():
+            super().reject()
+
     def done(self, result: int) -> None:
         self.stop_work()
+        gc_policy.QUIET.stop()  # a scan stopped by closing never reached its own stop
         self.save_geometry()
         self.results.close_source()
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.may_close():
+            event.ignore()
+            return
         self.stop_work()
         self.save_geometry()
         super().closeEvent(event)

@@ -22,7 +22,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtGui import QColor, QPalette  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from core.wizard.flow import OpState, Step  # noqa: E402
+from core.wizard.flow import STEP_ORDER, OpState, Step  # noqa: E402
 from gui.wizard import DumpDoctorWizard  # noqa: E402
 
 
@@ -36,7 +36,7 @@ def _settle(app: QApplication, seconds: float = 0.2) -> None:
 DARK = {"Window": "#2b2b2b", "WindowText": "#e8e8e8", "Base": "#1e1e1e", "AlternateBase": "#262626",
         "Text": "#e8e8e8", "Button": "#353535", "ButtonText": "#e8e8e8", "Highlight": "#3d6fb4",
         "HighlightedText": "#ffffff", "ToolTipBase": "#353535", "ToolTipText": "#e8e8e8",
-        "PlaceholderText": "#9a9a9a"}
+        "PlaceholderText": "#9a9a9a", "Link": "#8ab4f8", "LinkVisited": "#c58af9"}
 
 
 def _dark_palette() -> QPalette:
@@ -50,6 +50,8 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     parser.add_argument("--dark", action="store_true", help="render with a dark palette (suffix -dark)")
+    parser.add_argument("--size", default="1120x688",
+                        help="window size WxH (default: the window a 1366×768 screen opens with)")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
@@ -61,12 +63,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
         wizard = DumpDoctorWizard(settings=settings, prefer_demo=True)
-        wizard.resize(860, 640)
+        width, height = (int(x) for x in args.size.lower().split("x"))
+        wizard.resize(width, height)
         wizard.show()
         flow = wizard.flow
         written = []
-        for n, step in enumerate([Step.SOURCE, Step.SCAN, Step.HISTORY, Step.DRIVERS, Step.DIAGNOSIS,
-                                  Step.BUNDLE], 1):
+        for n, step in enumerate(STEP_ORDER, 1):
             if step is not Step.SOURCE:
                 wizard.next()
             if step is Step.SCAN:

@@ -1,5 +1,5 @@
-"""`dumpdoctor drivers [SOURCE...] [--json]`: the storage drivers in the crash dump path, how each was
-classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
+"""`dumpdoctor drivers [SOURCE...] [--json] [--csv FILE]`: the storage drivers in the crash dump path,
+how each was classified, which miniport writes dumps, and whether Diskdump.sys / Crashdmp.sys carry the fix.
 
 SOURCE may also be a folder of driver files or driver files themselves: every file given is listed and
 classified from its content, also without any SYSTEM hive (boot start, device and bus are then unknown).
@@ -13,15 +13,17 @@ through a virtual miniport cannot be told); 2 usage.
 from __future__ import annotations
 
 import argparse
+import sys
 import textwrap
 from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
-from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.drivers.model import DriverKind, FixState, StorageReport
 from core.evidence import Evidence
 from core.examine import examine
 from core.report.common import aligned_columns
+from core.report.csv_report import drivers_csv, write_csv
 from core.report.driver_table import driver_table
 from core.sources.base import EvidenceSource
 
@@ -38,6 +40,7 @@ def add_parser(sub: Any) -> None:
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--why", action="store_true", help="explain every driver, not only those in use")
+    p.add_argument("--csv", metavar="FILE", help="also write the driver table as CSV to FILE")
     p.set_defaults(func=run)
 
 
@@ -49,8 +52,8 @@ def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) ->
     lines: list[str] = []
     if table.drivers:
         rows: list[tuple[str, ...]] = [_COLUMNS]
-        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind,
-                  ("yes" if r.in_use else "no") if r.in_use_known else "unknown") for r in table.drivers]
+        rows += [(r.name, r.file_name, r.version, r.vendor, r.kind, r.in_use_words)
+                 for r in table.drivers]
         lines += aligned_columns(rows)
         explained = [r for r in table.drivers
                      if explain_all or r.in_use or r.virtual or not r.in_use_known]
@@ -110,6 +113,11 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
         ev = examine(source, steps=("registry", "dumps", "drivers"), with_diagnosis=False).evidence
+        if getattr(args, "csv", None):
+            problem = write_csv(args.csv, drivers_csv(ev))
+            if problem:
+                print(f"dumpdoctor: {problem}", file=sys.stderr)
+                return EXIT_USAGE
         if args.json:
             print_json(drivers_json(ev))
         else:

@@ -1,4 +1,5 @@
-"""`dumpdoctor scan [SOURCE...] [--json | --summary] [--html FILE] [--demo]`: scan evidence, diagnose, report.
+"""`dumpdoctor scan [SOURCE...] [--json | --summary] [--html FILE] [--csv FILE] [--demo]`: scan
+evidence, diagnose, report.
 
 Exit codes: 0 nothing wrong found, 1 a problem was found (the known issue or any finding of warning
 level or above), 2 usage error, 3 the evidence could not be read at all, 4 can't tell yet.
@@ -18,6 +19,7 @@ from core.errors import DumpDoctorError
 from core.examine import examine
 from core.progress import ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.report.csv_report import crashes_csv, write_csv
 from core.resources import resource_path
 from core.sources.base import EvidenceSource
 from core.triage.oneline import for_console
@@ -31,6 +33,8 @@ def add_parser(sub: Any) -> None:
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
+    p.add_argument("--csv", metavar="FILE",
+                   help="also write the crash list as CSV to FILE (columns as BlueScreenView /scomma)")
     p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
                    help="print only a one-line summary (at most 2,048 characters) for fleet tools that keep "
                         "the last line of output")
@@ -59,6 +63,11 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
             Path(args.html).write_text(render_html(diag, evidence), encoding="utf-8")
         except OSError as exc:
             print(f"dumpdoctor: cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if getattr(args, "csv", None):
+        problem = write_csv(args.csv, crashes_csv(evidence))
+        if problem:
+            print(f"dumpdoctor: {problem}", file=sys.stderr)
             return EXIT_USAGE
     if getattr(args, "summary", False):
         print(for_console(row_from(diag, evidence, source.description).summary, sys.stdout.encoding))

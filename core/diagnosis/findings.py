@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from datetime import datetime
 
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
@@ -128,13 +129,30 @@ def dump_integrity(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     return out
 
 
+def _when_words(times: list[datetime]) -> str:
+    """' on 4 March 2011' / ' between March 2011 and June 2013': "recently" misled for crashes years
+    old."""
+    if not times:
+        return ""
+    ordered = sorted(times, key=lambda t: t.timestamp())  # never compares naive with aware
+    first, last = ordered[0], ordered[-1]
+    if first.date() == last.date():
+        return f" on {first.day} {first:%B %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f" between {first.day} and {last.day} {last:%B %Y}"
+    return f" between {first:%B %Y} and {last:%B %Y}"
+
+
 def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     items: list[EvidenceItem] = []
     codes: list[int] = []
+    times: list[datetime] = []
     for d in ev.dumps:
         if d.kind is not DumpKind.KERNEL or d.bugcheck is None:
             continue
         b = d.bugcheck
+        if d.system_time:
+            times.append(d.system_time)
         when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
@@ -151,6 +169,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
                     f"{format_time(e.time)}: Stop {stop_label(e.bugcheck_code)}"
                     + (f" \u2014 {meaning}" if meaning else ""), e.events[0] if e.events else None))
                 event_codes.append(e.bugcheck_code)
+                times.append(e.time)
     if not items:
         return []
     crashes = max(dump_count, len(event_codes))
@@ -158,7 +177,8 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     names = ", ".join(stop_label(c) for c, _ in all_codes.most_common())
     out = [Finding(
         "recent-bugchecks", Severity.WARNING,
-        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')} recently.",
+        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')}"
+        f"{_when_words(times)}.",
         "Each Stop error has a code that says what kind of failure it was; the driver named with it is "
         "usually the one to update or remove.",
         f"Stop codes: {names}", items[:10])]

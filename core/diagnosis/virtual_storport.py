@@ -24,6 +24,7 @@ from core.diagnosis.model import (
 )
 from core.diagnosis.rules import predicate
 from core.diagnosis.wording import hex_code, plural
+from core.drivers.kind_words import KIND_WORDS
 from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
@@ -91,7 +92,7 @@ def _check_fixed_file(issue: KnownIssue, ev: Evidence, cov: BuildCoverage | None
 
 def _driver_items(d: StorageDriver, issue: KnownIssue) -> list[EvidenceItem]:
     ref = d.refs[0] if d.refs else (EvidenceRef("file", d.file_path) if d.file_path else None)
-    items = [EvidenceItem(f"{d.file_name} ({d.service}) is classified as {d.kind.value} "
+    items = [EvidenceItem(f"{d.file_name} ({d.service}): {KIND_WORDS.get(d.kind, 'unknown kind')} "
                           f"({d.confidence.value} confidence)", ref)]
     items += [EvidenceItem(reason, ref) for reason in d.reasons]
     if d.error or d.file_path is None:
@@ -142,7 +143,7 @@ def _check_miniport(issue: KnownIssue, ev: Evidence) -> Check:
     items = []
     if boot and boot.service:
         bd = storage.driver(boot.service)
-        kind = bd.kind.value if bd else "unknown"
+        kind = KIND_WORDS.get(bd.kind, "unknown kind") if bd else "unknown kind"
         items.append(EvidenceItem(f"Dumps are written through {boot.service} ({kind}): {boot.how}"))
     for d in storage.drivers:
         if d.in_use and d.kind is not DriverKind.DUMP_STACK:

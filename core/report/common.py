@@ -6,8 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
+from core.drivers.kind_words import KIND_WORDS
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_time
@@ -95,8 +97,9 @@ def drivers_table(ev: Evidence) -> Table:
         return t
     for d in ev.storage.drivers:
         version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
-        t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "", d.kind.value,
-                                          d.confidence.value, "yes" if d.in_use else "")])
+        t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "",
+                                          KIND_WORDS.get(d.kind, d.kind.value), d.confidence.value,
+                                          "yes" if d.in_use else "")])
     return t
 
 
@@ -116,7 +119,10 @@ def timeline_table(ev: Evidence) -> Table:
 def problems_table(ev: Evidence) -> Table:
     """Files that were there but could not be (fully) read. Evidence that is absent altogether is the
     verdict's "Evidence that would help", not a row here."""
-    t = Table("problems", ["File", "Problem", "Step"], empty="Every file could be read.")
+    # "Every file could be read" beside "The evidence could not be read" contradicted itself
+    empty = ("No file that Dump Doctor reads was found." if nothing_readable(ev)
+             else "Every file could be read.")
+    t = Table("problems", ["File", "Problem", "Step"], empty=empty)
     for p in ev.problems:
         t.rows.append([clean(p.path), clean(p.message), clean(p.step)])
     return t

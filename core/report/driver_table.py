@@ -6,18 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from core.drivers.kind_words import KIND_WORDS, in_use_words
 from core.drivers.model import DriverKind, FixCheck, FixState, StorageDriver, StorageReport
-
-KIND_WORDS: dict[DriverKind, str] = {
-    DriverKind.STORPORT_VIRTUAL: "Virtual Storport miniport",
-    DriverKind.STORPORT_PHYSICAL: "Physical Storport miniport",
-    DriverKind.SCSIPORT: "SCSIport miniport",
-    DriverKind.ATA: "ATA",
-    DriverKind.MONOLITHIC: "Monolithic (no port driver)",
-    DriverKind.DUMP_STACK: "Crash dump stack",
-    DriverKind.OTHER: "Other",
-    DriverKind.UNKNOWN: "Unknown (file not available)",
-}
 
 # Which evidence decided a driver's kind, in helpdesk words (StorageDriver.decided_by).
 DECIDED_WORDS = {"code": "from its code", "bus": "from its device's bus", "name table": "from its name only",
@@ -53,6 +43,7 @@ class DriverRow:
     in_use: bool
     virtual: bool  # a virtual Storport miniport: the kind the article is about
     in_use_known: bool = True  # False for files given on their own: only the registry can tell
+    in_use_words: str = ""  # "yes" / "no" / "unknown" / "only while a dump is written"
 
 
 @dataclass(frozen=True)
@@ -115,6 +106,7 @@ def driver_table(storage: StorageReport | None) -> DriverTable:
             in_use=d.in_use,
             virtual=d.kind is DriverKind.STORPORT_VIRTUAL,
             in_use_known=not d.loose or d.in_use,
+            in_use_words=in_use_words(d),
         ))
     for fix in (storage.diskdump, storage.crashdmp):
         if fix is not None:

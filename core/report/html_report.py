@@ -32,7 +32,8 @@ ol.steps li{margin:.4rem 0}code{background:#eee;padding:0 .25rem;border-radius:3
 .finding{margin:.6rem 0;padding:.4rem .8rem;border-left:.3rem solid #888}
 .finding.error{border-color:#c62828}.finding.warning{border-color:#ef6c00}.finding.info{border-color:#1565c0}
 table{border-collapse:collapse;width:100%;font-size:.85rem;margin:.5rem 0}
-th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:break-word}
+th,td{border:1px solid #ccc;padding:.2rem .4rem;text-align:left;vertical-align:top;word-break:normal;
+overflow-wrap:break-word;hyphens:none}
 th{background:#eee}th.met{white-space:nowrap;word-break:normal}.yes{color:#c62828}.no{color:#2e7d32}.unknown{color:#ef6c00}
 details{margin:.3rem 0}
 @media print{body{max-width:none;margin:0;font-size:11pt}details{display:block}
@@ -116,11 +117,17 @@ def _finding(f: Finding) -> str:
     return "\n".join(body)
 
 
+def _cell(text: object) -> str:
+    """A table cell. Columns never break inside a word ("unknow n" in a narrow column); long paths
+    and keys may break after a separator instead, so they do not widen the table."""
+    return _e(text).replace("\\", "\\<wbr>").replace("/", "/<wbr>")
+
+
 def _table(t: Table) -> str:
     head = f"<h3>{_e(SECTION_TITLES[t.title_key])}</h3>"
     if not t.rows:
         return head + f"<p>{_e(t.empty)}</p>"
-    rows = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in t.rows)
+    rows = "".join("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in r) + "</tr>" for r in t.rows)
     return (head + "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in t.headers) + "</tr>" + rows
             + "</table>")
 

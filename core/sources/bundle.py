@@ -68,9 +68,10 @@ class BundleSource(EvidenceSource):
     def __init__(self, description: str, items: list[BundleItem],
                  materialize: Callable[[BundleItem], Path] | None = None,
                  problems: list[Problem] | None = None, cleanup: Callable[[], None] | None = None,
-                 label: str = "") -> None:
+                 label: str = "", where: str = "in this bundle") -> None:
         super().__init__()
         self.label = label  # zip file name shown before "!member"
+        self.where = where  # how missing evidence is placed: loose files are "among the files chosen"
         self.description = description
         self.items = items
         self._materialize_fn = materialize
@@ -167,14 +168,14 @@ class BundleSource(EvidenceSource):
 
     def _note_absent(self) -> None:
         if not self.of_kind(FileKind.EVTX) and not self.of_kind(FileKind.EVENT_XML):
-            self.missing.append(Missing("event-log", "No System event log (.evtx or XML export) in this "
-                                        "bundle.", add_or_collect("event-log")))
+            self.missing.append(Missing("event-log", f"No System event log (.evtx or XML export) "
+                                        f"{self.where}.", add_or_collect("event-log")))
         if not self.of_kind(FileKind.PE):
-            self.missing.append(Missing("drivers", "No driver files (.sys) in this bundle, so driver "
+            self.missing.append(Missing("drivers", f"No driver files (.sys) {self.where}, so driver "
                                         "versions and kinds cannot be checked.",
                                         add_or_collect("drivers")))
         if not self.of_kind(FileKind.KERNEL_DUMP) and not self.of_kind(FileKind.USER_DUMP):
-            self.missing.append(Missing("dumps", "No crash dump files in this bundle.",
+            self.missing.append(Missing("dumps", f"No crash dump files {self.where}.",
                                         add_or_collect("dumps")))
 
     # -- EvidenceSource ----------------------------------------------------------------------------
@@ -237,7 +238,7 @@ class BundleSource(EvidenceSource):
                 hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
             if key is None:
                 what = f"{name.lower()}-hive"
-                self.missing.append(Missing(what, f"No {name} hive in this bundle.", add_or_collect(what)))
+                self.missing.append(Missing(what, f"No {name} hive {self.where}.", add_or_collect(what)))
             else:
                 hives.put(name, key)
         self._registry = hives
@@ -400,7 +401,8 @@ def loose_bundle(paths: list[Path]) -> BundleSource:
         if item is not None:
             items.append(item)
     names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
-    return _finish(BundleSource(f"Evidence files {names}", items, None, problems))
+    return _finish(BundleSource(f"Evidence files {names}", items, None, problems,
+                                where="among the files chosen"))
 
 
 def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:

@@ -14,6 +14,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from core.errors import UsageError
+from core.wizard.evidence_check import FolderCheck, check_windows_folder
 
 
 class Step(StrEnum):
@@ -23,6 +24,12 @@ class Step(StrEnum):
     DRIVERS = "drivers"
     DIAGNOSIS = "diagnosis"
     BUNDLE = "bundle"
+
+
+# The wizard's steps in the order they are shown: the enum above is declared in that order, and the
+# navigation table below lists them in it (a test holds the two together). Front ends derive their
+# page order from this, never write it again.
+STEP_ORDER: tuple[Step, ...] = tuple(Step)
 
 
 class SourceChoice(StrEnum):
@@ -82,6 +89,7 @@ class WizardData:
 
     choice: SourceChoice | None = None
     folder: Path | None = None
+    folder_check: FolderCheck | None = None  # whether `folder` is a Windows folder, checked as typed
     files: list[Path] = field(default_factory=list)  # a bundle (zip/folder) or loose evidence files
     scan: OpState = OpState.NOT_STARTED
     scan_error: str = ""
@@ -156,11 +164,17 @@ class WizardFlow:
             self._invalidate_results()
         self.data.choice = choice
 
-    def set_folder(self, folder: Path) -> None:
+    def set_folder(self, folder: Path | None) -> None:
+        """The Windows folder, as chosen or as typed so far (None: the field is empty). It is checked
+        at once, so the first page can say what is wrong before the scan page."""
         self.choose(SourceChoice.FOLDER)
         if folder != self.data.folder:
             self._invalidate_results()
         self.data.folder = folder
+        self.data.folder_check = check_windows_folder(str(folder)) if folder is not None else None
+
+    def remove_file(self, path: Path) -> None:
+        self.set_files([p for p in self.data.files if p != path])
 
     def set_files(self, files: Sequence[Path]) -> None:
         """A bundle (zip or folder) or loose evidence files, e.g. dropped on the window."""
@@ -193,6 +207,8 @@ class WizardFlow:
             return Gate(False, state.reason)
         if d.choice is SourceChoice.FOLDER and d.folder is None:
             return Gate(False, "Choose the Windows folder to examine.")
+        if d.choice is SourceChoice.FOLDER and d.folder_check is not None and not d.folder_check.ok:
+            return Gate(False, d.folder_check.message)
         if d.choice is SourceChoice.OTHER_COMPUTER and not d.files:
             return Gate(False, "Open a support bundle, or drop evidence files on this window.")
         return Gate(True)

@@ -7,13 +7,23 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from core.diagnosis.model import ConditionState, Diagnosis, Verdict
-from core.diagnosis.wording import hex_code, plural
+from core.diagnosis.model import (
+    ConditionState,
+    Diagnosis,
+    EvidenceItem,
+    Finding,
+    NextStep,
+    Verdict,
+    VerdictId,
+)
+from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, hex_code, plural
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_day, format_time
 from core.readiness.engine import LABELS
+from core.readiness.model import ReadinessId, ReadinessVerdict
+from core.report.common import ref_text
 
 # The drivers page shows the table `dumpdoctor drivers` prints; it is defined once, in core.report.
 from core.report.driver_table import driver_table as driver_table
@@ -128,6 +138,59 @@ def hotfix_link(verdict: Verdict) -> str | None:
     return verdict.link
 
 
+# --- the Diagnosis page: answer first, details after ------------------------------------------
+
+CONDITION_WORDS: dict[ConditionState, tuple[str, str]] = {
+    # (mark, word): the word carries the meaning; the mark only helps the eye
+    ConditionState.YES: ("●", "Yes"),
+    ConditionState.NO: ("○", "No"),
+    ConditionState.UNKNOWN: ("?", "Not known"),
+}
+
+
+@dataclass(frozen=True)
+class CheckRow:
+    mark: str
+    state: str  # "Yes" / "No" / "Not known"
+    label: str  # what was checked
+    text: str  # what the evidence says
+
+
+def checklist(verdict: Verdict) -> list[CheckRow]:
+    """'What Dump Doctor checked': each condition of the known issue and what the evidence says."""
+    return [CheckRow(*CONDITION_WORDS[c.state], c.label, c.text) for c in verdict.conditions]
+
+
+def evidence_line(item: EvidenceItem) -> str:
+    mark = "✔" if item.supports else "✘ against:"
+    where = f"  [{ref_text(item.ref)}]" if item.ref is not None else ""
+    return f"{mark} {item.text}{where}"
+
+
+def step_lines(steps: list[NextStep]) -> list[str]:
+    lines = []
+    for n, step in enumerate(steps, 1):
+        parts = [f"{n}. {step.title}"]
+        if step.detail:
+            parts.append(f"    {step.detail}")
+        if step.command:
+            parts.append(f"    Type: {step.command}")
+        if step.link:
+            parts.append(f"    {step.link}")
+        lines.append("\n".join(parts))
+    return lines
+
+
+def link_words(url: str) -> str:
+    """A link as words that wrap: a long address cannot, and would be cut at the window's edge."""
+    host = re.sub(r"^[a-z]+://", "", url).split("/", 1)[0]
+    return f"the article on {host}" if host else url
+
+
+def finding_line(f: Finding) -> str:
+    return f"• {SEVERITY_LABELS.get(f.severity, str(f.severity))}: {f.headline}"
+
+
 def readiness_lines(diagnosis: Diagnosis) -> list[str]:
     """The readiness verdict for the diagnosis page: the answer, then each check that is not met or not
     known (with its fix), then why each crash left no dump."""
@@ -143,3 +206,64 @@ def readiness_lines(diagnosis: Diagnosis) -> list[str]:
     for lost in r.missing_dumps:
         lines.append(f"• {format_time(lost.time)}: {lost.text}")
     return lines
+
+
+# --- one block per verdict, of either kind ------------------------------------------------------
+
+READINESS_LOOK: dict[ReadinessId, VerdictId] = {
+    # which icon and accent a readiness verdict borrows: the shape says problem / fine / unknown
+    ReadinessId.NOT_READY: VerdictId.MATCHES,
+    ReadinessId.DEGRADED: VerdictId.AT_RISK,
+    ReadinessId.READY: VerdictId.NOT_THIS_ISSUE,
+    ReadinessId.CANT_TELL: VerdictId.CANT_TELL,
+}
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    """What the Diagnosis page shows for one verdict, known issue or readiness alike."""
+
+    look: VerdictId  # icon and accent
+    words: str  # "Matches this known issue", "Crash dump readiness: Not ready"
+    headline: str
+    context: str  # "Known issue: ..." / "Will the next crash leave a dump?"
+    confidence: str
+    checks: list[CheckRow]
+    checks_note: str  # "8 other checks are met." when only the ones that matter are listed
+    steps: list[NextStep]
+    lost_dumps: list[str]  # why each crash left no dump (readiness)
+    title: str  # names the verdict in the details when there are several
+    explanation: str
+    evidence: list[str]
+    missing: list[str]
+
+
+def _known_issue_view(v: Verdict) -> VerdictView:
+    level = CONFIDENCE_LABELS.get(str(v.confidence.level), str(v.confidence.level))
+    return VerdictView(v.id, VERDICT_LABELS.get(v.id, str(v.id)), v.headline, f"Known issue: {v.issue_title}",
+                       f"{level}: {v.confidence.why}", checklist(v), "", list(v.next_steps), [],
+                       v.issue_title, v.explanation, [evidence_line(e) for e in v.evidence],
+                       [f"• {m.message} {m.how_to_get}".rstrip() for m in v.missing])
+
+
+def _readiness_view(r: ReadinessVerdict) -> VerdictView:
+    applying = [c for c in r.checks if c.applies]
+    shown = [c for c in applying if c.state is not ConditionState.YES]
+    met = len(applying) - len(shown)
+    note = (f"{plural(met, 'other check')} {'is' if met == 1 else 'are'} met." if shown and met
+            else ("Every check is met." if applying and not shown else ""))
+    steps = list(r.next_steps) or [s for c in shown for s in c.next_steps]
+    evidence = [evidence_line(e) for c in applying for e in c.evidence]
+    return VerdictView(READINESS_LOOK.get(r.id, VerdictId.CANT_TELL),
+                       f"Crash dump readiness: {LABELS.get(r.id, str(r.id))}", r.headline,
+                       "Will the next crash leave a dump?", "",
+                       [CheckRow(*CONDITION_WORDS[c.state], c.label, c.text) for c in shown], note, steps,
+                       [f"{format_time(x.time)}: {x.text}" for x in r.missing_dumps],
+                       "Will the next crash leave a dump?", r.explanation, evidence,
+                       [f"• {m.message} {m.how_to_get}".rstrip() for m in r.missing])
+
+
+def verdict_views(diagnosis: Diagnosis) -> list[VerdictView]:
+    """Every verdict as the page shows it, the primary one first (Diagnosis.all_verdicts)."""
+    return [_readiness_view(v) if isinstance(v, ReadinessVerdict) else _known_issue_view(v)
+            for v in diagnosis.all_verdicts]

@@ -4,10 +4,9 @@ The export itself is core.bundle's; this page only collects the options and show
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
 )
 
 from core.bundle.export import BundleResult
@@ -27,29 +25,23 @@ from core.wizard.flow import OpState, Step
 from core.wizard.present import minidump_count
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
+from gui.pages.base import FlowPage, WizardHost
+from gui.save_location import default_bundle_path
 from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 log = logging.getLogger(__name__)
-
-
-def default_bundle_path() -> Path:
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    # no computer or user name in the file name: redaction is on by default
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    return Path(folder or Path.home()) / f"dumpdoctor-bundle-{stamp}.zip"
 
 
 class BundlePage(FlowPage):
     step = Step.BUNDLE
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Support bundle")
         self.setSubTitle("Put the evidence and the report in one zip file to send to whoever helps you. "
                          "This step is optional.")
         self.op: BackgroundOp | None = None
-        layout = QVBoxLayout(self)
+        layout = self.scrolled_body()
         self.minidumps = QCheckBox("Include &minidumps")
         self.minidumps.setObjectName("include-minidumps")
         self.minidumps.setChecked(True)
@@ -86,6 +78,7 @@ class BundlePage(FlowPage):
         self.cancel_button = QPushButton("&Stop")
         self.cancel_button.setObjectName("cancel-bundle")
         self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.setAutoDefault(False)  # Enter never stops the export
         self.open_folder_button = QPushButton("&Open the containing folder")
         self.open_folder_button.setObjectName("open-containing-folder")
         self.open_folder_button.clicked.connect(self.open_folder)
@@ -103,17 +96,22 @@ class BundlePage(FlowPage):
         self._show_state()
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.dd.results.evidence
+        evidence = self.host.results.evidence
         if not self.dest.text():
             self.dest.setText(str(default_bundle_path()))
         if evidence is None:
             return
         n_mini = minidump_count(evidence.dumps)
         self.minidumps.setText(f"Include &minidumps ({n_mini} found)")
+        was_enabled = self.minidumps.isEnabled()
         self.minidumps.setEnabled(n_mini > 0)
+        if n_mini == 0:  # a ticked box that cannot do anything reads as a promise
+            self.minidumps.setChecked(False)
+        elif not was_enabled:  # minidumps again (another scan): back to the default, included
+            self.minidumps.setChecked(True)
         self.minidumps.setToolTip("Small memory dumps help find the driver that crashed. They hold "
                                   "some memory, which redaction cannot rewrite.")
-        size = self.dd.results.memory_dmp_size
+        size = self.host.results.memory_dmp_size
         self.full_dump.setEnabled(size is not None)
         self.full_dump_note.setText(
             f"The full memory dump is {format_size(size)}. Without it the bundle holds only its "
@@ -121,10 +119,16 @@ class BundlePage(FlowPage):
             else "No full memory dump (MEMORY.DMP) was found.")
         self._show_state()
 
+    def forward_widget(self) -> QPushButton | None:
+        # Enter makes the bundle (the step this page is for); once it is written, Finish.
+        if self.host.flow.data.export in (OpState.DONE, OpState.RUNNING):
+            return None
+        return self.create_button
+
     # --- export ----------------------------------------------------------------------------
 
     def start_export(self) -> None:
-        flow, results, services = self.dd.flow, self.dd.results, self.dd.services
+        flow, results, services = self.host.flow, self.host.results, self.host.services
         gate = flow.can_export()
         text = self.dest.text().strip()
         if not gate or not text:
@@ -145,10 +149,10 @@ class BundlePage(FlowPage):
         flow.export_started()
         self.progress.setRange(0, 0)
         self.status.setText(f"Writing {dest}…")
-        self.op = self.dd.track(BackgroundOp(work, parent=self, name="bundle", success=self._done,
+        self.op = self.host.track(BackgroundOp(work, parent=self, name="bundle", success=self._done,
                                              failure=self._fail, cancelled=self._cancelled,
                                              progress=self._progress))
-        self.op.start(self.dd.thread_pool)
+        self.op.start(self.host.thread_pool)
         self._show_state()
 
     def cancel_export(self) -> None:
@@ -166,7 +170,7 @@ class BundlePage(FlowPage):
 
     def _done(self, result: BundleResult) -> None:
         path = result.path
-        self.dd.flow.export_finished(path)
+        self.host.flow.export_finished(path)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
         lines = [f"The bundle was saved as {path} ({format_size(result.size)})."]
@@ -178,23 +182,23 @@ class BundlePage(FlowPage):
     def _fail(self, exc: Exception) -> None:
         message = str(exc) if isinstance(exc, DumpDoctorError) else f"{type(exc).__name__}: {exc}"
         log.error("bundle export failed: %s", message)
-        self.dd.flow.export_failed(message)
+        self.host.flow.export_failed(message)
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText(f"The bundle could not be written: {message}\n{where_to_look()}")
         self._show_state()
 
     def _cancelled(self) -> None:
-        if self.dd.flow.data.export is not OpState.RUNNING:
+        if self.host.flow.data.export is not OpState.RUNNING:
             return
-        self.dd.flow.export_cancelled()
+        self.host.flow.export_cancelled()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.status.setText("Stopped; no bundle was written.")
         self._show_state()
 
     def open_folder(self) -> None:
-        path = self.dd.flow.data.exported_to
+        path = self.host.flow.data.exported_to
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
 
@@ -205,7 +209,7 @@ class BundlePage(FlowPage):
             self.dest.setText(name)
 
     def _show_state(self) -> None:
-        state = self.dd.flow.data.export
+        state = self.host.flow.data.export
         running = state is OpState.RUNNING
         self.create_button.setEnabled(not running)
         self.cancel_button.setVisible(running)

@@ -12,32 +12,34 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QProgressBar,
     QPushButton,
-    QVBoxLayout,
 )
 
+from core.diagnosis.model import Outcome
 from core.diagnosis.wording import plural
 from core.errors import DumpDoctorError
 from core.examine import Case
 from core.progress import CancelToken, ProgressUpdate
+from core.report.driver_table import DriverTable, driver_table
+from core.wizard.evidence_check import what_was_found
 from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS
+from gui import gc_policy
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
-from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
+from gui.pages.base import FlowPage, WizardHost
+from gui.widgets import RowsTable, wrapped
 
 log = logging.getLogger(__name__)
 
-ScanOutcome = tuple[Case, int | None]
+ScanOutcome = tuple[Case, int | None, DriverTable]
 
 
 class ScanPage(FlowPage):
     step = Step.SCAN
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Reading the evidence")
         self.setSubTitle("Dump Doctor reads crash settings, dump files, storage drivers and the System "
@@ -48,7 +50,7 @@ class ScanPage(FlowPage):
         self.ticker.setInterval(250)
         self.ticker.timeout.connect(self._tick)
 
-        layout = QVBoxLayout(self)
+        layout = self.scrolled_body()
         grid = QGridLayout()
         self.bars: dict[str, QProgressBar] = {}
         self.step_status: dict[str, QLabel] = {}
@@ -77,6 +79,7 @@ class ScanPage(FlowPage):
         self.cancel_button.setObjectName("cancel-scan")
         self.cancel_button.setAccessibleName("Stop the scan")
         self.cancel_button.clicked.connect(self.cancel_scan)
+        self.cancel_button.setAutoDefault(False)  # Enter never stops a scan; Space or Alt+S does
         self.again_button = QPushButton("Scan &again")
         self.again_button.setObjectName("scan-again")
         self.again_button.clicked.connect(self.start_scan)
@@ -88,10 +91,9 @@ class ScanPage(FlowPage):
         self.status = wrapped(name="scan-status", selectable=True)
         layout.addWidget(self.status)
         self.problems_label = wrapped("Notes from the scan (it went on without these):")
-        self.problems = QListWidget()
-        self.problems.setObjectName("scan-problems")
+        self.problems = RowsTable(("What was not read, and why",), name="scan-problems", wrap=True)
         self.problems.setAccessibleName("Files that could not be read")
-        self.problems.setWordWrap(True)
+        self.problems.setMinimumHeight(self.fontMetrics().height() * 6)
         self.problems_label.setBuddy(self.problems)
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problems, 1)
@@ -102,7 +104,7 @@ class ScanPage(FlowPage):
     # --- QWizardPage hooks -----------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        if self.dd.flow.needs_scan():
+        if self.host.flow.needs_scan():
             self.start_scan()
 
     def cleanupPage(self) -> None:  # noqa: N802 - Qt override
@@ -113,7 +115,7 @@ class ScanPage(FlowPage):
     # --- the scan --------------------------------------------------------------------------
 
     def start_scan(self) -> None:
-        flow, services = self.dd.flow, self.dd.services
+        flow, services = self.host.flow, self.host.services
         try:
             spec = flow.source_spec()
         except DumpDoctorError as exc:
@@ -128,10 +130,12 @@ class ScanPage(FlowPage):
                 except DumpDoctorError as exc:
                     log.info("memory dump size unknown: %s", exc)
                     size = None
+                # the drivers page's rows, made here: thousands of drivers must not stall the window
+                drivers = driver_table(case.evidence.storage)
             except BaseException:
                 case.close()
                 raise
-            return case, size
+            return case, size, drivers
 
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
@@ -139,13 +143,14 @@ class ScanPage(FlowPage):
             self.step_status[step_id].setText("Waiting")
         self._show_problems([])
         self.status.setText("Scanning…")
+        gc_policy.QUIET.start()  # no full collection may stall the window during the scan
         flow.scan_started()
-        self.op = self.dd.track(BackgroundOp(
+        self.op = self.host.track(BackgroundOp(
             work, parent=self, name="scan", success=self._done, failure=self._fail,
             cancelled=self._cancelled, progress=self._progress))
         self.clock.start()
         self._set_running(True)
-        self.op.start(self.dd.thread_pool)
+        self.op.start(self.host.thread_pool)
         self.completeChanged.emit()
 
     def cancel_scan(self) -> None:
@@ -172,29 +177,44 @@ class ScanPage(FlowPage):
                 status.setText("Done" if done else (u.message or f"{u.done} of {u.total}"))
 
     def _done(self, result: ScanOutcome) -> None:
-        case, size = result
+        case, size, drivers = result
         evidence = case.evidence
-        results = self.dd.results
+        results = self.host.results
         results.close_source()
         results.source, results.evidence, results.diagnosis = case.source, evidence, case.diagnosis
         results.event_reads = case.event_reads
         results.memory_dmp_size = size
-        self.dd.flow.scan_finished()
+        results.drivers = drivers
+        results.saved = False
+        self.host.flow.scan_finished()
         self._set_running(False)
         for step_id, bar in self.bars.items():
             bar.setRange(0, 1)
             bar.setValue(1)
             self.step_status[step_id].setText("Done")
         seconds = self.clock.elapsed() / 1000
-        self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
-                            f"{plural(len(evidence.dumps), 'dump file')} found. "
-                            "Choose Next to see the crash history.")
+        if case.diagnosis is not None and case.diagnosis.outcome is Outcome.UNREADABLE:
+            # said once, plainly: what the evidence held, instead of "could not be read" beside
+            # "every file could be read"
+            try:
+                found = what_was_found(self.host.flow.source_spec())
+            except DumpDoctorError:
+                found = ""
+            self.status.setText(f"Nothing Dump Doctor reads was found: {found}. Go Back to choose other "
+                                "evidence." if found else "Nothing Dump Doctor reads was found. Go Back "
+                                "to choose other evidence.")
+        else:
+            self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
+                                f"{plural(len(evidence.dumps), 'dump file')} found. "
+                                "Choose Next to see the crash history.")
         lines = [f"Could not read {p}" for p in evidence.problems]
         lines += [f"Not available: {m.message.rstrip('.')}"
                   + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".") for m in evidence.missing]
         self._show_problems(lines)
         self.completeChanged.emit()
-        self.dd.refresh_buttons()
+        self.host.refresh_buttons()
+        # the Stop button that had the focus is gone: put it on Next, not on Back
+        self.host.focus_forward()
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, DumpDoctorError):
@@ -202,15 +222,15 @@ class ScanPage(FlowPage):
         else:
             log.error("scan failed unexpectedly: %r", exc)
             message = f"The scan stopped because of an unexpected error ({type(exc).__name__}: {exc})."
-        self.dd.flow.scan_failed(message)
+        self.host.flow.scan_failed(message)
         self._set_running(False)
         self.status.setText(f"{message}\n{where_to_look()}")
         self.completeChanged.emit()
 
     def _cancelled(self) -> None:
-        if self.dd.flow.data.scan is not OpState.RUNNING:
+        if self.host.flow.data.scan is not OpState.RUNNING:
             return  # already shown as cancelled
-        self.dd.flow.scan_cancelled()
+        self.host.flow.scan_cancelled()
         self._set_running(False)
         self.status.setText("Scan stopped. Choose Scan again, or go Back to choose other evidence.")
         self.completeChanged.emit()
@@ -219,24 +239,24 @@ class ScanPage(FlowPage):
 
     def _set_running(self, running: bool) -> None:
         self.cancel_button.setVisible(running)
-        self.again_button.setVisible(not running and self.dd.flow.data.scan is not OpState.NOT_STARTED)
+        self.again_button.setVisible(not running and self.host.flow.data.scan is not OpState.NOT_STARTED)
         if running:
             self.ticker.start()
-            self.cancel_button.setDefault(True)
         else:
             self.ticker.stop()
+            gc_policy.QUIET.stop()
             self._tick()
             for bar in self.bars.values():
                 if bar.maximum() == 0:  # stop busy indicators
                     bar.setRange(0, 1)
 
     def _tick(self) -> None:
+        gc_policy.QUIET.tick()
         if self.clock.isValid():
             secs = int(self.clock.elapsed() / 1000)
             self.elapsed.setText(f"Elapsed: {secs // 60}:{secs % 60:02d}")
 
     def _show_problems(self, lines: list[str]) -> None:
-        self.problems.clear()
-        self.problems.addItems(lines)
+        self.problems.set_rows([[line] for line in lines])
         self.problems_label.setVisible(bool(lines))
         self.problems.setVisible(bool(lines))

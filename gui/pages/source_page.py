@@ -5,24 +5,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QFileDialog,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QRadioButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from core.errors import UsageError
+from core.wizard.evidence_check import label_path
 from core.wizard.flow import SourceChoice, Step
 from gui.elevation import request_admin_restart
+from gui.pages.base import FlowPage, WizardHost
 from gui.widgets import wrapped
-from gui.wizard import DumpDoctorWizard, FlowPage
 
 DESCRIPTIONS = {
     SourceChoice.THIS_COMPUTER: "Examine the Windows installation Dump Doctor is running on.",
@@ -35,6 +38,9 @@ DESCRIPTIONS = {
     SourceChoice.DEMO: ("Sample evidence from a machine with the known problem, to see what Dump Doctor "
                         "reports."),
 }
+FILES_FILTER = ("All files (*);;Crash dumps (*.dmp);;Event logs (*.evtx *.xml);;"
+                "Registry exports (*.reg);;Drivers (*.sys)")
+
 LABELS = {
     SourceChoice.THIS_COMPUTER: "&This computer",
     SourceChoice.FOLDER: "A &Windows folder",
@@ -46,7 +52,7 @@ LABELS = {
 class SourcePage(FlowPage):
     step = Step.SOURCE
 
-    def __init__(self, wizard: DumpDoctorWizard) -> None:
+    def __init__(self, wizard: WizardHost) -> None:
         super().__init__(wizard)
         self.setTitle("Where should Dump Doctor look?")
         self.setSubTitle("Choose the evidence to examine. Nothing is changed on the computer or in the "
@@ -54,7 +60,9 @@ class SourcePage(FlowPage):
         self.group = QButtonGroup(self)
         self.radios: dict[SourceChoice, QRadioButton] = {}
         self.notes: dict[SourceChoice, QWidget] = {}
-        layout = QVBoxLayout(self)
+        self.file_labels: list[QLabel] = []
+        self.remove_buttons: list[QToolButton] = []
+        layout = self.scrolled_body()
 
         for choice in SourceChoice:
             radio = QRadioButton(LABELS[choice])
@@ -86,7 +94,8 @@ class SourcePage(FlowPage):
                 self.folder_edit.setObjectName("folder-path")
                 self.folder_edit.setAccessibleName("Windows folder path")
                 self.folder_edit.setPlaceholderText("Folder that holds Windows\\System32")
-                self.folder_edit.editingFinished.connect(self._folder_typed)
+                # checked as it is typed or pasted: Next and the reason follow every keystroke
+                self.folder_edit.textEdited.connect(self._folder_typed)
                 self.folder_edit.setAcceptDrops(False)  # drops anywhere go to the window's handler
                 browse = QPushButton("Choose &folder…")
                 browse.setObjectName("choose-folder")
@@ -122,21 +131,25 @@ class SourcePage(FlowPage):
                 collector_row.addWidget(self.collector_button)
                 collector_row.addStretch(1)
                 box.addLayout(collector_row)
-                self.file_list = QListWidget()
+                # each added file: what it was identified as (by content), and a way to remove it
+                self.file_list = QWidget()
                 self.file_list.setObjectName("evidence-files")
                 self.file_list.setAccessibleName("Chosen evidence files")
-                self.file_list.setMaximumHeight(72)
+                self.file_rows = QVBoxLayout(self.file_list)
+                self.file_rows.setContentsMargins(0, 0, 0, 0)
+                self.file_rows.setSpacing(2)
                 box.addWidget(self.file_list)
 
         layout.addStretch(1)
-        self.status = wrapped(name="source-status")
-        layout.addWidget(self.status)
+        self.status = wrapped(name="source-status", selectable=True)
+        # below the scroll area: what is missing before Next can be used is never scrolled away
+        self.footer.addWidget(self.status)
         self.show_choice()
 
     # --- showing the flow's state ----------------------------------------------------------
 
     def show_choice(self) -> None:
-        flow = self.dd.flow
+        flow = self.host.flow
         for state in flow.choices():
             radio = self.radios[state.choice]
             radio.setEnabled(state.enabled)
@@ -148,14 +161,50 @@ class SourcePage(FlowPage):
         chosen = flow.data.choice
         if chosen is not None:
             self.radios[chosen].setChecked(True)
-        self.folder_edit.setText(str(flow.data.folder) if flow.data.folder else "")
-        self.file_list.clear()
-        self.file_list.addItems([str(p) for p in flow.data.files])
+        folder_text = str(flow.data.folder) if flow.data.folder else ""
+        if self.folder_edit.text().strip() != folder_text:
+            self.folder_edit.setText(folder_text)
+        self._show_files(flow.data.files)
         self._show_gate()
 
+    def _show_files(self, files: list[Path]) -> None:
+        while self.file_rows.count():
+            item = self.file_rows.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.file_labels, self.remove_buttons = [], []
+        for path in files:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            what = label_path(path)
+            label = wrapped(f"{path.name or path} — {what.text}", name="evidence-file")
+            label.setToolTip(str(path))
+            remove = QToolButton()
+            remove.setObjectName("remove-file")
+            remove.setText("Remove")
+            remove.setAccessibleName(f"Remove {path.name or path}")
+            remove.setToolTip(f"Remove {path} from the evidence")
+            remove.clicked.connect(lambda _checked=False, p=path: self._remove(p))
+            line.addWidget(label, 1)
+            line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+            self.file_rows.addWidget(row)
+            self.file_labels.append(label)
+            self.remove_buttons.append(remove)
+        self.file_list.setVisible(bool(files))
+
+    def _remove(self, path: Path) -> None:
+        self.host.flow.remove_file(path)
+        self.show_choice()
+
     def _show_gate(self) -> None:
-        gate = self.dd.flow.can_advance(self.step)
-        self.status.setText("" if gate else gate.reason)
+        flow = self.host.flow
+        gate = flow.can_advance(self.step)
+        check = flow.data.folder_check
+        warning = (check.message if flow.data.choice is SourceChoice.FOLDER and check is not None
+                   and check.ok else "")
+        self.status.setText(warning if gate else gate.reason)
         self.completeChanged.emit()
 
     # --- user actions ----------------------------------------------------------------------
@@ -166,44 +215,43 @@ class SourcePage(FlowPage):
 
     def _chosen(self, choice: SourceChoice) -> None:
         try:
-            self.dd.flow.choose(choice)
+            self.host.flow.choose(choice)
         except UsageError as exc:  # a disabled option cannot normally be clicked; say why anyway
             self.status.setText(exc.message)
             return
         self._show_gate()
 
-    def _folder_typed(self) -> None:
+    def _folder_typed(self, _text: str = "") -> None:
         text = self.folder_edit.text().strip()
-        if text:
-            self.dd.flow.set_folder(Path(text))
-            self.radios[SourceChoice.FOLDER].setChecked(True)
-            self._show_gate()
+        self.host.flow.set_folder(Path(text) if text else None)
+        self.radios[SourceChoice.FOLDER].setChecked(True)
+        self._show_gate()
 
     def _browse_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Choose the Windows folder")
         if folder:
-            self.dd.flow.set_folder(Path(folder))
+            self.host.flow.set_folder(Path(folder))
             self.show_choice()
 
     def _browse_zip(self) -> None:
         name, _ = QFileDialog.getOpenFileName(self, "Open a support bundle", "",
                                               "Support bundles (*.zip);;All files (*)")
         if name:
-            self.dd.flow.set_files([Path(name)])
+            self.host.flow.set_files([Path(name)])
             self.show_choice()
 
     def _browse_bundle_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a support bundle folder")
         if folder:
-            self.dd.flow.set_files([Path(folder)])
+            self.host.flow.set_files([Path(folder)])
             self.show_choice()
 
     def _browse_files(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(
-            self, "Add evidence files", "",
-            "Evidence (*.dmp *.evtx *.xml *.reg *.sys SYSTEM SOFTWARE);;All files (*)")
+        # All files first: evidence is recognised by its content, and real files are named
+        # SYSTEM_win7sp1, SYSTEM.LOG1, crash1.bin, ... which a name filter would hide
+        names, _ = QFileDialog.getOpenFileNames(self, "Add evidence files", "", FILES_FILTER)
         if names:
-            self.dd.flow.set_files([*self.dd.flow.data.files, *(Path(n) for n in names)])
+            self.host.flow.set_files([*self.host.flow.data.files, *(Path(n) for n in names)])
             self.show_choice()
 
     def _save_collector(self) -> None:
@@ -212,7 +260,7 @@ class SourcePage(FlowPage):
         if not folder:
             return
         try:
-            written = self.dd.services.save_collector(Path(folder))
+            written = self.host.services.save_collector(Path(folder))
         except UsageError as exc:
             self.status.setText(f"The collector could not be saved: {exc}")
             return

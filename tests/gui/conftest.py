@@ -12,6 +12,8 @@ import pytest
 from PySide6.QtCore import QSettings
 
 from core.diagnosis.model import (
+    Condition,
+    ConditionState,
     ConfidenceInfo,
     Diagnosis,
     EvidenceItem,
@@ -84,6 +86,13 @@ def make_diagnosis(verdict_id: VerdictId) -> Diagnosis:
                   else "This computer does not have the known problem."),
         explanation="Explanation sentence from core.", technical="",
         confidence=ConfidenceInfo(Confidence.HIGH, "all four conditions were read directly"),
+        conditions=[Condition("os", "Windows version covered by the article", ConditionState.YES,
+                              "Windows 7 SP1 is covered."),
+                    Condition("fixed-file", "Diskdump.sys not yet fixed",
+                              ConditionState.YES if problem else ConditionState.NO,
+                              "Diskdump.sys 6.1.7600.16385 is older than the fix."),
+                    Condition("symptom", "Crash with Stop 0xD1 and no dump written", ConditionState.UNKNOWN,
+                              "No System event log was read.")],
         evidence=[EvidenceItem("The boot disk is served by a virtual Storport miniport.",
                                EvidenceRef("registry", "HKLM\\SYSTEM\\...\\vsmraid"))],
         next_steps=([NextStep("install-hotfix", "fix", "Install the hotfix", link=ARTICLE)] if problem
@@ -161,6 +170,8 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
 
     def make(services: CoreServices, platform: Platform = LINUX, **kw: object) -> DumpDoctorWizard:
         wizard = DumpDoctorWizard(services=services, platform=platform, settings=settings, **kw)
+        # a modal question would block the test run; tests about closing replace this again
+        wizard.confirm_close = lambda _parent, _question: True
         qtbot.addWidget(wizard)
         made.append(wizard)
         return wizard
@@ -168,3 +179,6 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
     yield make
     for wizard in made:
         assert wizard.stop_work(timeout=5.0), "background work did not stop"
+    import gui.gc_policy
+
+    gui.gc_policy.QUIET.stop()  # the collector's settings never leak into the next test

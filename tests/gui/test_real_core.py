@@ -82,7 +82,7 @@ def test_a_corrupt_file_is_listed_and_the_scan_goes_on(qtbot, tmp_path, make_wiz
     wizard.next()
     qtbot.waitUntil(lambda: wizard.flow.data.scan is not OpState.RUNNING, timeout=60_000)
     assert wizard.flow.data.scan is OpState.DONE, wizard.flow.data.scan_error
-    problems = [wizard.scan_page.problems.item(i).text() for i in range(wizard.scan_page.problems.count())]
+    problems = [wizard.scan_page.problems.text(i, 0) for i in range(wizard.scan_page.problems.row_count())]
     assert any(corrupt.name in p for p in problems), problems
     _walk_to(qtbot, wizard, Step.DIAGNOSIS)
     assert wizard.diagnosis_page.headline.text()

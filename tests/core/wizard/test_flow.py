@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import UsageError
-from core.wizard.flow import OpState, Platform, SourceChoice, Step, WizardFlow
+from core.wizard.flow import STEP_ORDER, OpState, Platform, SourceChoice, Step, WizardFlow
 
 LINUX = Platform(is_windows=False)
 WIN_ADMIN = Platform(is_windows=True, elevated=True)
@@ -67,9 +67,20 @@ def test_folder_choice_needs_a_folder(demo: Path, tmp_path: Path) -> None:
     flow = WizardFlow(LINUX, demo)
     flow.choose(SourceChoice.FOLDER)
     assert not flow.can_advance()
+    # an empty folder is not a Windows folder: said before the scan, and it never becomes a bundle
+    flow.set_folder(tmp_path)
+    gate = flow.can_advance()
+    assert not gate and "No Windows\\System32" in gate.reason
+    (tmp_path / "Windows" / "System32" / "config").mkdir(parents=True)
     flow.set_folder(tmp_path)
     assert flow.can_advance()
     assert flow.source_spec() == str(tmp_path)
+
+
+def test_page_order_is_the_navigation_tables_order(demo: Path) -> None:
+    flow = WizardFlow(LINUX, demo)
+    assert list(flow._nav) == list(STEP_ORDER)
+    assert flow.all_steps() == list(STEP_ORDER)
 
 
 def test_other_computer_one_zip_is_a_bundle_several_files_are_loose(demo: Path, tmp_path: Path) -> None:
