@@ -23,7 +23,8 @@ VOLUMES_CSV = "system/volumes.csv"  # Node,DeviceID,FreeSpace,Size (fixed disks)
 PAGEFILES_CSV = "system/pagefiles.csv"  # Node,AllocatedBaseSize,CurrentUsage,Name (MB)
 MEMORY_CSV = "system/memory.csv"  # Node,TotalPhysicalMemory (bytes)
 DUMPSTACK_LOGS = ("system/DumpStack.log.tmp", "system/DumpStack.log")
-SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS)
+VER_TXT = "system/ver.txt"  # the collector's `ver` output: "Microsoft Windows [Version 6.1.7601]"
+SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS, VER_TXT)
 
 TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
 TOP_LEVEL_FILES = frozenset({MANIFEST, README})

@@ -73,7 +73,7 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
         print(for_console(row_from(diag, evidence, source.description).summary, sys.stdout.encoding))
     elif args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
-    else:
+    else:  # with files from several computers: that first, then one diagnosis per computer
         sys.stdout.write(render_text(diag, evidence))
     return diag.exit_code
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import logging
 import multiprocessing
 import sys
 from collections.abc import Sequence
 
+from core.logsetup import setup_logging
 from core.version import __version__
 
 COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
@@ -63,8 +63,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_commands_needed(argv))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    # Library warnings go to the log file, not the terminal: what a user needs to know is in the report
+    # (with -v, progress and warnings are shown on stderr too).
+    setup_logging(verbose=bool(args.verbose), to_stderr=bool(args.verbose))
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE

@@ -205,7 +205,9 @@ def _key_line(text: str, path: Path, result: RegExport) -> MemoryKey | None:
     if root is None:
         root = MemoryKey(root_name, root_path, str(path))
         result.roots[root_name] = root
-    return root.ensure("\\".join(rest)) if rest else root
+    key = root.ensure("\\".join(rest)) if rest else root
+    key.origin = str(path)  # the file that sets this key's values is the one it is cited from
+    return key
 
 
 def _quoted(text: str, start: int) -> tuple[str, int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from core.drivers import inspect_pe
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Missing, Problem, Severity
 from core.readiness.facts_model import VolumeFacts
+from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
 from core.sources import velociraptor
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
@@ -80,6 +82,7 @@ class BundleSource(EvidenceSource):
         self._excerpts: dict[str, int] = {}
         self._registry: RegistryHives | None = None
         self._original_names: dict[str, str | None] = {}
+        self.manifest_host: str | None = None
         self.problems.extend(problems or [])
         self._read_manifest()
         self._note_absent()
@@ -140,6 +143,9 @@ class BundleSource(EvidenceSource):
                                              "bundle"))
                 continue
             origin = manifest.get("source")
+            host = re.search(r"collected on (\S+)", origin) if isinstance(origin, str) else None
+            if host and item.name.count("/") == 0:
+                self.manifest_host = host.group(1)  # the collector's %COMPUTERNAME%: one identity claim
             if isinstance(origin, str) and origin.strip() and item.name.count("/") == 0:
                 # Where the evidence was collected is what the helpdesk reads first; it is the
                 # bundle's own words (possibly redacted), shown beside where we opened it.
@@ -192,6 +198,23 @@ class BundleSource(EvidenceSource):
                 self._fetch(log_item)
         return self._fetch(item)
 
+    def collector_version(self) -> tuple[str, str] | None:
+        """(version text, member name) from the collector's system/ver.txt, when the bundle has one."""
+        item = next((i for i in self.items if i.kind is FileKind.UNKNOWN
+                     and i.name.casefold().endswith(layout.VER_TXT)), None)
+        path = self._fetch(item) if item is not None else None
+        if item is None or path is None:
+            return None
+        try:
+            with path.open("rb") as fh:
+                raw = fh.read(4096)
+        except OSError:
+            return None
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        text = raw.decode("utf-16", errors="replace") if utf16 else raw.decode("latin-1")
+        match = re.search(r"Version\s+(\d+\.\d+\.\d+)", text)
+        return (match.group(1), self._name(item)) if match else None
+
     def volume_facts(self, facts: RegistryFacts | None) -> VolumeFacts | None:
         by_name = {i.name.casefold(): i for i in self.items if i.kind is FileKind.UNKNOWN}
 
@@ -238,11 +261,28 @@ class BundleSource(EvidenceSource):
                 hives.notes.append(f"{name}: the hive file was used; registry exports of it were ignored")
             if key is None:
                 what = f"{name.lower()}-hive"
-                self.missing.append(Missing(what, f"No {name} hive {self.where}.", add_or_collect(what)))
+                # A hive that was given but could not be opened is not "no hive": say which one.
+                words = (f"The {name} hive {self._name(item)} could not be read (see the files that could "
+                         "not be read)." if item is not None else f"No {name} hive {self.where}.")
+                self.missing.append(Missing(what, words, add_or_collect(what)))
             else:
                 hives.put(name, key)
         self._registry = hives
         return hives
+
+    def extra_system_hives(self) -> list[tuple[str, RegKey]]:
+        """SYSTEM hives beyond the one registry() uses: loose files or a folder can hold hives from
+        several computers, and each is scanned as its own machine rather than silently dropped."""
+        chosen = self._hive_item("SYSTEM")
+        out: list[tuple[str, RegKey]] = []
+        for item in self.of_kind(FileKind.HIVE):
+            if item.hive != "SYSTEM" or item is chosen:
+                continue
+            path = self._fetch_hive(item)
+            key = load_hive(path, self.problems, self.display_path) if path is not None else None
+            if key is not None:
+                out.append((self._name(item), key))
+        return out
 
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
         # The crash control paths name places on the original machine; in a bundle every dump counts.

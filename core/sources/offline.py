@@ -10,9 +10,13 @@ from pathlib import Path
 from core.advice import copy_into_windows_folder
 from core.evidence_ref import Missing
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
+from core.registry.model import CrashControl
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.identify import PREFIX_SIZE, FileKind, identify_bytes
 from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
+
+MAX_SIDE_FILES = 200  # files looked at per folder beside the Windows folder
 
 
 def find_windows_dir(folder: Path) -> tuple[Path | None, Path] | None:
@@ -31,6 +35,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
+        self.folder = folder
         found = find_windows_dir(folder)
         if found is None:
             raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
@@ -41,6 +46,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             self.description = (f"Offline Windows folder {folder} (used as the Windows folder itself; "
                                 "files outside it, such as a DumpFile on another path, cannot be seen)")
         self._registry: RegistryHives | None = None
+        self._side: list[tuple[FileKind, Path]] | None = None
         self._check_layout()
 
     def _check_layout(self) -> None:
@@ -86,11 +92,53 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         self._registry = hives
         return hives
 
+    def _side_files(self) -> list[tuple[FileKind, Path]]:
+        """Evidence the user put beside the Windows folder (in the chosen folder, the volume root or the
+        Windows folder itself), as the product's own hint says to: recognised by content, whatever its
+        name. Only the top level of those folders is looked at, and only so many files."""
+        if self._side is not None:
+            return self._side
+        out: list[tuple[FileKind, Path]] = []
+        seen: set[Path] = set()
+        for folder in dict.fromkeys(f for f in (self.folder, self.volume, self.windows) if f is not None):
+            try:
+                entries = sorted(p for p in folder.iterdir() if p.is_file())[:MAX_SIDE_FILES]
+            except OSError:
+                continue
+            for path in entries:
+                real = path.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
+                try:
+                    with path.open("rb") as fh:
+                        kind = identify_bytes(fh.read(PREFIX_SIZE))
+                except OSError:
+                    continue
+                if kind in (FileKind.EVTX, FileKind.EVENT_XML, FileKind.KERNEL_DUMP):
+                    out.append((kind, path))
+        self._side = out
+        return out
+
+    def _side_logs(self) -> list[EventInput]:
+        return [EventInput("evtx" if kind is FileKind.EVTX else "xml", path, path.name)
+                for kind, path in self._side_files() if kind in (FileKind.EVTX, FileKind.EVENT_XML)]
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        found = super().dump_files(crash_control)
+        known = {p.resolve() for p in found}
+        # A MEMORY.DMP copied beside the Windows folder: a dump of this machine, most likely.
+        return found + [p for kind, p in self._side_files()
+                        if kind is FileKind.KERNEL_DUMP and p.resolve() not in known]
+
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
+        side = self._side_logs()
         if path is None or not path.is_file():
+            if side:
+                return side
             self.missing.append(Missing("event-log", "No System event log "
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
                                         copy_into_windows_folder("event-log")))
             return []
-        return [EventInput("evtx", path, "System.evtx")]
+        return [EventInput("evtx", path, "System.evtx"), *side]
