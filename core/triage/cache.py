@@ -111,12 +111,15 @@ class ResultCache:
     def _entry(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.json"
 
-    def get(self, key: str, need_report: bool, path: Path) -> tuple[TriageRow, bytes | None] | None:
+    def get(self, key: str, need_report: bool, path: Path) -> tuple[list[TriageRow], bytes | None] | None:
         """The cached row and report, told about `path` (the same content may sit at another path)."""
         try:
             text = _place(self._entry(key).read_text(encoding="utf-8"), path, json_text=True)
-            row = TriageRow.from_json(json.loads(text)["row"])
-            row.source = str(path)
+            rows = [TriageRow.from_json(r) for r in json.loads(text)["rows"]]
+            if not rows:
+                return None
+            for row in rows:
+                row.source = str(path)
             report = None
             if need_report:
                 report_path = self._entry(key).with_suffix(".html.gz")
@@ -124,18 +127,18 @@ class ResultCache:
                     return None
                 html = gzip.decompress(report_path.read_bytes()).decode("utf-8")
                 report = _place(html, path).encode("utf-8")
-            return row, report
+            return rows, report
         except (OSError, ValueError, KeyError, TypeError, EOFError, UnicodeDecodeError):
             return None
 
-    def put(self, key: str, row: TriageRow, report: bytes | None, path: Path) -> None:
+    def put(self, key: str, rows: list[TriageRow], report: bytes | None, path: Path) -> None:
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             if report is not None:
                 html = _unplace(report.decode("utf-8"), path).encode("utf-8")
                 _atomic_write(entry.with_suffix(".html.gz"), gzip.compress(html, compresslevel=6))
-            text = json.dumps({"row": row.to_json()}, ensure_ascii=False)
+            text = json.dumps({"rows": [row.to_json() for row in rows]}, ensure_ascii=False)
             _atomic_write(entry, _unplace(text, path, json_text=True).encode("utf-8"))
         except OSError as exc:  # a cache that cannot be written only costs time
             log.warning("cannot write the triage cache in %s: %s", self.folder, exc)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import logging
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import DumpDoctorError
 from core.examine import examine as examine_source
 from core.report import render_html
 from core.sources import open_source
-from core.triage.row import TriageRow, problem_row, row_from
+from core.triage.row import TriageRow, problem_row, rows_from
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +28,11 @@ class Examined:
     row: TriageRow
     report_html: bytes | None = None
     peak_rss_kb: int | None = None  # the worker's peak resident memory so far (POSIX)
+    more_rows: list[TriageRow] = field(default_factory=list)  # further computers in the same bundle
+
+    @property
+    def rows(self) -> list[TriageRow]:
+        return [self.row, *self.more_rows]
 
 
 def peak_rss_kb() -> int | None:
@@ -57,9 +62,9 @@ def examine(path: Path | None, kind: str, shown: str, with_report: bool) -> Exam
         with examine_source(source) as case:  # the same examination as `dumpdoctor scan`
             evidence, diag = case.evidence, case.diagnosis
             assert diag is not None
-            row = row_from(diag, evidence, shown)
+            rows = rows_from(diag, evidence, shown)
             report = render_html(diag, evidence).encode("utf-8") if with_report else None
-        return Examined(row, report, peak_rss_kb())
+        return Examined(rows[0], report, peak_rss_kb(), rows[1:])
     except DumpDoctorError as exc:
         return Examined(problem_row(shown, str(exc)), None, peak_rss_kb())
     except MemoryError:

@@ -190,6 +190,21 @@ def row_from(diag: Diagnosis, ev: Evidence, source: str) -> TriageRow:
     return row
 
 
+def rows_from(diag: Diagnosis, ev: Evidence, source: str) -> list[TriageRow]:
+    """One row per computer: a bundle whose files come from several computers is split as the
+    diagnosis splits it (Diagnosis.machines), each row saying so."""
+    if len(diag.machines) <= 1:
+        return [row_from(diag, ev, source)]
+    rows = []
+    for machine in diag.machines:
+        row = row_from(machine.diagnosis, machine.evidence, source)
+        row.problems.insert(0, f"this bundle holds files from {len(diag.machines)} computers; this row is "
+                               f"{machine.label}")
+        row.summary = summary_line(row)
+        rows.append(row)
+    return rows
+
+
 def problem_row(source: str, message: str) -> TriageRow:
     """A bundle that could not be examined at all: still one row, saying why."""
     row = TriageRow(source=source, problems=[message], headline=f"Could not be examined: {message}")

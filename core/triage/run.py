@@ -160,7 +160,8 @@ def triage_live(with_report: bool = False) -> TriageResult:
     """This computer, in this process (fleet tools run one command per machine)."""
     start = time.perf_counter()
     done = examine(None, "live", LIVE, with_report)
-    return TriageResult([done.row], [done.report_html], examined=1, seconds=time.perf_counter() - start)
+    return TriageResult(done.rows, [done.report_html] * len(done.rows), examined=1,
+                        seconds=time.perf_counter() - start)
 
 
 Worker = Callable[[str | None, str, str, bool], tuple[Examined, int]]
@@ -175,8 +176,10 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
     found = discover(paths)
     result = TriageResult(skipped=list(found.skipped))
     total = len(found.candidates)
-    result.rows = [problem_row(str(c.path), "not examined") for c in found.candidates]
-    result.reports = [None] * total
+    # One slot per candidate while examining; a bundle of several computers fills its slot with
+    # several rows, flattened at the end (rows stay in discovery order).
+    slots: list[list[TriageRow]] = [[problem_row(str(c.path), "not examined")] for c in found.candidates]
+    reports: list[bytes | None] = [None] * total
     cache = None
     if options.use_cache:
         from core.diagnosis.knowledge import load_knowledge
@@ -194,28 +197,32 @@ def triage(paths: list[Path], options: TriageOptions | None = None,
             key = keys[index]
             hit = cache.get(key, options.with_reports, cand.path) if key is not None else None
             if hit is not None:
-                row, report = hit
-                result.rows[index], result.reports[index] = row, report
+                slots[index], reports[index] = hit
                 result.from_cache += 1
                 progress(result.from_cache, total, f"{cand.path} (cached)")
                 continue
         todo.append(index)
-    _run_pool(found.candidates, todo, options, result, keys, cache, progress, total, worker or _worker)
+    _run_pool(found.candidates, todo, options, result, keys, cache, progress, total, worker or _worker,
+              slots, reports)
     if cache is not None:
         cache.save_index()
+    for rows, report in zip(slots, reports, strict=True):
+        result.rows.extend(rows)
+        result.reports.extend([report] * len(rows))  # the same full report for each computer in it
     result.seconds = time.perf_counter() - start
     return result
 
 
 def _run_pool(cands: list[Candidate], todo: list[int], options: TriageOptions, result: TriageResult,
               keys: list[str | None], cache: ResultCache | None, progress: Progress, total: int,
-              worker: Worker) -> None:
+              worker: Worker, slots: list[list[TriageRow]], reports: list[bytes | None]) -> None:
     if not todo:
         return
     pool = _Pool(options)
     state = {"done": result.from_cache}
 
     def finish(index: int, examined: Examined, pid: int) -> None:
+        slots[index], reports[index] = examined.rows, examined.report_html
         _store(result, index, examined, pid, keys, cache, cands[index].path)
         state["done"] += 1
         progress(state["done"], total, str(cands[index].path))
@@ -292,7 +299,6 @@ def _run_batch(batch: list[int], cands: list[Candidate], options: TriageOptions,
 
 def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys: list[str | None],
            cache: ResultCache | None, path: Path) -> None:
-    result.rows[index], result.reports[index] = examined.row, examined.report_html
     result.examined += 1
     if examined.peak_rss_kb is not None and pid:
         result.worker_peak_kb[pid] = max(result.worker_peak_kb.get(pid, 0), examined.peak_rss_kb)
@@ -301,7 +307,7 @@ def _store(result: TriageResult, index: int, examined: Examined, pid: int, keys:
     # cached too; only a worker that died (pid 0: memory limit, crash) is tried again next time, as
     # the limit may have been raised.
     if cache is not None and key is not None and pid:
-        cache.put(key, examined.row, examined.report_html, path)
+        cache.put(key, examined.rows, examined.report_html, path)
 
 
 __all__ = ["LIVE", "TriageOptions", "TriageResult", "peak_rss_kb", "triage", "triage_live"]

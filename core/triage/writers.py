@@ -62,14 +62,20 @@ def write_reports(overview: Path, rows: Sequence[TriageRow],
     the machine has no report (it could not be examined)."""
     folder = report_folder(overview)
     links: list[str | None] = []
+    written: dict[int, str] = {}  # a bundle of several computers has one report for all its rows
     for number, (row, report) in enumerate(zip(rows, reports, strict=True), start=1):
         if report is None:
             links.append(None)
             continue
+        if id(report) in written:
+            links.append(written[id(report)])
+            continue
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{number:04d}-{_safe_name(row.computer_name or Path(row.source).name)}.html"
         (folder / name).write_bytes(report)
-        links.append(f"{folder.name}/{name}")
+        link = f"{folder.name}/{name}"
+        links.append(link)
+        written[id(report)] = link
     return links
 
 

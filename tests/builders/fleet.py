@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import tempfile
 import zipfile
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -21,12 +22,22 @@ from core.diagnosis import diagnose
 from core.registry.keys import REG_SZ
 from core.scan import scan
 from core.sources import open_source
-from tests.builders.events import at, hibernate_crash_d1, write_export
+from tests.builders.events import Ev, at, hibernate_crash_d1, write_export
 from tests.builders.evtx import write_evtx
 from tests.builders.offline_root import CS, Machine, write_bundle_folder, write_offline_root
 
 CRASH_AT = "2011-03-15 08:00:00"
 NAME_KEY = f"{CS}\\Control\\ComputerName\\ComputerName"
+
+
+def _name_of(machine: Machine) -> str:
+    value = machine.system.get(NAME_KEY, {}).get("ComputerName")
+    return str(value[1]) if value else "TESTPC"
+
+
+def crash_events(machine: Machine) -> list[Ev]:
+    """The known defect's System-log story, recorded by this machine (its name in every event)."""
+    return [replace(ev, computer=_name_of(machine)) for ev in hibernate_crash_d1(at(CRASH_AT))]
 
 
 def machine_named(name: str) -> Machine:
@@ -41,7 +52,7 @@ def export_bundle_zip(dest: Path, machine: Machine, *, crash: bool = True) -> Pa
         folder = write_bundle_folder(Path(tmp) / "src", machine)
         if crash:
             (folder / "events").mkdir(exist_ok=True)
-            write_export(folder / "events" / "System.xml", hibernate_crash_d1(at(CRASH_AT)))
+            write_export(folder / "events" / "System.xml", crash_events(machine))
         with open_source(folder) as source:
             evidence = scan(source)
             export_bundle(source, evidence, diagnose(evidence), dest)
@@ -107,7 +118,7 @@ def write_velociraptor_collection(dest: Path, machine: Machine, *, crash: bool =
     with tempfile.TemporaryDirectory(prefix="dd-velo-") as tmp:
         evtx = None
         if crash:
-            evtx = write_evtx(Path(tmp) / "System.evtx", hibernate_crash_d1(at(CRASH_AT)))
+            evtx = write_evtx(Path(tmp) / "System.evtx", crash_events(machine))
         volume = Path(tmp) / "vol"
         write_offline_root(volume, machine, evtx=evtx)
         uploads = []

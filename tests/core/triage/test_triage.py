@@ -195,3 +195,34 @@ def test_content_hash_follows_content_not_name(tmp_path: Path, queue: Queue, kin
     else:
         (b / "extra.txt").write_text("x", encoding="utf-8")
     assert content_hash(a) != content_hash(b)
+
+
+def test_a_bundle_from_several_computers_gives_a_row_each(tmp_path: Path) -> None:
+    """Files from several computers in one bundle: the rows split as the diagnosis splits them."""
+    import zipfile
+
+    from tests.builders.fleet import demo_bundle_zip, export_bundle_zip, machine_named
+
+    one = export_bundle_zip(tmp_path / "one.zip", machine_named("PC-ONE"))
+    two = demo_bundle_zip(tmp_path / "two.zip", "VM-TWO")
+    mixed = tmp_path / "queue" / "mixed.zip"
+    mixed.parent.mkdir()
+    with zipfile.ZipFile(mixed, "w") as out:
+        for prefix, path in (("one", one), ("two", two)):
+            with zipfile.ZipFile(path) as src:
+                for info in src.infolist():
+                    if not info.filename.startswith("report/") and info.filename != "manifest.json":
+                        out.writestr(f"{prefix}/{info.filename}", src.read(info))
+    with examine(mixed) as case:
+        assert case.diagnosis is not None
+        labels = [m.label for m in case.diagnosis.machines]
+    assert len(labels) >= 2  # the fixture really mixes computers
+    for _ in range(2):  # cold, then from the cache
+        result = triage([mixed.parent], _options(tmp_path, with_reports=True))
+        assert len(result.rows) == len(labels)
+        for row, label in zip(result.rows, labels, strict=True):
+            assert row.problems[0] == (f"this bundle holds files from {len(labels)} computers; this row "
+                                       f"is {label}")
+            assert row.source == str(mixed)
+        assert "PC-ONE" in [r.computer_name for r in result.rows]
+        assert result.reports[0] is not None and all(r is result.reports[0] for r in result.reports)
