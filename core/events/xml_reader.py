@@ -51,8 +51,10 @@ def detect(prefix: bytes) -> bool:
         if end < 0:
             return False
         text = text[end + 3:].lstrip()
-    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised".
-    return text.startswith("<Event") or text[:9].upper() == "<!DOCTYPE"
+    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised";
+    # an HTML page (every bundle's report/report.html) is not an event export at all.
+    doctype = text[:9].upper() == "<!DOCTYPE"
+    return text.startswith("<Event") or (doctype and text[9:].lstrip()[:4].lower() != "html")
 
 
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
