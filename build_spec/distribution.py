@@ -15,6 +15,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "integrations"
+PACKAGE_MANAGERS = ("scoop", "winget")  # integrations/ also holds fleet tools' files (intune, ...)
 
 
 def zip_name(version: str) -> str:
@@ -43,7 +44,7 @@ def fill_manifests(zip_path: Path, version: str, url_base: str, homepage: str, o
     values = {"{{VERSION}}": version, "{{URL}}": f"{url_base.rstrip('/')}/{zip_path.name}",
               "{{SHA256}}": sha256(zip_path), "{{HOMEPAGE}}": homepage}
     written = []
-    for template in sorted(TEMPLATES.glob("*/*")):
+    for template in sorted(p for folder in PACKAGE_MANAGERS for p in (TEMPLATES / folder).glob("*")):
         if template.suffix not in (".yaml", ".json"):
             continue
         text = template.read_text(encoding="utf-8")

@@ -1,7 +1,11 @@
 """The evidence model: everything a scan found, the same shape whatever the source was.
 
 The diagnosis reads only this; it never knows whether evidence came from the live machine, an
-offline folder or a bundle. `source_kind` exists for display, not for rules.
+offline folder or a bundle. `source_kind` exists for display, not for rules: what a rule needs to know
+about where evidence came from is said by the evidence itself (`collected_whole`, the refs).
+
+One Evidence describes one computer. When the files come from several, `machines` holds one Evidence
+per computer (the first is this one) and each is diagnosed on its own evidence only.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from core.drivers.model import StorageReport
 from core.dumps.model import DumpInfo
 from core.events.model import Timeline
 from core.evidence_ref import Missing, Problem
+from core.machines import MachineIdentity
+from core.osversion import OsVersion
 from core.readiness.facts_model import VolumeFacts
 from core.registry.model import RegistryFacts
 
@@ -30,4 +36,12 @@ class Evidence:
     missing: list[Missing] = field(default_factory=list)
     scanned_at: datetime | None = None
     elevated: bool | None = None  # live only: running as administrator
+    # True when the driver files are the machine's own disk (live or a mounted Windows folder), so a
+    # file that is not there is absent from the machine; False for bundles and loose files.
+    collected_whole: bool = False
+    os_version: OsVersion | None = None  # from every source that says which Windows this is
+    machine: MachineIdentity | None = None  # the computer these files show
+    # Set when the files come from several computers; the first is this Evidence itself, so the field
+    # is left out of == and repr (they would go round in a circle).
+    machines: list[Evidence] = field(default_factory=list, compare=False, repr=False)
     volume_facts: VolumeFacts | None = None  # free space, page files on disk, DumpStack.log, RAM

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -20,22 +20,39 @@ from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
-from core.errors import Cancelled, DumpDoctorError, unreadable
+from core.errors import Cancelled, DumpDoctorError, TempSpaceError, unreadable
 from core.events import build_timeline, merge_reads, read_events
-from core.events.kinds import KernelGeneral, classify
 from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import EvidenceRef, Missing, Problem, Severity
+from core.evidence_ref import TEMP_SPACE_STEP, EvidenceRef, Missing, Problem, Severity, user_words
 from core.formatting import format_size
+from core.machines import (
+    IdentityClaim,
+    MachineIdentity,
+    Piece,
+    dump_piece,
+    events_piece,
+    group_pieces,
+    registry_piece,
+)
+from core.osversion import VersionClaim, derive_version, from_text
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.registry import read_registry_facts
+from core.registry.facts_common import current_control_set
+from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
 from core.sources.base import EvidenceSource
+from core.sources.relabel import relabel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-STEPS = ("registry", "dumps", "drivers", "events")
+STEPS = ("registry", "dumps", "events", "drivers")
+
+_PART_WORDS = {"control-set": "the current control set", "version": "the Windows version",
+               "crash-control": "the crash dump settings (CrashControl)", "page-files": "the page files",
+               "power": "the hibernation settings", "services": "the services and drivers (Services)",
+               "enum": "the devices (Enum)"}
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ class _Run:
         self.problems: list[Problem] = []
         self.missing: list[Missing] = []
         self.records: list[EventRecord] = []
+        self.registry_pieces: list[Piece] = []  # one per SYSTEM hive read, in reading order
+        self.input_labels: list[str] = []  # every event-log input, read or not
         self.event_reads: list[EventRead] = []
 
     def report(self, step: str, done: int, total: int | None, message: str = "") -> None:
@@ -70,15 +89,18 @@ class _Run:
             return fn()
         except Cancelled:
             raise
+        except TempSpaceError as exc:  # this computer's limit, not the evidence's: never "all clear"
+            self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, TEMP_SPACE_STEP))
         except DumpDoctorError as exc:
             self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, step))
         except OSError as exc:
             err = unreadable(where, exc)
             self.problems.append(Problem(where, err.message, Severity.ERROR, step))
-        except Exception as exc:  # a reader bug must not lose the rest of the evidence
+        except Exception:  # a reader bug must not lose the rest of the evidence
             log.exception("unexpected error in step %s for %s", step, where)
-            self.problems.append(Problem(where, f"internal error while reading ({type(exc).__name__}: "
-                                                f"{exc}); please report this", Severity.ERROR, step))
+            self.problems.append(Problem(where, "an internal error in Dump Doctor stopped reading this "
+                                                "(details are in the log file); please report it",
+                                        Severity.ERROR, step))
         return None
 
     # -- steps -------------------------------------------------------------------------------------
@@ -88,13 +110,57 @@ class _Run:
         hives = self.guarded("registry", "registry", self.source.registry)
         facts = None
         if hives is not None and (hives.system is not None or hives.software is not None):
-            facts = self.guarded("registry", "registry",
-                                 lambda: read_registry_facts(hives.system, hives.software))
-            if facts is not None:
-                facts.hive_notes.extend(n for n in hives.notes if n not in facts.hive_notes)
+            facts = self._facts(hives.system, hives.software, hives.notes)
         self.cancel.check()
         self.report("registry", 1, 1)
         return facts
+
+    def _facts(self, system: RegKey | None, software: RegKey | None,
+               notes: list[str]) -> RegistryFacts | None:
+        facts = self.guarded("registry", "registry", lambda: read_registry_facts(system, software))
+        if facts is None:
+            return None
+        facts.hive_notes.extend(n for n in notes if n not in facts.hive_notes)
+        facts.hive_notes[:] = [user_words(n) for n in facts.hive_notes]
+        label = self._hive_label(system)
+        self.registry_pieces.append(self._registry_piece(label, facts, system))
+        if facts.unreadable or any("cut short" in n for n in facts.hive_notes):
+            # A hive read only in part is a file that could not be fully read: the user is told so,
+            # and the rules see which parts are missing (RegistryFacts.unreadable).
+            parts = ", ".join(_PART_WORDS.get(p, p) for p in dict.fromkeys(facts.unreadable))
+            what = (f"only part of it could be read; unreadable: {parts}" if parts
+                    else "the file is cut short; the keys that were needed could still be read")
+            self.problems.append(Problem(label, what, Severity.WARNING, "registry"))
+        return facts
+
+    def _hive_label(self, system: RegKey | None) -> str:
+        origin = getattr(system, "origin", "") or "registry"
+        if origin in ("registry", "live registry"):
+            return origin
+        return self.source.display_path(Path(origin))
+
+    def _registry_piece(self, label: str, facts: RegistryFacts, system: RegKey | None) -> Piece:
+        control_set: RegKey | None = None
+        if system is not None:
+            found = self.guarded("registry", label, lambda: current_control_set(system))
+            control_set = found[0] if found else None
+        piece = registry_piece(label, facts, control_set)
+        host = getattr(self.source, "manifest_host", None)
+        if isinstance(host, str) and host and not self.registry_pieces:  # the bundle's own hive
+            piece.names.append(host)
+            piece.claims.append(IdentityClaim("name", host, "the bundle manifest (collected on ...)"))
+        return piece
+
+    def extra_registries(self) -> list[RegistryFacts]:
+        """Further SYSTEM hives (loose files from several computers): each its own machine."""
+        extra = getattr(self.source, "extra_system_hives", None)
+        found = (self.guarded("registry", "registry", extra) or []) if callable(extra) else []
+        out = []
+        for _label, key in found:
+            facts = self._facts(key, None, [])
+            if facts is not None:
+                out.append(facts)
+        return out
 
     def dumps(self, crash_control: CrashControl | None) -> list[DumpInfo]:
         self.report("dumps", 0, None, "Looking for crash dumps")
@@ -141,6 +207,8 @@ class _Run:
                                lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
                                                       given, self.source.display_path))
         self.cancel.check()
+        if storage is not None:
+            _show_paths(storage, self.source.display_path)
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
                                         "their versions and kinds are guesses.",
@@ -148,9 +216,10 @@ class _Run:
         self.report("drivers", 1, 1)
         return storage
 
-    def events(self, dumps: list[DumpInfo], crash_control: CrashControl | None) -> Timeline | None:
+    def event_results(self) -> list[EventReadResult]:
         self.report("events", 0, None, "Reading the System event log")
         inputs = self.guarded("events", "event logs", self.source.event_inputs) or []
+        self.input_labels = [inp.label for inp in inputs]
         results: list[EventReadResult] = []
         for done, inp in enumerate(inputs):
             self.report("events", done, len(inputs), inp.label)
@@ -164,6 +233,10 @@ class _Run:
                 self.problems.extend(res.problems)
                 self.problems.extend(Problem(inp.label, note, Severity.INFO, "events") for note in res.notes)
         self.report("events", len(inputs), len(inputs))
+        return results
+
+    def timeline(self, results: list[EventReadResult], dumps: list[DumpInfo],
+                 crash_control: CrashControl | None) -> Timeline | None:
         if not results:
             return None
         self.cancel.check()
@@ -176,87 +249,10 @@ class _Run:
             return None
         timeline.records_read = merged.records_read
         timeline.unreadable_records = merged.unreadable_records
-        for inp in inputs:
-            if inp.label not in timeline.sources:
-                timeline.sources.append(inp.label)
+        for res in results:
+            if res.origin not in timeline.sources:
+                timeline.sources.append(res.origin)
         return timeline
-
-
-def _build_to_version(build: int) -> tuple[int, int] | None:
-    """Windows build numbers map to one major.minor each (NT 6.0 Vista/2008 ... 10.0)."""
-    for low, high, version in ((6000, 6003, (6, 0)), (7600, 7601, (6, 1)), (9200, 9200, (6, 2)),
-                               (9600, 9600, (6, 3)), (10240, 99999, (10, 0))):
-        if low <= build <= high:
-            return version
-    return None
-
-
-def _infer_version(evidence: Evidence, records: list[EventRecord]) -> None:
-    """Without SOFTWARE evidence the registry cannot say which Windows this is. Other evidence can,
-    strongest first: the newest boot event (Kernel-General 12 logs Major.Minor.Build.Qfe), the newest
-    kernel dump's header (its build), and Diskdump.sys / Crashdmp.sys (in-box files carry the OS
-    build in their version). The source is noted and referenced, so the report can say so."""
-    facts = evidence.registry
-    if facts is None or (facts.system is not None and facts.system.build is not None):
-        return
-    found = _version_from_events(records) or _version_from_dumps(evidence) or _version_from_files(evidence)
-    if found is None:
-        return
-    (major, minor, build), ref, how = found
-    system = facts.system if facts.system is not None else SystemFacts()
-    system.major, system.minor, system.build = major, minor, build
-    system.refs.append(ref)
-    facts.system = system
-    facts.hive_notes.append(f"Windows version {major}.{minor}.{build} taken from {how}: no SOFTWARE "
-                            "evidence was available")
-
-
-_Found = tuple[tuple[int, int, int], EvidenceRef, str] | None
-
-
-def _major_minor_build(text: str | None) -> tuple[int, int, int] | None:
-    """(6, 1, 7600) from "6.1.7600.16385"; None when the text does not start with three numbers."""
-    parts = (text or "").split(".")
-    try:
-        return int(parts[0]), int(parts[1]), int(parts[2])
-    except (IndexError, ValueError):
-        return None
-
-
-def _version_from_events(records: list[EventRecord]) -> _Found:
-    boots = [t for t in (classify(r) for r in records if r.event_id == 12)
-             if isinstance(t, KernelGeneral) and t.version]
-    if not boots:
-        return None
-    newest = max(boots, key=lambda t: t.record.time)
-    version = _major_minor_build(newest.version)
-    if version is None:
-        return None
-    return version, newest.record.ref(), "the System log (Kernel-General 12 at the last boot)"
-
-
-def _version_from_dumps(evidence: Evidence) -> _Found:
-    dated = [d for d in evidence.dumps if d.build and d.system_time is not None]
-    for dump in sorted(dated, key=lambda d: d.system_time or datetime.min.replace(tzinfo=UTC),
-                       reverse=True):
-        assert dump.build is not None
-        major_minor = _build_to_version(dump.build)
-        if major_minor is not None:
-            return ((*major_minor, dump.build), EvidenceRef("dump", dump.path, "build in the dump header"),
-                    "the newest crash dump's header")
-    return None
-
-
-def _version_from_files(evidence: Evidence) -> _Found:
-    storage = evidence.storage
-    for fix in (storage.diskdump, storage.crashdmp) if storage is not None else ():
-        version = _major_minor_build(fix.version) if fix is not None else None
-        if fix is None or version is None:
-            continue
-        if _build_to_version(version[2]) == version[:2]:
-            ref = fix.ref or EvidenceRef("file", fix.file_name, f"FileVersion {fix.version}")
-            return version, ref, f"the version of {fix.file_name}, an in-box Windows file"
-    return None
 
 
 def _merge_missing(*groups: list[Missing]) -> list[Missing]:
@@ -270,12 +266,81 @@ def _merge_missing(*groups: list[Missing]) -> list[Missing]:
     return out
 
 
+def _show_paths(storage: StorageReport, display: Callable[[Path], str]) -> None:
+    """Driver files are cited as the user knows them (a bundle member), never by the private folder a
+    bundle was extracted to."""
+    def shown(path: str | None) -> str | None:
+        return display(Path(path)) if path else path
+
+    def ref(r: EvidenceRef | None) -> EvidenceRef | None:
+        if r is None or r.kind != "file":
+            return r
+        return replace(r, location=shown(r.location) or r.location)
+
+    for d in storage.drivers:
+        d.file_path = shown(d.file_path)
+        if d.pe is not None:
+            d.pe.path = shown(d.pe.path) or d.pe.path
+        d.refs = [x for x in (ref(r) for r in d.refs) if x is not None]
+    for fix in (storage.diskdump, storage.crashdmp):
+        if fix is not None:
+            fix.ref = ref(fix.ref)
+
+
+def _source_version(source: EvidenceSource) -> list[VersionClaim]:
+    read = getattr(source, "collector_version", None)
+    found = read() if callable(read) else None
+    if not found:
+        return []
+    claim = from_text(found[0], found[1], "the bundle's system/ver.txt (the collector's `ver` output)")
+    return [claim] if claim is not None else []
+
+
+def _finish_machine(ev: Evidence, records: list[EventRecord], extra: list[VersionClaim]) -> None:
+    """The version from every source (noted and referenced), and what this machine's evidence lacks."""
+    ev.os_version = derive_version(ev.registry, records, ev.dumps, ev.storage, extra)
+    facts = ev.registry
+    version = ev.os_version
+    if facts is not None and version is not None and version.chosen.source != "the SOFTWARE hive":
+        # Other displays (system section, `dumpdoctor system`) read the registry's SystemFacts; fill
+        # the version in there too, the source named in the notes (the diagnosis cites os_version).
+        system = facts.system if facts.system is not None else SystemFacts()
+        if system.build is None:
+            system.major, system.minor, system.build = (version.chosen.major, version.chosen.minor,
+                                                         version.chosen.build)
+            facts.system = system
+            facts.hive_notes.append(f"Windows version {version.chosen.text} taken from "
+                                    f"{version.chosen.source}: no SOFTWARE evidence was available")
+
+
+def _missing_for(ev: Evidence, source_missing: list[Missing], steps: tuple[str, ...],
+                 how_to_add: Callable[[str], str] = str) -> list[Missing]:
+    """`how_to_add`: the source's wording of the advice (the live source never says "add a file")."""
+    own: list[Missing] = []
+    if ev.registry is None:
+        own.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was found, so "
+                           "the configuration cannot be checked.",
+                           how_to_add(add_or_collect("system-hive"))))
+    if ev.timeline is None and "events" in steps:
+        own.append(Missing("event-log", "No System event log could be read, so crashes without a dump "
+                           "cannot be seen.", how_to_add(add_or_collect("event-log"))))
+    present = {"system-hive"} if ev.registry is not None else set()
+    if ev.timeline is not None:
+        present.add("event-log")
+    if ev.dumps:
+        present.add("dumps")
+    return _merge_missing([m for m in source_missing if m.what not in present], own)
+
+
 def scan(source: EvidenceSource, progress: ProgressSink = no_progress,
          cancel: CancelToken = NEVER_CANCELLED, steps: tuple[str, ...] = STEPS) -> Evidence:
     """Read everything `source` offers into one Evidence (front ends go through core.examine, which
     also keeps the event reads). Raises Cancelled when cancelled; every other problem is recorded in
     Evidence.problems / Evidence.missing. `steps` lets a command that needs less (e.g.
-    `dumpdoctor system`) skip reading dumps and logs."""
+    `dumpdoctor system`) skip reading dumps and logs.
+
+    When the files come from several computers (compared by core.machines), the result describes the
+    first and `machines` holds one Evidence per computer, each built from that computer's files only."""
     return read_source(source, progress, cancel, steps)[0]
 
 
@@ -284,33 +349,81 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
                 steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
     """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
-    evidence = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
+    source.cancel = cancel  # unpacking a large zip member stops on cancel too
     cancel.check()
-    evidence.elevated = run.guarded("registry", "administrator check", source.elevated)
-    evidence.registry = run.registry()
-    crash_control = evidence.registry.crash_control if evidence.registry else None
+    elevated = run.guarded("registry", "administrator check", source.elevated)
+    registry = run.registry()
+    extra = run.extra_registries()
+    crash_control = registry.crash_control if registry else None
     # Disk facts for the dump readiness checks (core.readiness): free space, page files, DumpStack.log.
-    evidence.volume_facts = run.guarded("registry", "volumes", lambda: source.volume_facts(evidence.registry))
+    # They belong to the volume the registry came from, i.e. the first SYSTEM hive's computer.
+    volume_facts = run.guarded("registry", "volumes", lambda: source.volume_facts(registry))
     cancel.check()
-    if "dumps" in steps:
-        evidence.dumps = run.dumps(crash_control)
-        cancel.check()
-    if "drivers" in steps:
-        evidence.loaded_dump_modules = run.guarded("drivers", "loaded drivers",
-                                                   source.loaded_dump_modules)
-        evidence.storage = run.drivers(evidence.registry, evidence.dumps, evidence.loaded_dump_modules)
-        cancel.check()
-    if "events" in steps:
-        evidence.timeline = run.events(evidence.dumps, crash_control)
-    _infer_version(evidence, run.records)
-    if evidence.registry is None:
-        run.missing.append(Missing("system-hive", "No registry evidence (SYSTEM hive or export) was "
-                                   "found, so the configuration cannot be checked.",
-                                   source.how_to_add(add_or_collect("system-hive"))))
-    if evidence.timeline is None and "events" in steps:
-        run.missing.append(Missing("event-log", "No System event log could be read, so crashes without "
-                                   "a dump cannot be seen.",
-                                   source.how_to_add(add_or_collect("event-log"))))
-    evidence.problems = list(dict.fromkeys([*source.problems, *run.problems]))
-    evidence.missing = _merge_missing(source.missing, run.missing)
-    return evidence, run.event_reads
+    dumps = run.dumps(crash_control) if "dumps" in steps else []
+    cancel.check()
+    loaded = (run.guarded("drivers", "loaded drivers", source.loaded_dump_modules)
+              if "drivers" in steps else None)
+    results = run.event_results() if "events" in steps else []
+    cancel.check()
+
+    registries = ([registry] if registry is not None else []) + extra
+    source_claims = run.guarded("registry", "system/ver.txt", lambda: _source_version(source)) or []
+    pieces: list[Piece] = list(run.registry_pieces)
+    pieces += [events_piece(r) for r in results]
+    pieces += [dump_piece(d) for d in dumps]
+    groups = group_pieces(pieces)
+    if source.kind == "live" and len(groups) > 1:
+        # This computer is one computer, whatever an old dump from an earlier Windows on its disk shows.
+        groups = [MachineIdentity(groups[0].label, [p for g in groups for p in g.pieces])]
+    machine_sets: list[tuple[MachineIdentity | None, RegistryFacts | None, list[DumpInfo],
+                             list[EventReadResult]]]
+    if len(groups) <= 1:
+        machine_sets = [(groups[0] if groups else None, registry, dumps, results)]
+    else:
+        machine_sets = []
+        for found in groups:
+            reg = next((f for f in registries if found.holds(f)), None)
+            machine_sets.append((found, reg, [d for d in dumps if found.holds(d)],
+                                 [r for r in results if found.holds(r)]))
+
+    all_problems = list(dict.fromkeys([*source.problems, *run.problems]))
+    evidences: list[Evidence] = []
+    for group, reg, machine_dumps, machine_results in machine_sets:
+        ev = Evidence(source.description, source.kind, scanned_at=datetime.now(UTC))
+        ev.elevated = elevated
+        ev.collected_whole = source.kind in ("live", "offline")
+        ev.registry, ev.dumps, ev.machine = reg, machine_dumps, group
+        if reg is registry or len(machine_sets) == 1:
+            ev.volume_facts = volume_facts
+        before = len(run.missing)
+        # Driver files given without a registry belong to no computer in particular: the first has them.
+        if "drivers" in steps and (reg is not None or not evidences):
+            ev.loaded_dump_modules = loaded
+            ev.storage = run.drivers(reg, machine_dumps, loaded)
+            cancel.check()
+        machine_missing = run.missing[before:]
+        del run.missing[before:]
+        if "events" in steps:
+            ev.timeline = run.timeline(machine_results, machine_dumps, reg.crash_control if reg else None)
+            if ev.timeline is not None and len(machine_sets) == 1:  # inputs that gave nothing are named too
+                ev.timeline.sources += [x for x in run.input_labels if x not in ev.timeline.sources]
+        records = [rec for res in machine_results for rec in res.records]
+        # The collector's `ver` output describes the computer the bundle's hive came from.
+        _finish_machine(ev, records, source_claims if (reg is registry or len(machine_sets) == 1) else [])
+        others = {p.label for g in groups if g is not group for p in g.pieces}
+        ev.problems = [p for p in all_problems + run.problems if p.path not in others]
+        ev.problems = list(dict.fromkeys(ev.problems))
+        ev.missing = _missing_for(ev, _merge_missing(source.missing, run.missing, machine_missing), steps,
+                                  source.how_to_add)
+        if len(machine_sets) > 1:
+            label = group.label if group else "?"
+            named = label if label.startswith("the computer") else f"computer {label}"
+            ev.source_description = f"{source.description} — {named}"
+        # A zip's members are read from private temporary copies; the evidence must name the members.
+        relabel(ev, source.public_text)
+        ev.problems = list(dict.fromkeys(ev.problems))
+        evidences.append(ev)
+    first = evidences[0]
+    if len(evidences) > 1:
+        first.machines = evidences
+    return first, run.event_reads

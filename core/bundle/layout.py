@@ -23,7 +23,8 @@ VOLUMES_CSV = "system/volumes.csv"  # Node,DeviceID,FreeSpace,Size (fixed disks)
 PAGEFILES_CSV = "system/pagefiles.csv"  # Node,AllocatedBaseSize,CurrentUsage,Name (MB)
 MEMORY_CSV = "system/memory.csv"  # Node,TotalPhysicalMemory (bytes)
 DUMPSTACK_LOGS = ("system/DumpStack.log.tmp", "system/DumpStack.log")
-SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS)
+VER_TXT = "system/ver.txt"  # the collector's `ver` output: "Microsoft Windows [Version 6.1.7601]"
+SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS, VER_TXT)
 
 TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
 TOP_LEVEL_FILES = frozenset({MANIFEST, README})
@@ -55,6 +56,8 @@ REG_EXPORTS: tuple[RegExport, ...] = (
     RegExport("MemoryManagement.reg", "SYSTEM", r"{cs}\Control\Session Manager\Memory Management"),
     RegExport("Power.reg", "SYSTEM", r"{cs}\Control\Power"),
     RegExport("ComputerName.reg", "SYSTEM", r"{cs}\Control\ComputerName"),
+    # PROCESSOR_ARCHITECTURE: without it a reopened bundle no longer knows x86 from x64.
+    RegExport("Environment.reg", "SYSTEM", r"{cs}\Control\Session Manager\Environment", recursive=False),
     RegExport("Services.reg", "SYSTEM", r"{cs}\Services"),
     RegExport("Enum.reg", "SYSTEM", r"{cs}\Enum"),
     # Values only: its subkeys (ProfileList, Winlogon, Fonts, ...) hold user names and SIDs and nothing

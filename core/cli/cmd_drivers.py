@@ -19,7 +19,8 @@ from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
 from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
-from core.drivers.model import DriverKind, FixState, StorageReport
+from core.diagnosis import VerdictId, diagnose
+from core.drivers.model import StorageReport
 from core.evidence import Evidence
 from core.examine import examine
 from core.report.common import aligned_columns
@@ -82,15 +83,13 @@ def drivers_text(storage: StorageReport | None, *, explain_all: bool = False) ->
     return lines
 
 
-def exposed(storage: StorageReport | None) -> bool:
-    """The article's condition as far as the drivers alone can tell: a virtual Storport boot miniport
-    and a dump driver without the fix."""
-    if storage is None or storage.boot_miniport is None or not storage.boot_miniport.service:
-        return False
-    boot = storage.driver(storage.boot_miniport.service)
-    checks = (storage.diskdump, storage.crashdmp)
-    unfixed = any(f is not None and f.state is FixState.NOT_FIXED for f in checks)
-    return boot is not None and boot.kind is DriverKind.STORPORT_VIRTUAL and unfixed
+def exposed(ev: Evidence) -> bool | None:
+    """Whether this machine is exposed to the known issue: the diagnosis's own answer (one rule for one
+    question), True for "matches" / "at risk", False for "not this issue", None when it can't tell."""
+    verdict = diagnose(ev).verdict
+    if verdict.id is VerdictId.CANT_TELL:
+        return None
+    return verdict.is_problem
 
 
 def drivers_json(ev: Evidence) -> dict[str, Any]:
@@ -104,7 +103,7 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
         "crashdmp": st.crashdmp if st else None,
         "notes": st.notes if st else [],
         "loaded_dump_modules": ev.loaded_dump_modules,
-        "exposed_to_known_issue": exposed(st),
+        "exposed_to_known_issue": exposed(ev),
         "problems": ev.problems,
         "missing": [m for m in ev.missing if m.what in _DRIVER_MISSING],
     }
@@ -112,7 +111,10 @@ def drivers_json(ev: Evidence) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
-        ev = examine(source, steps=("registry", "dumps", "drivers"), with_diagnosis=False).evidence
+        # The event log too: the Windows version may be known only from it, and the answer must be the
+        # one `scan` gives.
+        case = examine(source, steps=("registry", "dumps", "events", "drivers"))
+        ev = case.evidence
         if getattr(args, "csv", None):
             problem = write_csv(args.csv, drivers_csv(ev))
             if problem:
@@ -132,6 +134,6 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_CANT_TELL if ev.storage is not None and ev.storage.drivers else EXIT_UNREADABLE
         if ev.storage is None:
             return EXIT_CANT_TELL
-        return EXIT_PROBLEM if exposed(ev.storage) else EXIT_OK
+        return EXIT_PROBLEM if exposed(ev) else EXIT_OK  # None (can't tell) is not a finding here
 
     return with_source(args, body)

@@ -20,7 +20,7 @@ from typing import Any
 
 from core.cli.main import EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.errors import DumpDoctorError, UsageError
-from core.events import build_timeline
+from core.events import build_timeline, merge_reads
 from core.events.model import EventReadResult, Timeline
 from core.evidence_ref import Problem, Severity
 from core.examine import Case, examine
@@ -78,6 +78,25 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _show(case: Case, since: datetime | None, as_json: bool) -> int:
+    if case.evidence.machines and not as_json:
+        # Logs from several computers: one timeline each, never one merged story.
+        labels = "; ".join(ev.machine.label for ev in case.evidence.machines if ev.machine)
+        sys.stdout.write(f"These files come from {len(case.evidence.machines)} computers: {labels}. "
+                         "Each one's timeline is shown on its own.\n")
+        codes = []
+        for ev in case.evidence.machines:
+            label = ev.machine.label if ev.machine else "?"
+            sys.stdout.write(f"\n##### {label} #####\n")
+            timeline = ev.timeline or build_timeline([], ev.dumps, None)
+            if since is not None:
+                timeline.entries = [e for e in timeline.entries if e.time >= since]
+            reads = [r.result for r in case.event_reads if r.result is not None
+                     and ev.machine is not None and ev.machine.holds(r.result)]
+            merged_one = merge_reads(reads)
+            sys.stdout.write(render_text(timeline, merged_one, [p for p in ev.problems
+                                                                 if p.message not in merged_one.notes]))
+            codes.append(EXIT_RESTARTS if timeline.unexpected_restarts() else EXIT_OK)
+        return EXIT_RESTARTS if EXIT_RESTARTS in codes else EXIT_OK
     merged = case.merged_events()
     # The scan keeps each log's notes as INFO problems too; this output lists them once, as notes.
     problems = [p for p in case.evidence.problems if p.message not in merged.notes]

@@ -10,6 +10,7 @@ from core.diagnosis.wording import MISSING_MESSAGES, hex_code
 from core.dumps import bugchecks
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
+from core.osversion import derive_version
 
 
 @dataclass(frozen=True)
@@ -20,21 +21,29 @@ class OsBuild:
 
 
 def os_build(ev: Evidence) -> OsBuild | None:
-    """The Windows build: from the registry when read, else from the newest crash dump's header."""
+    """The Windows build from every source the scan compared (core.osversion), citing the one it came
+    from: the SOFTWARE hive, a boot event, a dump header or Diskdump.sys."""
+    version = ev.os_version or derive_version(ev.registry, [], ev.dumps, ev.storage)
+    if version is None:
+        return None
+    chosen = version.chosen
     system = ev.registry.system if ev.registry else None
-    if system is not None and system.build is not None:
+    if chosen.source == "the SOFTWARE hive" and system is not None:
         name = system.product_name or "Windows"
         text = f"{name} {system.version_text}"
         if system.csd_version:
             text += f" ({system.csd_version})"
-        ref = system.refs[0] if system.refs else None
-        return OsBuild(system.build, text, EvidenceItem(f"Windows version: {text}", ref))
-    for dump in ev.dumps:
-        if dump.build:
-            ref = EvidenceRef("dump", dump.path, f"header build {dump.build}")
-            return OsBuild(dump.build, f"Windows build {dump.build}",
-                           EvidenceItem(f"Windows build {dump.build} (from a crash dump header)", ref))
-    return None
+    else:
+        text = f"Windows {chosen.text}"
+    item = EvidenceItem(f"Windows version: {text} (from {chosen.source})", chosen.ref)
+    return OsBuild(chosen.build, text, item)
+
+
+def version_contradictions(ev: Evidence) -> list[EvidenceItem]:
+    version = ev.os_version or derive_version(ev.registry, [], ev.dumps, ev.storage)
+    if version is None:
+        return []
+    return [EvidenceItem(f"Sources disagree: {c}.", None, supports=False) for c in version.contradictions]
 
 
 def physical_memory(ev: Evidence) -> tuple[int, EvidenceRef] | None:

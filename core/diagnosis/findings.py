@@ -23,6 +23,12 @@ from core.readiness.sizes import on_boot_volume, required_page_file_mb
 from core.registry.model import CrashControl, PageFile
 
 MB = 1024 * 1024
+# Stop codes someone triggers on purpose: not a failure of any driver.
+DELIBERATE_CODES = {
+    0xE2: "MANUALLY_INITIATED_CRASH: started from the keyboard or a tool",
+    0xDEADDEAD: "MANUALLY_INITIATED_CRASH1: started from the keyboard or a tool",
+    0x1C8: "MANUALLY_INITIATED_POWER_BUTTON_HOLD: the power button was held down",
+}
 ESSENTIAL_DUMP_FILES = {"diskdump.sys", "crashdmp.sys"}
 
 
@@ -55,6 +61,8 @@ def page_file(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     cc = reg.crash_control if reg else None
     if reg is None or cc is None or cc.crash_dump_enabled == 0 or cc.dedicated_dump_file:
         return []
+    if "page-files" in reg.unreadable or "control-set" in reg.unreadable:
+        return []  # an unreadable PagingFiles value says nothing about the page file
     dump_words = DUMP_TYPE_WORDS.get(cc.crash_dump_enabled, cc.dump_type_name)
     ref = cc.ref
     boot = [pf for pf in reg.page_files if _on_boot_volume(pf)]
@@ -175,13 +183,28 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
     crashes = max(dump_count, len(event_codes))
     all_codes = Counter(codes + event_codes)
     names = ", ".join(stop_label(c) for c, _ in all_codes.most_common())
-    out = [Finding(
-        "recent-bugchecks", Severity.WARNING,
-        f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')}"
-        f"{_when_words(times)}.",
-        "Each Stop error has a code that says what kind of failure it was; the driver named with it is "
-        "usually the one to update or remove.",
-        f"Stop codes: {names}", items[:10])]
+    deliberate = [c for c in all_codes if c in DELIBERATE_CODES]
+    if deliberate and len(deliberate) == len(all_codes):
+        # Someone stopped Windows on purpose: no driver is to blame, so none should be updated.
+        how = "; ".join(DELIBERATE_CODES[c] for c in deliberate)
+        out = [Finding(
+            "deliberate-crash", Severity.INFO,
+            f"Windows was stopped on purpose {plural(crashes, 'time')} ({how}).",
+            "These Stop errors are not failures: they are how Windows records a crash someone triggered, "
+            "for example to capture a dump of a computer that had stopped responding. No driver needs to "
+            "be updated because of them; if the computer had stopped responding, that hang is the problem "
+            "to look into.", f"Stop codes: {names}", items[:10])]
+    else:
+        why = ("Each Stop error has a code that says what kind of failure it was; the driver named with it "
+               "is usually the one to update or remove.")
+        if deliberate:
+            on_purpose = "; ".join(DELIBERATE_CODES[c] for c in deliberate)
+            why += f" Some of them were triggered on purpose ({on_purpose}); no driver is to blame for those."
+        out = [Finding(
+            "recent-bugchecks", Severity.WARNING,
+            f"Windows stopped with an error (a \u201cblue screen\u201d) {plural(crashes, 'time')}"
+            f"{_when_words(times)}.",
+            why, f"Stop codes: {names}", items[:10])]
     drivers = Counter(d.faulting_driver.lower() for d in ev.dumps if d.faulting_driver)
     for driver, count in drivers.most_common():
         if count < 2:
@@ -203,6 +226,7 @@ _NO_DUMP_WORDS = {
     NoDumpReason.VOLMGR_ERROR: "Windows reported it could not write the dump",
     NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER: "a Stop error was recorded but no dump was saved",
     NoDumpReason.NOTHING_RECORDED: "nothing was recorded (power loss, a hard reset or a hang)",
+    NoDumpReason.POWER_BUTTON: "the power button was held down to switch the computer off",
 }
 
 
@@ -251,8 +275,7 @@ def boot_driver_missing(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
         return []
     # Only a copy of the machine's own disk proves a file is absent; a bundle that did not include a
     # file (or a source that says driver files are missing) says nothing about the machine.
-    only_not_collected = (any(m.what == "drivers" for m in ev.missing)
-                          or ev.source_kind not in ("offline", "live"))
+    only_not_collected = any(m.what == "drivers" for m in ev.missing) or not ev.collected_whole
     severity = Severity.INFO if only_not_collected else Severity.ERROR
     names = ", ".join(d.file_name for d in bad)
     return [Finding(

@@ -47,7 +47,11 @@ def _symptom(issue: KnownIssue, ev: Evidence) -> Condition:
     hits = [e for e in ev.timeline.unexpected_restarts()
             if e.bugcheck_code == issue.bugcheck_code and (e.during_hibernate or not during_hibernation)]
     if not hits:
-        return Condition("symptom", label, NO, "No restart in the event log shows this symptom.")
+        # What was read says no: cite the log, so the "no" rests on evidence (engine.enforce_evidence).
+        read = EvidenceItem(f"{ev.timeline.records_read} event records read from "
+                            f"{', '.join(ev.timeline.sources) or 'the System log'}; no restart shows this "
+                            "symptom", None, supports=False)
+        return Condition("symptom", label, NO, "No restart in the event log shows this symptom.", [read])
     items = [EvidenceItem(e.summary, e.events[0] if e.events else None) for e in hits[-3:]]
     return Condition("symptom", label, YES, f"{len(hits)} restart(s) show this symptom.", items)
 
@@ -66,13 +70,14 @@ def symptom_guidance(issue: KnownIssue, ev: Evidence) -> Verdict:
                        confidence=ConfidenceInfo(Confidence.MEDIUM, "The article gives no fixed file version "
                                                  "Dump Doctor could confirm, so whether the fix is installed "
                                                  "is not checked (guidance, not a version check)."),
-                       evidence=[i for c in conditions for i in c.evidence], next_steps=steps, **base)
+                       evidence=[i for c in conditions for i in c.evidence], next_steps=steps,
+                       rests_on=[c.id for c in conditions], **base)
     no = next((c for c in conditions if c.state is NO), None)
     if no is not None:
         reason = "os-not-covered" if no.id == "os" else "other-cause"
         return Verdict(id=VerdictId.NOT_THIS_ISSUE, reason=reason,
                        headline=words["not-this-issue"]["headline"], explanation=no.text,
-                       confidence=ConfidenceInfo(Confidence.HIGH, no.text), **base)
+                       confidence=ConfidenceInfo(Confidence.HIGH, no.text), rests_on=[no.id], **base)
     wanted = ["event-log"] if conditions[1].state is UNKNOWN else ["software-hive"]
     return Verdict(id=VerdictId.CANT_TELL, reason="missing-evidence",
                    headline=words["cant-tell"]["headline"], explanation="Some evidence is missing.",

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from core.drivers.model import Confidence
+from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef, Severity
 
 if TYPE_CHECKING:  # core.readiness.model builds on this module
@@ -88,6 +89,9 @@ class Verdict:
     next_steps: list[NextStep] = field(default_factory=list)
     missing: list[MissingEvidence] = field(default_factory=list)
     link: str | None = None
+    # The conditions (Condition.id) this verdict rests on; the engine turns a verdict into "can't tell"
+    # when one of them is unknown (core.diagnosis.engine.enforce_evidence).
+    rests_on: list[str] = field(default_factory=list)
 
     @property
     def is_problem(self) -> bool:
@@ -118,12 +122,24 @@ EXIT_CODES = {Outcome.OK: 0, Outcome.PROBLEM: 1, Outcome.UNREADABLE: 3, Outcome.
 
 
 @dataclass
+class MachineDiagnosis:
+    """One computer's diagnosis, when the files come from several (Diagnosis.machines)."""
+
+    label: str  # "WKS-WIN732BITA", or "the computer that wrote x.dmp (Windows build 19041, x64)"
+    diagnosis: Diagnosis
+    evidence: Evidence
+
+
+@dataclass
 class Diagnosis:
     verdicts: list[Verdict]  # one per known issue, the most relevant first
     findings: list[Finding] = field(default_factory=list)  # most severe first
     outcome: Outcome = Outcome.OK
     headline: str = ""
     knowledge_version: str = ""
+    # One diagnosis per computer when the files come from several; the first is the top-level one
+    # (verdicts/findings above are its own, with the "several computers" finding first).
+    machines: list[MachineDiagnosis] = field(default_factory=list)
     readiness: ReadinessVerdict | None = None  # will the next crash leave a dump (core.readiness)
 
     @property

@@ -82,5 +82,13 @@ def hex_code(code: int) -> str:
     return format_code(code)
 
 
+
+
+def machines_notice(labels: list[str]) -> str:
+    """The first thing shown when the files come from several computers."""
+    return (f"These files come from {len(labels)} computers: {'; '.join(labels)}. Each is diagnosed on "
+            "its own files.")
+
+
 def plural(count: int, word: str, plural_word: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural_word or word + 's')}"

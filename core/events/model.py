@@ -62,6 +62,7 @@ class NoDumpReason(StrEnum):
     VOLMGR_ERROR = "volmgr-error"
     BUGCHECK_ONLY_IN_KERNEL_POWER = "bugcheck-recorded-by-kernel-power-only"
     NOTHING_RECORDED = "nothing-recorded"  # power loss / hard reset / hang
+    POWER_BUTTON = "power-button"  # Kernel-Power 41 recorded a PowerButtonTimestamp: a forced power-off
 
 
 @dataclass

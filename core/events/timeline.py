@@ -203,7 +203,7 @@ def _restart_entry(r: _Restart, restarts: list[_Restart], items: list[_Item], bo
 
     volmgr = _volmgr_for(r.time, items, boots)
     if entry.dump_written is False:
-        entry.no_dump_reason = _no_dump_reason(entry, cc, volmgr)
+        entry.no_dump_reason = _no_dump_reason(entry, cc, volmgr, kp)
         if volmgr is not None and entry.no_dump_reason is NoDumpReason.VOLMGR_ERROR:
             entry.events.append(volmgr.record.ref())
             entry.dump_event = f"volmgr/{volmgr.record.event_id}"
@@ -264,13 +264,16 @@ def _volmgr_for(when: datetime, items: list[_Item], boots: list[datetime]) -> Vo
 
 
 def _no_dump_reason(entry: TimelineEntry, cc: CrashControl | None,
-                    volmgr: VolmgrEvent | None) -> NoDumpReason:
+                    volmgr: VolmgrEvent | None, kp: KernelPower41 | None = None) -> NoDumpReason:
     if cc is not None and cc.crash_dump_enabled == 0:
         return NoDumpReason.DUMP_DISABLED
     if volmgr is not None:
         return NoDumpReason.VOLMGR_ERROR
     if entry.bugcheck_code:
         return NoDumpReason.BUGCHECK_ONLY_IN_KERNEL_POWER
+    if kp is not None and kp.power_button_timestamp:
+        # Windows recorded the power button being pressed before the restart: someone held it down.
+        return NoDumpReason.POWER_BUTTON
     return NoDumpReason.NOTHING_RECORDED
 
 

@@ -10,7 +10,9 @@ from core.registry.keys import RegKey
 
 def ref(key: RegKey, value: str | None = None, detail: str = "") -> EvidenceRef:
     location = f"{key.path}\\{value}" if value else key.path
-    return EvidenceRef("registry", location, detail)
+    origin = getattr(key, "origin", "") or ""
+    # The live registry has no file; every other origin is the hive or export the key was read from.
+    return EvidenceRef("registry", location, detail, "" if origin == "live registry" else origin)
 
 
 def current_control_set(system: RegKey) -> tuple[RegKey | None, EvidenceRef | None]:

@@ -28,7 +28,7 @@ def effective_start(svc: RegKey, raw_start: int | None) -> int | None:
     return raw_start
 
 
-def read_services(cs: RegKey, notes: list[str]) -> dict[str, Service]:
+def read_services(cs: RegKey, notes: list[str], unreadable: list[str] | None = None) -> dict[str, Service]:
     root = cs.subkey("Services")
     if root is None:
         return {}
@@ -44,9 +44,11 @@ def read_services(cs: RegKey, notes: list[str]) -> dict[str, Service]:
                 ref=ref(svc))
         except DumpDoctorError as exc:
             skipped += 1
-            log.warning("service skipped: %s", exc)
+            log.info("service skipped: %s", exc)
     if skipped:
         notes.append(f"{skipped} service keys could not be read and were skipped")
+        if unreadable is not None:
+            unreadable.append("services")
     return out
 
 
@@ -57,7 +59,7 @@ def _description(text: str | None) -> str | None:
     return text
 
 
-def read_devices(cs: RegKey, notes: list[str]) -> list[Device]:
+def read_devices(cs: RegKey, notes: list[str], unreadable: list[str] | None = None) -> list[Device]:
     root = cs.subkey("Enum")
     if root is None:
         return []
@@ -76,7 +78,9 @@ def read_devices(cs: RegKey, notes: list[str]) -> list[Device]:
                         ref=ref(inst)))
         except DumpDoctorError as exc:
             skipped += 1
-            log.warning("device enumerator skipped: %s", exc)
+            log.info("device enumerator skipped: %s", exc)
     if skipped:
         notes.append(f"{skipped} Enum branches could not be read and were skipped")
+        if unreadable is not None:
+            unreadable.append("enum")
     return out

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import mmap
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from core.registry.hive_identify import identify_from_header, identify_from_subk
 from core.registry.hive_logs import find_logs, replay_logs
 from core.registry.keys import RegKey, RegValue
 from core.registry.values import decode_value
+from core.safefs import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +48,7 @@ class HiveState:
         # value walks all of its key's values again
         self.skipped_values: set[tuple[str, int]] = set()
         self.mapping: mmap.mmap | None = None  # the mapped file, closed by HiveRoot.close()
+        self.display = str(path)  # how the file is named to the user (a bundle member, not a temp path)
 
 
 @contextlib.contextmanager
@@ -58,7 +61,12 @@ def _library_errors(state: HiveState, offset: int, what: str) -> Iterator[None]:
         raise FormatError(f"{what}: structures nest without end", path=state.path, offset=offset,
                           expected="a finite key tree") from exc
     except Exception as exc:  # the library raises its own types, struct.error, IndexError...
-        raise FormatError(f"{what}: {type(exc).__name__}: {exc}", path=state.path, offset=offset,
+        # The library's own words ("unpack_from requires a buffer of at least ...") mean nothing to a
+        # user; what they mean is: the key points at data that is damaged or not in the file.
+        why = ("it points beyond the end of the file (the file is cut short)"
+               if isinstance(exc, (struct.error, IndexError)) else "the data it points to is damaged")
+        log.debug("%s: %s: %s", state.path, type(exc).__name__, exc)
+        raise FormatError(f"{what}: {why}", path=state.path, offset=offset,
                           expected="valid key cells and lists inside the file") from exc
 
 
@@ -68,7 +76,7 @@ class HiveKey(RegKey):
         self._inner = inner
         self.name = name
         self.path = path
-        self.origin = str(state.path)
+        self.origin = state.display
         self._state = state
         self._offset: int = inner._nkrecord.offset()
         self._ancestors = ancestors | {self._offset}
@@ -104,7 +112,7 @@ class HiveKey(RegKey):
                 if (self.path, position) in self._state.skipped_values:
                     continue
                 self._state.skipped_values.add((self.path, position))
-                log.warning("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
+                log.info("%s: skipped a value of %s at 0x%X: %s", self._state.path, self.path,
                             self._offset, exc)
 
 
@@ -130,20 +138,25 @@ class HiveRoot(HiveKey):
             self._state.mapping.close()
             self._state.mapping = None
 
+    def shown_as(self, name: str) -> None:
+        """Name the file as the user knows it; keys read after this cite that name as their origin."""
+        self._state.display = name
+        self.origin = name
+
 
 def detect(path: str | Path) -> bool:
     """Cheap content check: does the file start with the 'regf' signature?"""
     try:
-        with Path(path).open("rb") as fh:
+        with open_regular(path) as fh:
             prefix = fh.read(0x20)
-    except OSError:
+    except (OSError, DumpDoctorError):
         return False
     return is_hive(prefix) or is_hive_log(prefix)
 
 
 def _load(path: Path) -> tuple[bytes | mmap.mmap, int]:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             size = path.stat().st_size
             if size > MAX_HIVE_BYTES:
                 raise UnsafeInputError(f"{size:,} bytes is larger than any registry hive can be",
@@ -163,10 +176,14 @@ def open_hive(path: str | Path, *, use_logs: bool = True) -> HiveRoot:
     data, size = _load(path)
     block = check_primary_layout(bytes(data[:BASE_BLOCK_SIZE + 4]), size, path)
     if block.hbins_size and BASE_BLOCK_SIZE + block.hbins_size > size:
-        log.warning("%s: shorter than its header declares", path)
+        log.info("%s: shorter than its header declares", path)
     state = HiveState(path, block)
     if isinstance(data, mmap.mmap):
         state.mapping = data
+    if block.hbins_size and BASE_BLOCK_SIZE + block.hbins_size > size:
+        declared = BASE_BLOCK_SIZE + block.hbins_size
+        state.notes.append(f"{path.name}: the file is cut short ({size:,} of the {declared:,} bytes its "
+                           "header declares); keys beyond the cut cannot be read")
     buffer: bytes | bytearray | mmap.mmap = data
     if block.dirty:
         logs = find_logs(path) if use_logs else []

@@ -123,3 +123,6 @@ class RegistryFacts:
     devices: list[Device] = field(default_factory=list)
     hive_notes: list[str] = field(default_factory=list)  # "dirty hive; 315 log entries replayed"
     page_file_settings: PageFileSettings | None = None  # None: Memory Management was not read
+    # Parts that could not be (fully) read: "control-set", "version", "crash-control", "page-files",
+    # "power", "services", "enum". A rule must not read "absent" from a part listed here.
+    unreadable: list[str] = field(default_factory=list)

@@ -48,13 +48,27 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     rows = [("Source", ev.source_description)]
     reg = ev.registry
     s = reg.system if reg else None
+    version = ev.os_version
     if s is not None:
-        rows += [("Windows", f"{s.product_name or 'unknown'} {s.version_text}"
-                  + (f" {s.csd_version}" if s.csd_version else "")),
+        windows = f"{s.product_name or 'Windows'} {s.version_text}"
+        windows += f" {s.csd_version}" if s.csd_version else ""
+        if version is not None and version.chosen.source != "the SOFTWARE hive":
+            windows = f"Windows {version.chosen.text} (from {version.chosen.source})"
+        elif version is None:
+            windows = "unknown (no SOFTWARE hive, boot event, crash dump header or Diskdump.sys says which)"
+        rows += [("Windows", windows),
                  ("Architecture", s.architecture or "unknown"),
                  ("Computer name", s.computer_name or "unknown")]
+    elif ev.os_version is not None:
+        rows.append(("Windows", f"{ev.os_version.chosen.text} (from {ev.os_version.chosen.source})"))
     else:
         rows.append(("Windows", "unknown (no registry evidence)"))
+    if ev.os_version is not None:
+        rows += [("Windows version sources disagree", c) for c in ev.os_version.contradictions]
+    if ev.machine is not None:
+        for piece in ev.machine.pieces:
+            shown = "; ".join(f"{c.kind} {c.value} ({c.source})" for c in piece.claims)
+            rows.append(("Identity", f"{piece.label}: {shown or 'no computer name, build or architecture'}"))
     cc = reg.crash_control if reg else None
     if cc is not None:
         rows.append(("Crash dump setting", DUMP_TYPE_WORDS.get(cc.crash_dump_enabled, cc.dump_type_name)))

@@ -133,9 +133,29 @@ def _table(t: Table) -> str:
 
 
 def render_html(diag: Diagnosis, ev: Evidence) -> str:
-    title = f"Dump Doctor report \u2014 {ev.source_description}"
+    # With several computers the first one's description names it; the title names the whole source.
+    source = ev.source_description.rsplit(" \u2014 ", 1)[0] if diag.machines else ev.source_description
+    title = f"Dump Doctor report \u2014 {source}"
     body = [f"<h1>{_e(title)}</h1>", f'<p class="muted">Dump Doctor {_e(__version__)}; knowledge '
             f"{_e(diag.knowledge_version)}</p>", f"<p><strong>{_e(diag.headline)}</strong></p>"]
+    if diag.machines:
+        # Several computers: each one's report in turn, under its name, after the notice above.
+        for n, machine in enumerate(diag.machines, 1):
+            body.append(f"<hr><h1>{_e(f'Computer {n} of {len(diag.machines)}: {machine.label}')}</h1>")
+            body.append(f"<p><strong>{_e(machine.diagnosis.headline)}</strong></p>")
+            body += _body(machine.diagnosis, machine.evidence)
+    else:
+        body += _body(diag, ev)
+    body.append("<h3>Words used in this report</h3><dl>" + "".join(
+        f"<dt><strong>{_e(k)}</strong></dt><dd>{_e(v)}</dd>" for k, v in GLOSSARY.items()) + "</dl>")
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n"
+            + "\n".join(body) + "\n</body></html>\n")
+
+
+def _body(diag: Diagnosis, ev: Evidence) -> list[str]:
+    body: list[str] = []
     primary, others = diag.verdicts[0], diag.verdicts[1:]
     readiness = readiness_html(diag.readiness) if diag.readiness is not None else ""
     if diag.primary_kind == "readiness":
@@ -157,9 +177,4 @@ def render_html(diag: Diagnosis, ev: Evidence) -> str:
     body.append("<h3>Rules evaluated</h3><ul>" + "".join(
         f"<li>{_e(v.issue_id)}: {_e(v.id.value)} \u2014 {_e(v.technical)}</li>" for v in diag.verdicts)
         + "</ul>")
-    body.append("<h3>Words used in this report</h3><dl>" + "".join(
-        f"<dt><strong>{_e(k)}</strong></dt><dd>{_e(v)}</dd>" for k, v in GLOSSARY.items()) + "</dl>")
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            f"<title>{_e(title)}</title><style>{CSS}</style></head><body>\n"
-            + "\n".join(body) + "\n</body></html>\n")
+    return body

@@ -59,11 +59,30 @@ def _evidence(ev: Evidence) -> dict[str, Any]:
         "timeline": to_jsonable(ev.timeline),
         "loaded_dump_modules": ev.loaded_dump_modules,
         "elevated": ev.elevated,
+        "os_version": to_jsonable(ev.os_version),
         "volume_facts": to_jsonable(ev.volume_facts),
     }
 
 
+def _machine(ev: Evidence) -> dict[str, Any] | None:
+    m = ev.machine
+    if m is None:
+        return None
+    return {"label": m.label, "names": m.names, "notes": list(m.notes),
+            "pieces": [{"file": p.label, "kind": p.kind, "names": p.names, "build": p.build,
+                        "architecture": p.architecture, "claims": to_jsonable(p.claims)} for p in m.pieces]}
+
+
 def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None = None) -> dict[str, Any]:
+    """The top level describes the first computer (or the only one); `machines` holds one full report
+    per computer when the files come from several."""
+    data = _render_one(diag, ev, generated_at)
+    data["machines"] = [_render_one(m.diagnosis, m.evidence, generated_at) | {"label": m.label}
+                        for m in diag.machines]
+    return data
+
+
+def _render_one(diag: Diagnosis, ev: Evidence, generated_at: datetime | None) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "Dump Doctor", "version": __version__},
@@ -82,4 +101,5 @@ def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None 
         "problems": to_jsonable(ev.problems),
         "missing": to_jsonable(ev.missing),
         "evidence": _evidence(ev),
+        "machine": _machine(ev),
     }

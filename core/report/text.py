@@ -73,6 +73,24 @@ def _table(t: Table, lines: list[str]) -> None:
 
 
 def render_text(diag: Diagnosis, ev: Evidence) -> str:
+    """The report; when the files come from several computers, that comes first, then one full
+    report per computer."""
+    if not diag.machines:
+        return _render_one(diag, ev)
+    out = [*_wrap(diag.headline, ""), ""]
+    for machine in diag.machines:
+        identity = machine.evidence.machine
+        files = ", ".join(p.label for p in identity.pieces) if identity else ""
+        out += _wrap(f"- {machine.label}: {VERDICT_LABELS[machine.diagnosis.verdict.id]}. Files: {files}.")
+        for note in identity.notes if identity else []:
+            out += _wrap(note, "    ")
+    for n, machine in enumerate(diag.machines, 1):
+        out += ["", f"##### Computer {n} of {len(diag.machines)}: {clean(machine.label)} #####",
+                _render_one(machine.diagnosis, machine.evidence)]
+    return "\n".join(out)
+
+
+def _render_one(diag: Diagnosis, ev: Evidence) -> str:
     lines = [f"Dump Doctor report \u2014 {clean(ev.source_description)}", "=" * 40]
     lines += _wrap(diag.headline, "")
     readiness = readiness_text(diag.readiness) if diag.readiness is not None else []

@@ -4,15 +4,23 @@ Windows folder. Paths are resolved case-insensitively (a copied `system32` is no
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from core.advice import copy_into_windows_folder
-from core.evidence_ref import Missing
+from core.dumps.locate import find_dump_files
+from core.errors import DumpDoctorError
+from core.evidence_ref import Missing, Problem, Severity
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
+from core.registry.model import CrashControl
+from core.safefs import LinkOutsideError, is_inside, open_regular, real_root
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
+from core.sources.identify import PREFIX_SIZE, FileKind, identify_bytes
 from core.sources.locate import WindowsPathFiles
 from core.sources.registry_load import load_hive
+
+MAX_SIDE_FILES = 200  # files looked at per folder beside the Windows folder
 
 
 def find_windows_dir(folder: Path) -> tuple[Path | None, Path] | None:
@@ -31,16 +39,20 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
 
     def __init__(self, folder: Path) -> None:
         super().__init__()
+        self.folder = folder
         found = find_windows_dir(folder)
         if found is None:
             raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
         self.volume, self.windows = found
+        self.root = real_root(folder)  # no link may lead the scan out of the folder it was given
+        self._reported_links: set[str] = set()
         if self.volume is not None:
             self.description = f"Offline Windows volume {folder} (Windows folder: {self.windows.name})"
         else:
             self.description = (f"Offline Windows folder {folder} (used as the Windows folder itself; "
                                 "files outside it, such as a DumpFile on another path, cannot be seen)")
         self._registry: RegistryHives | None = None
+        self._side: list[tuple[FileKind, Path]] | None = None
         self._check_layout()
 
     def _check_layout(self) -> None:
@@ -48,8 +60,20 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
                                         copy_into_windows_folder("drivers")))
 
+    def _inside(self, path: Path | None) -> Path | None:
+        """`path` when it stays inside the evidence once links are resolved; a link that leaves is
+        reported (once) and treated as absent."""
+        if path is None or is_inside(path, self.root):
+            return path
+        if str(path) not in self._reported_links:
+            self._reported_links.add(str(path))
+            self.problems.append(Problem(str(path), f"a link to {os.path.realpath(path)}, outside the "
+                                         f"evidence folder {self.root}; links that leave the evidence "
+                                         "are never followed", Severity.WARNING, "links"))
+        return None
+
     def _win(self, relative: str) -> Path | None:
-        return resolve_ci(self.windows, relative)
+        return self._inside(resolve_ci(self.windows, relative))
 
     def resolve(self, win_path: str) -> Path | None:
         """The file a Windows path (C:\\..., %SystemRoot%\\..., \\??\\C:\\...) names in this copy."""
@@ -58,11 +82,11 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             # Another drive letter: the volume we were given is the only one there is; try it.
             rel = re.sub(r"^(\\\?\?\\)?[A-Za-z]:[\\/]*", "", win_path.strip().strip('"'))
         if self.volume is not None:
-            return resolve_ci(self.volume, rel)
+            return self._inside(resolve_ci(self.volume, rel))
         parts = split_windows_path(rel)
         # Only the Windows folder was given: a path inside it still resolves, whatever it is called.
         if parts and parts[0].casefold() in (self.windows.name.casefold(), "windows"):
-            return resolve_ci(self.windows, "\\".join(parts[1:]))
+            return self._inside(resolve_ci(self.windows, "\\".join(parts[1:])))
         return None
 
     def registry(self) -> RegistryHives:
@@ -71,7 +95,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             path = self._win(f"System32\\config\\{name}")
-            if path is None or not path.is_file():
+            if path is None or not path.exists():
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"No {name} hive at Windows\\System32\\config\\{name}.",
                                             copy_into_windows_folder(f"{name.lower()}-hive")))
@@ -86,11 +110,57 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         self._registry = hives
         return hives
 
+    def _side_files(self) -> list[tuple[FileKind, Path]]:
+        """Evidence the user put beside the Windows folder (in the chosen folder, the volume root or the
+        Windows folder itself), as the product's own hint says to: recognised by content, whatever its
+        name. Only the top level of those folders is looked at, and only so many files."""
+        if self._side is not None:
+            return self._side
+        out: list[tuple[FileKind, Path]] = []
+        seen: set[Path] = set()
+        for folder in dict.fromkeys(f for f in (self.folder, self.volume, self.windows) if f is not None):
+            try:
+                entries = sorted(p for p in folder.iterdir() if p.is_file())[:MAX_SIDE_FILES]
+            except OSError:
+                continue
+            for path in entries:
+                real = path.resolve()
+                if real in seen:
+                    continue
+                seen.add(real)
+                try:
+                    with open_regular(path, self.root) as fh:  # no pipes, no links out of the copy
+                        kind = identify_bytes(fh.read(PREFIX_SIZE))
+                except LinkOutsideError as exc:
+                    self.problems.append(Problem(str(path), exc.message, Severity.WARNING, "links"))
+                    continue
+                except (OSError, DumpDoctorError):
+                    continue
+                if kind in (FileKind.EVTX, FileKind.EVENT_XML, FileKind.KERNEL_DUMP):
+                    out.append((kind, path))
+        self._side = out
+        return out
+
+    def _side_logs(self) -> list[EventInput]:
+        return [EventInput("evtx" if kind is FileKind.EVTX else "xml", path, path.name)
+                for kind, path in self._side_files() if kind in (FileKind.EVTX, FileKind.EVENT_XML)]
+
+    def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
+        # Links that leave the copy are reported, never followed (core.safefs).
+        found = find_dump_files(self.resolve, crash_control, self.problems, within=self.root)
+        known = {p.resolve() for p in found}
+        # A MEMORY.DMP copied beside the Windows folder: a dump of this machine, most likely.
+        return found + [p for kind, p in self._side_files()
+                        if kind is FileKind.KERNEL_DUMP and p.resolve() not in known]
+
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
-        if path is None or not path.is_file():
+        side = self._side_logs()
+        if path is None or not path.exists():  # a pipe in its place is the reader's to name
+            if side:
+                return side
             self.missing.append(Missing("event-log", "No System event log "
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
                                         copy_into_windows_folder("event-log")))
             return []
-        return [EventInput("evtx", path, "System.evtx")]
+        return [EventInput("evtx", path, "System.evtx"), *side]

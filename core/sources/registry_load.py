@@ -12,7 +12,7 @@ from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Problem, Severity
-from core.registry import identify_hive, open_hive
+from core.registry import HiveRoot, identify_hive, open_hive
 from core.registry.keys import MemoryKey, RegKey
 from core.registry.reg_export import RegExport, read_reg_exports
 
@@ -37,7 +37,10 @@ def load_hive(path: Path, problems: list[Problem], display: Display) -> RegKey |
     """Open one hive file; the registry reader replays .LOG1/.LOG2 beside it."""
     try:
         # The hive's own notes (dirty, logs replayed) travel on the key; read_registry_facts reports them.
-        return open_hive(path)
+        root = open_hive(path)
+        if isinstance(root, HiveRoot):
+            root.shown_as(display(path))
+        return root
     except (DumpDoctorError, OSError) as exc:
         problems.append(_problem(path, exc, display))
     return None
@@ -62,4 +65,19 @@ def merge_reg_exports(paths: Iterable[Path], problems: list[Problem],
             problems.append(Problem(display(path), f"{len(skipped)} line(s) could not be read and were "
                                     f"skipped (first: line {first.line}, {first.reason})",
                                     Severity.WARNING, "registry"))
-    return {name.upper(): root for name, root in result.roots.items()}
+    roots = {name.upper(): root for name, root in result.roots.items()}
+    for root in roots.values():
+        _show_origins(root, display)
+    return roots
+
+
+def _show_origins(root: MemoryKey, display: Display) -> None:
+    """Keys cite the export they came from as the user names it (a bundle member, never the private
+    folder it was extracted to)."""
+    shown: dict[str, str] = {}
+    stack: list[MemoryKey] = [root]
+    while stack:
+        key = stack.pop()
+        if key.origin:
+            key.origin = shown.setdefault(key.origin, display(Path(key.origin)))
+        stack.extend(k for k in key.subkeys() if isinstance(k, MemoryKey))

@@ -5,7 +5,7 @@ come from core.diagnosis."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.diagnosis.model import (
     ConditionState,
@@ -19,6 +19,7 @@ from core.diagnosis.model import (
 from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, hex_code, plural
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
+from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_day, format_time
 from core.readiness.engine import LABELS
@@ -32,8 +33,8 @@ from core.report.driver_table import driver_table as driver_table
 SCAN_STEPS: tuple[tuple[str, str], ...] = (
     ("registry", "Registry (crash settings, storage services)"),
     ("dumps", "Crash dump files"),
-    ("drivers", "Storage drivers"),
     ("events", "System event log"),
+    ("drivers", "Storage drivers"),  # after the log: which computer each file is from decides the drivers
 )
 
 
@@ -265,5 +266,55 @@ def _readiness_view(r: ReadinessVerdict) -> VerdictView:
 
 def verdict_views(diagnosis: Diagnosis) -> list[VerdictView]:
     """Every verdict as the page shows it, the primary one first (Diagnosis.all_verdicts)."""
-    return [_readiness_view(v) if isinstance(v, ReadinessVerdict) else _known_issue_view(v)
-            for v in diagnosis.all_verdicts]
+    views = [_readiness_view(v) if isinstance(v, ReadinessVerdict) else _known_issue_view(v)
+             for v in diagnosis.all_verdicts]
+    if views and diagnosis.machines:
+        # Files from several computers: that is said first, above the first computer's own verdict.
+        notice = machines_notice(diagnosis)
+        label = diagnosis.machines[0].label
+        views[0] = replace(views[0], headline=f"{notice}\n\n{label}: {views[0].headline}")
+    return views
+
+
+@dataclass(frozen=True)
+class MachineRow:
+    """One computer when the files come from several: what the wizard lists before any verdict."""
+
+    label: str
+    verdict: str  # "Not this known issue"
+    headline: str
+    files: tuple[str, ...]
+
+
+def machine_rows(diagnosis: Diagnosis) -> list[MachineRow]:
+    rows = []
+    for m in diagnosis.machines:
+        identity = m.evidence.machine
+        files = tuple(p.label for p in identity.pieces) if identity else ()
+        rows.append(MachineRow(m.label, VERDICT_LABELS[m.diagnosis.verdict.id], m.diagnosis.headline, files))
+    return rows
+
+
+def machines_notice(diagnosis: Diagnosis) -> str | None:
+    """Shown first when the files come from several computers: which, and each one's answer."""
+    rows = machine_rows(diagnosis)
+    if not rows:
+        return None
+    lines = [diagnosis.headline]
+    lines += [f"\u2022 {r.label}: {r.verdict}. {r.headline}" for r in rows]
+    return "\n".join(lines)
+
+
+def verdict_headline(diagnosis: Diagnosis) -> str:
+    """The diagnosis page's headline: the several-computers notice first when there is one."""
+    notice = machines_notice(diagnosis)
+    head = diagnosis.verdict.headline
+    return f"{notice}\n\n{diagnosis.machines[0].label}: {head}" if notice else head
+
+
+def select_machine(diagnosis: Diagnosis, evidence: Evidence, index: int) -> tuple[Diagnosis, Evidence]:
+    """One computer's own diagnosis and evidence (the wizard can show any of them on its own)."""
+    if not diagnosis.machines:
+        return diagnosis, evidence
+    chosen = diagnosis.machines[index]
+    return chosen.diagnosis, chosen.evidence

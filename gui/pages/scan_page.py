@@ -24,7 +24,7 @@ from core.progress import CancelToken, ProgressUpdate
 from core.report.driver_table import DriverTable, driver_table
 from core.wizard.evidence_check import what_was_found
 from core.wizard.flow import OpState, Step
-from core.wizard.present import SCAN_STEPS
+from core.wizard.present import SCAN_STEPS, machines_notice
 from gui import gc_policy
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
@@ -207,7 +207,9 @@ class ScanPage(FlowPage):
             self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
                                 f"{plural(len(evidence.dumps), 'dump file')} found. "
                                 "Choose Next to see the crash history.")
-        lines = [f"Could not read {p}" for p in evidence.problems]
+        notice = machines_notice(case.diagnosis) if case.diagnosis is not None else None
+        lines = [notice] if notice else []  # files from several computers: said first
+        lines += [f"Could not read {p}" for p in evidence.problems]
         lines += [f"Not available: {m.message.rstrip('.')}"
                   + (f" \u2014 {m.how_to_get}" if m.how_to_get else ".") for m in evidence.missing]
         self._show_problems(lines)
@@ -220,8 +222,8 @@ class ScanPage(FlowPage):
         if isinstance(exc, DumpDoctorError):
             message = str(exc)
         else:
-            log.error("scan failed unexpectedly: %r", exc)
-            message = f"The scan stopped because of an unexpected error ({type(exc).__name__}: {exc})."
+            log.exception("scan failed unexpectedly", exc_info=exc)
+            message = "The scan stopped because of an internal error in Dump Doctor; please report it."
         self.host.flow.scan_failed(message)
         self._set_running(False)
         self.status.setText(f"{message}\n{where_to_look()}")

@@ -85,7 +85,9 @@ def test_progress_reports_each_step_and_item(fake_dumps):
     updates: list[ProgressUpdate] = []
     scan(fake_source([Path("/e/d-01.dmp"), Path("/e/d-02.dmp")]), updates.append)
     steps = [u.step for u in updates]
-    assert steps.index("registry") < steps.index("dumps") < steps.index("drivers") < steps.index("events")
+    # The log is read before the drivers are assessed: which computer each file is from decides which
+    # dump stack belongs to the hive's drivers.
+    assert steps.index("registry") < steps.index("dumps") < steps.index("events") < steps.index("drivers")
     dump_updates = [u for u in updates if u.step == "dumps" and u.total == 2]
     assert [u.done for u in dump_updates] == [0, 1, 2]
     assert dump_updates[0].message.endswith("d-01.dmp")
@@ -232,16 +234,19 @@ def test_real_win7_hive_and_log_in_a_bundle(tmp_path, realdata):
     log = realdata("evtx/System_win7sp1.evtx")
     bundle = tmp_path / "bundle"
     bundle.mkdir()
-    shutil.copyfile(hive, bundle / "hive.bin")  # renamed: identified by content
+    shutil.copyfile(hive, bundle / "hive.bin")  # renamed: identified by content (a link out is refused)
     shutil.copyfile(log, bundle / "events.dat")
     with open_source(bundle) as source:
         ev = scan(source)
-    assert ev.registry is not None and ev.registry.system is not None
-    assert ev.registry.system.version_text.startswith("6.1.7601")
-    assert ev.registry.crash_control is not None and ev.registry.crash_control.crash_dump_enabled == 2
-    assert ev.timeline is not None
-    assert len(ev.timeline.unexpected_restarts()) == 2
+    # The hive is WKS-WIN732BITA, the log WKS-WIN764BITB (MANIFEST.md): two computers, never merged.
+    assert [m.machine.label for m in ev.machines if m.machine] == ["WKS-WIN732BITA", "WKS-WIN764BITB"]
+    hive_pc, log_pc = ev.machines
+    assert hive_pc is ev and hive_pc.timeline is None and log_pc.registry is None
+    assert ev.registry is not None and ev.registry.crash_control is not None
+    assert ev.registry.crash_control.crash_dump_enabled == 2
     assert "software-hive" in {m.what for m in ev.missing}
+    assert log_pc.os_version is not None and log_pc.os_version.chosen.text == "6.1.7601"
+    assert log_pc.timeline is not None and len(log_pc.timeline.unexpected_restarts()) == 2
 
 
 def _scan_bundle(folder: Path):
@@ -253,8 +258,10 @@ def test_without_software_hive_the_build_comes_from_the_newest_crash_dump(tmp_pa
     ev = _scan_bundle(write_bundle_folder(tmp_path / "b", Machine(software={})))
     assert ev.registry.system.build == 7601  # the builder's dump headers say 7601
     assert (ev.registry.system.major, ev.registry.system.minor) == (6, 1)
-    assert any("crash dump's header" in n for n in ev.registry.hive_notes)
-    assert any(r.kind == "dump" for r in ev.registry.system.refs)
+    assert any("crash dump header" in n for n in ev.registry.hive_notes)
+    # Cited as the dump it was read from, never as a registry key that says nothing about the version.
+    assert ev.os_version.chosen.ref.kind == "dump"
+    assert not any(r.kind == "dump" for r in ev.registry.system.refs)
 
 
 def test_without_software_hive_or_dumps_the_build_comes_from_diskdump_sys(tmp_path):

@@ -90,9 +90,10 @@ def test_a_corrupt_file_is_listed_and_the_scan_goes_on(qtbot, tmp_path, make_wiz
 
 
 def test_unticking_minidumps_leaves_them_out_of_the_bundle(qtbot, tmp_path, make_wizard) -> None:
+    # Build 7600 like the demo log's boots: a dump from another build would be another computer's.
     minidump = write_kernel_dump(tmp_path / "in" / "Mini031124-01.dmp", 64, 0xD1,
                                  (0, 2, 0, 0xFFFFF88001234567), dump_type=4,
-                                 drivers=typical_drivers(64))
+                                 drivers=typical_drivers(64), build=7600)
     wizard = make_wizard(CoreServices())
     wizard.show()
     wizard.open_evidence([minidump, DEMO / "events" / "System.xml"])

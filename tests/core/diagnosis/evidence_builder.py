@@ -135,4 +135,4 @@ class Scenario:
             timeline = Timeline(entries=list(self.timeline), records_read=50 + len(self.timeline))
         return Evidence("test scenario", "offline", registry=registry, dumps=list(self.dumps),
                         storage=self.storage(), timeline=timeline, missing=list(self.missing),
-                        problems=list(self.problems))
+                        problems=list(self.problems), collected_whole=True)

@@ -10,7 +10,15 @@ import pytest
 
 from core.diagnosis import diagnose, rules
 from core.diagnosis.knowledge import Knowledge, KnownIssue, load_knowledge, parse_knowledge
-from core.diagnosis.model import ConfidenceInfo, Outcome, Verdict, VerdictId
+from core.diagnosis.model import (
+    Condition,
+    ConditionState,
+    ConfidenceInfo,
+    EvidenceItem,
+    Outcome,
+    Verdict,
+    VerdictId,
+)
 from core.diagnosis.rules import registered
 from core.drivers.model import Confidence
 from core.errors import FormatError
@@ -48,9 +56,14 @@ def test_bad_knowledge_edits_raise_format_errors(breakage: str) -> None:
 def _other_issue_predicate(issue: KnownIssue, evidence: Evidence) -> Verdict:
     """A second rule that is not a copy of the first: it matches whenever the evidence has a registry."""
     matched = evidence.registry is not None
+    # Like every rule, it says which condition it rests on and what evidence was read for it (the engine
+    # turns a verdict without that into "can't tell").
+    state = ConditionState.YES if matched else ConditionState.NO
+    cond = Condition("registry", "Registry present", state, "read", [EvidenceItem("a registry was read")])
     return Verdict(issue.id, issue.title, VerdictId.MATCHES if matched else VerdictId.NOT_THIS_ISSUE,
                    None if matched else "no-registry", f"{issue.short_name}: headline", "explanation", "",
-                   ConfidenceInfo(Confidence.HIGH, "test rule"), link=issue.link)
+                   ConfidenceInfo(Confidence.HIGH, "test rule"), conditions=[cond], link=issue.link,
+                   rests_on=["registry"])
 
 
 def test_a_second_issue_gets_its_own_verdict(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -85,7 +85,9 @@ CASES = [
          "not-this-issue", "dump-written", {"medium"}, ["A crash dump was written"], ["recent-bugchecks"]),
     Case("other-cause-unknown-storage", {"drivers_inspected": False,
                                          "timeline": [restart(0x50, hibernating=False)]},
-         "not-this-issue", "other-cause", {"medium"}, ["0x00000050"]),
+         # Another Stop code does not rule out the unread conditions: the verdict cannot rest on them.
+         "cant-tell", "missing-evidence", {"low"}, ["0x00000050"], outcome=Outcome.PROBLEM,
+         missing=["drivers"]),
     Case("hibernate-restart-no-code", {"timeline": [restart(0, hibernating=True)]}, "matches", None,
          {"medium"}, ["no Stop code recorded while going into hibernation"]),
     Case("dumps-disabled-0xd1-not-hibernating", {"crash_dump_enabled": 0,
@@ -192,7 +194,7 @@ def test_matches_next_steps_carry_the_article_link_and_no_invented_kb() -> None:
 def test_evidence_items_point_at_their_sources() -> None:
     v = diagnose(Scenario().build_evidence()).verdict
     locations = {e.ref.location for e in v.evidence if e.ref}
-    assert r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion" in locations
+    assert r"HKLM\SOFTWARE\Microsoft\Windows NT\CurrentVersion\CurrentBuildNumber" in locations
     assert r"C:\Windows\System32\drivers\diskdump.sys" in locations
     assert any(loc.startswith("System.evtx #") for loc in locations)
 

@@ -121,6 +121,50 @@ def test_hotfix_link_prefers_the_fix_step_over_the_verdicts_own_link() -> None:
     assert hotfix_link(verdict) == "https://example.org/article"
 
 
+def test_several_computers_are_shown_first_with_each_ones_answer(tmp_path) -> None:
+    from datetime import UTC, datetime
+
+    from core.diagnosis import diagnose
+    from core.scan import scan
+    from core.sources import open_source
+    from core.wizard.present import machine_rows, machines_notice, select_machine, verdict_headline
+    from tests.builders.events import boot, write_export
+    from tests.builders.offline_root import Machine, memory_roots
+    from tests.builders.regf import build_hive
+
+    hive = tmp_path / "SYSTEM"
+    hive.write_bytes(bytes(build_hive(memory_roots(Machine())["SYSTEM"]).data))  # TESTPC
+    events = boot(datetime(2011, 3, 1, 9, 0, tzinfo=UTC))
+    for ev in events:
+        ev.computer = "OTHERPC"
+    log = write_export(tmp_path / "other.xml", events)
+    with open_source([hive, log]) as source:
+        evidence = scan(source)
+    diagnosis = diagnose(evidence)
+    rows = machine_rows(diagnosis)
+    assert [r.label for r in rows] == ["TESTPC", "OTHERPC"]
+    assert len(rows[1].files) == 1 and rows[1].files[0].endswith("other.xml")
+    notice = machines_notice(diagnosis)
+    assert notice is not None and notice.startswith("These files come from 2 computers: TESTPC; OTHERPC")
+    assert verdict_headline(diagnosis).startswith(notice)
+    from core.wizard.present import verdict_views
+    assert verdict_views(diagnosis)[0].headline.startswith(notice)  # the page's first block says it first
+    other_diag, other_ev = select_machine(diagnosis, evidence, 1)
+    assert other_ev.registry is None and other_ev.timeline is not None
+    # OTHERPC is judged on its own log only: Windows 7600 is covered, its drivers were never seen.
+    assert other_diag.verdict.id.value == "cant-tell"
+
+
+def test_one_computer_has_no_notice() -> None:
+    from core.diagnosis import diagnose
+    from core.wizard.present import machines_notice, verdict_headline
+    from tests.core.diagnosis.evidence_builder import Scenario
+
+    diagnosis = diagnose(Scenario().build_evidence())
+    assert machines_notice(diagnosis) is None
+    assert verdict_headline(diagnosis) == diagnosis.verdict.headline
+
+
 def test_readiness_lines_show_what_is_wrong_and_why_dumps_are_missing() -> None:
     from core.diagnosis import diagnose
     from core.wizard.present import readiness_lines
