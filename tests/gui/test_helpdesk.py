@@ -475,8 +475,9 @@ def test_the_application_is_named_dump_doctor_not_main_py(tmp_path) -> None:
               "print(app.applicationName(), '|', app.arguments()[0], '|', app.desktopFileName())\n")
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=tmp_path,
                          env={"QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), "HOME": str(tmp_path),
-                              # Windows: without SYSTEMROOT Python cannot even seed its hash
-                              **{k: os.environ[k] for k in ("SYSTEMROOT",) if k in os.environ}},
+                              # Windows: without SYSTEMROOT Python cannot seed its hash, and PySide6
+                              # puts its folder on PATH at import (KeyError without one)
+                              **{k: os.environ[k] for k in ("SYSTEMROOT", "PATH") if k in os.environ}},
                          timeout=60, check=True)
     assert out.stdout.strip() == "Dump Doctor | dumpdoctor | dumpdoctor"
 
