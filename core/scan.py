@@ -270,7 +270,12 @@ def _show_paths(storage: StorageReport, display: Callable[[Path], str]) -> None:
     """Driver files are cited as the user knows them (a bundle member), never by the private folder a
     bundle was extracted to."""
     def shown(path: str | None) -> str | None:
-        return display(Path(path)) if path else path
+        if not path:
+            return path
+        named = display(Path(path))
+        # Not a file of the source (already a member name): keep the text as it was, not as Path
+        # rewrites it ("pc.zip!drivers/x.sys" would become "pc.zip!drivers\\x.sys" on Windows).
+        return path if named == str(Path(path)) else named
 
     def ref(r: EvidenceRef | None) -> EvidenceRef | None:
         if r is None or r.kind != "file":

@@ -419,7 +419,7 @@ def test_the_collectors_ver_output_gives_the_version(tmp_path) -> None:
     assert ev.os_version is not None and ev.os_version.chosen.text == "6.1.7600"
     assert "ver.txt" in ev.os_version.chosen.source
     ref = ev.os_version.chosen.ref
-    assert ref is not None and ref.location.endswith("system/ver.txt")
+    assert ref is not None and ref.location.replace("\\", "/").endswith("system/ver.txt")
 
 
 def test_this_computer_is_one_computer_whatever_an_old_dump_shows(tmp_path) -> None:

@@ -203,6 +203,8 @@ def test_not_a_zip_message_names_the_file(tmp_path: Path) -> None:
         zip_bundle(bad)
 
 
+@pytest.mark.skipif(os.name != "posix", reason="stale folders are recognised by a live-process test "
+                    "that exists on POSIX only (core.sources.zipsafe._remove_stale_extractions)")
 def test_extraction_folder_of_a_killed_run_is_removed_by_the_next(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(zipsafe.tempfile, "tempdir", str(tmp_path))
