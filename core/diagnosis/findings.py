@@ -13,7 +13,8 @@ from datetime import datetime
 
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code, plural
+from core.diagnosis.wording import DUMP_TYPE_WORDS, plural
+from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
@@ -164,7 +165,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
-        items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
+        items.append(EvidenceItem(f"{when}Stop {format_code(b.code)} {b.name}{driver}{meaning}",
                                   EvidenceRef("dump", d.path, "bugcheck in dump header")))
         codes.append(b.code)
     dump_count = len(codes)

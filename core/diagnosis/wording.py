@@ -8,7 +8,6 @@ the words every report uses: verdict and severity labels, section titles, glossa
 from __future__ import annotations
 
 from core.diagnosis.model import Outcome, VerdictId
-from core.dumps.bugchecks import format_code
 from core.evidence_ref import Severity
 
 VERDICT_LABELS: dict[VerdictId, str] = {
@@ -75,13 +74,6 @@ DUMP_TYPE_WORDS = {
     3: "small memory dump (minidump)",
     7: "automatic memory dump",
 }
-
-
-def hex_code(code: int) -> str:
-    """'0x000000D1': the one spelling of a Stop code (core.dumps names codes the same way)."""
-    return format_code(code)
-
-
 
 
 def machines_notice(labels: list[str]) -> str:

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
+from core.diagnosis.wording import DUMP_TYPE_WORDS
 from core.drivers.kind_words import KIND_WORDS
+from core.dumps.bugchecks import format_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_time
@@ -99,7 +100,7 @@ def dumps_table(ev: Evidence) -> Table:
     for d in ev.dumps:
         t.rows.append([clean(x) for x in (
             d.path, format_time(d.system_time, zone=False) if d.system_time else "",
-            f"{hex_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
+            f"{format_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
             d.faulting_driver or "", d.dump_type or "", d.integrity.status.value if d.integrity else "")])
     return t
 
@@ -125,7 +126,7 @@ def timeline_table(ev: Evidence) -> Table:
     for e in ev.timeline.entries[-200:]:
         written = {True: "yes", False: "no", None: ""}[e.dump_written]
         t.rows.append([clean(x) for x in (format_time(e.time, seconds=True, zone=False), e.summary,
-                                          hex_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
+                                          format_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
                                           written)])
     return t
 

@@ -16,7 +16,8 @@ from core.diagnosis.model import (
     Verdict,
     VerdictId,
 )
-from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, hex_code, plural
+from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, plural
+from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence import Evidence
@@ -53,7 +54,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
     rows = []
     for d in dumps:
         if d.bugcheck is not None:
-            bugcheck = f"{d.bugcheck.name} ({hex_code(d.bugcheck.code)})"
+            bugcheck = f"{d.bugcheck.name} ({format_code(d.bugcheck.code)})"
         else:
             bugcheck = "not recorded" if d.kind is DumpKind.KERNEL else "application dump, not a system crash"
         integ = d.integrity
