@@ -7,7 +7,7 @@ the words every report uses: verdict and severity labels, section titles, glossa
 
 from __future__ import annotations
 
-from core.diagnosis.model import Outcome, VerdictId
+from core.diagnosis.model import ConditionState, Outcome, Verdict, VerdictId
 from core.evidence_ref import Severity
 
 VERDICT_LABELS: dict[VerdictId, str] = {
@@ -34,6 +34,8 @@ OUTCOME_HEADLINES: dict[Outcome, str] = {
 
 SECTION_TITLES = {
     "verdict": "Is this the known issue?",
+    "other_verdict": "Another known issue applies:",
+    "other_issues": "Other known issues checked",
     "next_steps": "What to do",
     "findings": "Other findings",
     "conditions": "What Dump Doctor checked",
@@ -74,6 +76,17 @@ DUMP_TYPE_WORDS = {
     3: "small memory dump (minidump)",
     7: "automatic memory dump",
 }
+
+
+def brief_verdict_text(v: Verdict) -> str:
+    """One line for an article that is not shown in full (Verdict.prominent is false): which article,
+    the answer, and why — the conditions that could not be read when it can't tell yet."""
+    if v.id is VerdictId.CANT_TELL:
+        unknown = [f"{c.label}: {c.text}" for c in v.conditions if c.state is ConditionState.UNKNOWN]
+        why = " ".join(u if u.endswith(".") else u + "." for u in unknown) or v.explanation
+    else:
+        why = v.explanation
+    return f"{v.issue_title}: {VERDICT_LABELS[v.id]}. {why}".strip()
 
 
 def machines_notice(labels: list[str]) -> str:

@@ -428,7 +428,9 @@ def dump_capable_miniport(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(NO, "A known issue stops the storage driver from writing dumps: "
                            + "; ".join(v.issue_title for v in problems) + ".",
                        [EvidenceItem(v.headline, None, supports=False) for v in problems])
-    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL]
+    # Only the primary issue's "can't tell" leaves this unknown: another article that cannot be told yet
+    # (a guidance article whose symptom needs a log) is listed with the known issues, not here.
+    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL and v.primary]
     if unsure:
         return Outcome(UNKNOWN, "Whether a known issue applies can't be told yet: "
                                 + "; ".join(v.headline for v in unsure))
@@ -506,8 +508,10 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
                            "to fail the same way.",
                        items + [EvidenceItem(e.summary, e.events[0] if e.events else None, supports=False)
                                 for e in crashed[-3:]])
-    if any(v.is_problem for v in ctx.known_issues):
-        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue "
-                           "applies to "
-                           "it.", items)
+    triggered = [v for v in ctx.known_issues if v.is_problem and v.hibernation_triggers]
+    if triggered:
+        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue that "
+                           "hibernating can trigger applies: "
+                           + "; ".join(v.issue_title for v in triggered) + ".",
+                       items + [EvidenceItem(v.headline, None, supports=False) for v in triggered])
     return Outcome(YES, "Hibernation is on and no failed hibernation was recorded.", items)

@@ -16,7 +16,14 @@ from core.diagnosis.model import (
     Verdict,
     VerdictId,
 )
-from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, plural
+from core.diagnosis.wording import (
+    CONFIDENCE_LABELS,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    VERDICT_LABELS,
+    brief_verdict_text,
+    plural,
+)
 from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
@@ -238,9 +245,14 @@ class VerdictView:
     explanation: str
     evidence: list[str]
     missing: list[str]
+    brief: bool = False  # another article that does not apply (or can't be told yet): one line, small
 
 
 def _known_issue_view(v: Verdict) -> VerdictView:
+    if not v.prominent:
+        return VerdictView(v.id, f"{SECTION_TITLES['other_issues']}: {VERDICT_LABELS.get(v.id, str(v.id))}",
+                           brief_verdict_text(v), "", "", [], "", [], [], v.issue_title, v.explanation,
+                           [evidence_line(e) for e in v.evidence], [], brief=True)
     level = CONFIDENCE_LABELS.get(str(v.confidence.level), str(v.confidence.level))
     return VerdictView(v.id, VERDICT_LABELS.get(v.id, str(v.id)), v.headline, f"Known issue: {v.issue_title}",
                        f"{level}: {v.confidence.why}", checklist(v), "", list(v.next_steps), [],

@@ -87,7 +87,8 @@ class VerdictBlock(QFrame):
         self.icon = QLabel()
         self.icon.setObjectName("verdict-icon")
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        size = parent_font_source.fontMetrics().height() * (4 if index == 0 else 3)
+        # the primary verdict largest; an article that does not apply is one small line
+        size = parent_font_source.fontMetrics().height() * (2 if view.brief else 4 if index == 0 else 3)
         self.icon.setPixmap(icon(style.icon).pixmap(size, size))
         self.icon.setAccessibleName(view.words)
         top.addWidget(self.icon)
@@ -95,7 +96,9 @@ class VerdictBlock(QFrame):
         self.words = wrapped(view.words, name="verdict-words")
         self.words.setFont(scaled_font(parent_font_source, 1.1, bold=True))
         self.headline = wrapped(view.headline, name="verdict-headline", selectable=True)
-        self.headline.setFont(scaled_font(parent_font_source, 1.5 if index == 0 else 1.25, bold=True))
+        scale = 1.0 if view.brief else 1.5 if index == 0 else 1.25
+        self.headline.setFont(scaled_font(parent_font_source, scale,
+                                          bold=not view.brief))
         self.issue = wrapped(view.context, name="verdict-issue")
         self.confidence = wrapped(view.confidence, name="verdict-confidence")
         for w in (self.words, self.headline, self.issue, self.confidence):
@@ -103,6 +106,7 @@ class VerdictBlock(QFrame):
         top.addLayout(text, 1)
         outer.addLayout(top)
         self.confidence.setVisible(bool(view.confidence))
+        self.issue.setVisible(bool(view.context))
 
         rows = view.checks
         self.checks_title = _heading(SECTION_TITLES["conditions"], parent_font_source, "checked-title")
