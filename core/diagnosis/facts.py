@@ -90,6 +90,6 @@ def missing_evidence(ev: Evidence, wanted: list[str]) -> list[MissingEvidence]:
 
 def nothing_readable(ev: Evidence) -> bool:
     """True when the scan produced no usable evidence at all (exit code 3)."""
-    has_storage = ev.storage is not None and (bool(ev.storage.drivers) or ev.storage.diskdump is not None)
+    has_storage = ev.storage is not None and (bool(ev.storage.drivers) or bool(ev.storage.dump_stack_files))
     has_events = ev.timeline is not None and ev.timeline.records_read > 0
     return ev.registry is None and not ev.dumps and not has_storage and not has_events

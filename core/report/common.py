@@ -85,10 +85,8 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     if ev.storage and ev.storage.boot_miniport:
         bm = ev.storage.boot_miniport
         rows.append(("Dump-path miniport", f"{bm.service or 'unknown'} ({bm.how}; {bm.confidence.value})"))
-    if ev.storage and ev.storage.diskdump:
-        rows.append(("Diskdump.sys", ev.storage.diskdump.message))
-    if ev.storage and ev.storage.crashdmp:
-        rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
+    for fix in ev.storage.dump_stack_files if ev.storage else []:
+        rows.append((fix.file_name.capitalize(), fix.message))
     if ev.scanned_at:
         rows.append(("Scanned at", format_time(ev.scanned_at, seconds=True)))
     return [(k, clean(v)) for k, v in rows]

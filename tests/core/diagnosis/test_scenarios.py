@@ -146,8 +146,9 @@ CASES = [
          secondary={"diskdump-hibernation-0xa": "cant-tell"}),
     # Another article that matches is shown in full and makes the outcome a problem, its headline the
     # answer; the primary verdict is still `verdict` (JSON verdict.id), first in the list.
-    Case("secondary-article-matches", {"miniport_kind": DriverKind.STORPORT_PHYSICAL,
-                                       "miniport_name": "lsi_sas", "timeline": [restart(0xA, hibernating=True)]},
+    Case("secondary-article-matches",
+         {"miniport_kind": DriverKind.STORPORT_PHYSICAL, "miniport_name": "lsi_sas",
+          "timeline": [restart(0xA, hibernating=True)]},
          "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], ["hibernation-on-affected"],
          outcome=Outcome.PROBLEM, secondary={"diskdump-hibernation-0xa": "matches"},
          headline_from="diskdump-hibernation-0xa"),
