@@ -19,6 +19,7 @@ from core.diagnosis.facts import missing_evidence, nothing_readable
 from core.diagnosis.findings import find_all
 from core.diagnosis.knowledge import Knowledge, load_knowledge
 from core.diagnosis.model import (
+    Condition,
     ConditionState,
     ConfidenceInfo,
     Diagnosis,
@@ -51,13 +52,18 @@ def enforce_evidence(verdict: Verdict, ev: Evidence) -> Verdict:
         proven = bool(resting) and all(c.state is ConditionState.NO and c.evidence for c in resting)
     elif verdict.id in (VerdictId.MATCHES, VerdictId.AT_RISK):
         proven = bool(resting) and all(c.state is ConditionState.YES for c in resting)
-    else:
+    elif verdict.missing or not verdict.conditions:
         return verdict
+    else:
+        # A predicate's own "can't tell" that did not say what would tell it: the engine names it from
+        # the unknown conditions, so every "can't tell" says what to add.
+        missing = missing_evidence(ev, _wanted(verdict, resting))
+        return replace(verdict, missing=missing, next_steps=verdict.next_steps + [
+            NextStep(f"add-{m.what}", "evidence", m.message, m.how_to_get) for m in missing])
     if proven:
         return verdict
     unknown = [c for c in verdict.conditions if c.state is ConditionState.UNKNOWN] or resting
-    wanted = list(dict.fromkeys(_CONDITION_EVIDENCE.get(c.id, "system-hive") for c in unknown))
-    missing = missing_evidence(ev, wanted)
+    missing = missing_evidence(ev, _wanted(verdict, resting))
     return replace(
         verdict, id=VerdictId.CANT_TELL, reason="missing-evidence",
         headline="Dump Doctor can't tell yet whether this is the known issue: some evidence is missing.",
@@ -65,6 +71,12 @@ def enforce_evidence(verdict: Verdict, ev: Evidence) -> Verdict:
         confidence=ConfidenceInfo(Confidence.LOW, "Some of the evidence needed is missing."),
         missing=missing, rests_on=[],
         next_steps=[NextStep(f"add-{m.what}", "evidence", m.message, m.how_to_get) for m in missing])
+
+
+def _wanted(verdict: Verdict, resting: list[Condition]) -> list[str]:
+    """The missing-evidence ids that would tell the verdict's unknown conditions."""
+    unknown = [c for c in verdict.conditions if c.state is ConditionState.UNKNOWN] or resting
+    return list(dict.fromkeys(c.needs or _CONDITION_EVIDENCE.get(c.id, "system-hive") for c in unknown))
 
 
 def _headline(outcome: Outcome, diagnosis: Diagnosis) -> str:

@@ -72,6 +72,9 @@ class Condition:
     state: ConditionState
     text: str
     evidence: list[EvidenceItem] = field(default_factory=list)
+    # The missing-evidence id that would tell this condition when it is unknown ("event-log", "drivers",
+    # ...; core.advice). None: the engine's table for the built-in condition ids decides.
+    needs: str | None = None
 
 
 @dataclass
@@ -94,7 +97,8 @@ class Verdict:
     rests_on: list[str] = field(default_factory=list)
     # Set by the engine from the issue's data (resources/knowledge/known_issues.json `role`): the primary
     # issue's verdict is always shown first and decides the outcome; a secondary one only when it applies.
-    primary: bool = False
+    # A verdict built outside the engine counts as primary (shown in full).
+    primary: bool = True
     hibernation_triggers: bool = False  # hibernating can trigger the issue (known_issues.json)
 
     @property

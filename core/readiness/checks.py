@@ -19,6 +19,7 @@ from core.events.model import TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_size
+from core.named_registry import NamedRegistry
 from core.readiness.facts_model import LIVE_KERNEL_REPORTS, PathSeen, filter_path
 from core.readiness.knowledge import CheckSpec
 from core.readiness.sizes import (
@@ -88,25 +89,22 @@ class Context:
 
 
 Predicate = Callable[[CheckSpec, Context], Outcome]
-_CHECKS: dict[str, Predicate] = {}
+# The same mechanism as the known issues' predicates (core.named_registry); the checks are all in this
+# module, so nothing needs loading first.
+_REGISTRY: NamedRegistry[Predicate] = NamedRegistry("readiness check")
+_CHECKS = _REGISTRY.entries
 
 
 def readiness_check(name: str) -> Callable[[Predicate], Predicate]:
-    def register(fn: Predicate) -> Predicate:
-        _CHECKS[name] = fn
-        return fn
-    return register
+    return _REGISTRY.register(name)
 
 
 def get_check(name: str) -> Predicate:
-    try:
-        return _CHECKS[name]
-    except KeyError:
-        raise KeyError(f"readiness check refers to predicate {name!r}, which is not registered") from None
+    return _REGISTRY.get(name)
 
 
 def registered_checks() -> list[str]:
-    return sorted(_CHECKS)
+    return _REGISTRY.names()
 
 
 def _words(dump_type: int) -> str:
