@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from core.diagnosis.facts import missing_evidence, nothing_readable
 from core.diagnosis.findings import find_all
-from core.diagnosis.knowledge import Knowledge, load_knowledge
+from core.diagnosis.knowledge import Knowledge, KnownIssue, load_knowledge
 from core.diagnosis.model import (
     Condition,
     ConditionState,
@@ -103,11 +103,23 @@ def _headline(outcome: Outcome, diagnosis: Diagnosis) -> str:
 def evaluate_issues(evidence: Evidence, knowledge: Knowledge) -> list[Verdict]:
     """Every known issue's verdict, each through enforce_evidence: the primary issue's first, then the
     other articles, those that apply first (stable: the knowledge file's order breaks ties)."""
-    verdicts = [replace(enforce_evidence(get_predicate(issue.predicate)(issue, evidence), evidence),
-                        primary=issue.primary, hibernation_triggers=issue.hibernation_triggers)
+    verdicts = [_from_data(enforce_evidence(get_predicate(issue.predicate)(issue, evidence), evidence), issue)
                 for issue in knowledge.issues]
     verdicts.sort(key=lambda v: (not v.primary, _RELEVANCE[v.id]))
     return verdicts
+
+
+def _from_data(verdict: Verdict, issue: KnownIssue) -> Verdict:
+    """What the issue's data says about every verdict, so a predicate need not: its role, whether
+    hibernation triggers it, and — when it applies and the predicate named no step — the next steps
+    written in the knowledge file."""
+    steps = verdict.next_steps
+    if verdict.is_problem and not steps:
+        steps = [NextStep(f"{issue.id}-{key}", str(step.get("kind", "info")), step["title"],
+                          step.get("detail", ""), step.get("link", issue.link), step.get("command"))
+                 for key, step in issue.next_steps.items()]
+    return replace(verdict, primary=issue.primary, hibernation_triggers=issue.hibernation_triggers,
+                   next_steps=steps)
 
 
 def decide_outcome(evidence: Evidence, verdicts: list[Verdict], findings: list[Finding],

@@ -331,3 +331,18 @@ def select_machine(diagnosis: Diagnosis, evidence: Evidence, index: int) -> tupl
         return diagnosis, evidence
     chosen = diagnosis.machines[index]
     return chosen.diagnosis, chosen.evidence
+
+
+def machine_choices(diagnosis: Diagnosis) -> list[str]:
+    """The computer picker's entries: each computer with its own answer ("TESTPC — Not this known
+    issue"); empty when the files come from one computer (no picker is shown)."""
+    return [f"{r.label} \u2014 {r.verdict}" for r in machine_rows(diagnosis)]
+
+
+def machine_picker_note(diagnosis: Diagnosis) -> str:
+    """Said beside the picker, before any verdict: that the files come from several computers."""
+    rows = machine_rows(diagnosis)
+    if not rows:
+        return ""
+    return (f"These files come from {len(rows)} computers. Each is diagnosed on its own files only; "
+            "choose which computer to show.")

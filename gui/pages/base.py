@@ -17,6 +17,7 @@ from core.report.driver_table import DriverTable
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
 from core.wizard.flow import STEP_ORDER, Step, WizardFlow
+from core.wizard.present import select_machine
 from gui.operations import BackgroundOp
 from gui.services import CoreServices
 
@@ -35,6 +36,14 @@ class Results:
     event_reads: list[EventRead] | None = None  # the System-log reads of the examination
     drivers: DriverTable | None = None  # the Storage drivers page's rows, made off the GUI thread
     saved: bool = False  # a report or CSV was written: closing loses nothing
+    machine_index: int = 0  # the computer shown when the files come from several (the computer picker)
+
+    def shown(self) -> tuple[Diagnosis | None, Evidence | None]:
+        """The chosen computer's own diagnosis and evidence (the whole result for one computer)."""
+        if self.diagnosis is None or self.evidence is None or not self.diagnosis.machines:
+            return self.diagnosis, self.evidence
+        index = min(max(self.machine_index, 0), len(self.diagnosis.machines) - 1)
+        return select_machine(self.diagnosis, self.evidence, index)
 
     def close_source(self) -> None:
         if self.source is not None:

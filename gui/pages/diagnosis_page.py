@@ -35,6 +35,7 @@ from core.wizard.present import (
     step_lines,
     verdict_views,
 )
+from gui.computer_picker import ComputerPicker
 from gui.logging_setup import where_to_look
 from gui.pages.base import FlowPage, WizardHost
 from gui.save_location import default_report_path
@@ -167,6 +168,10 @@ class DiagnosisPage(FlowPage):
         self.setSubTitle("What the evidence shows, how sure Dump Doctor is, and what to do.")
         body = self.scrolled_body("diagnosis-details")
 
+        # files from several computers: said first, with a choice of whose diagnosis to show
+        self.computers = ComputerPicker("diagnosis-computers")
+        self.computers.chosen.connect(self._computer_chosen)
+        body.addWidget(self.computers)
         self.verdict_host = QWidget()
         self.verdict_host.setObjectName("verdicts")
         self.verdict_area = QVBoxLayout(self.verdict_host)
@@ -258,10 +263,19 @@ class DiagnosisPage(FlowPage):
     # --- showing a diagnosis ---------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        diagnosis = self.host.results.diagnosis
+        results = self.host.results
+        self.computers.show_for(results.diagnosis, results.machine_index)
+        diagnosis = results.shown()[0]  # the chosen computer's own, when there are several
         if diagnosis is not None:
             self.show_diagnosis(diagnosis)
         self.action_status.setText("")
+
+    def _computer_chosen(self, index: int) -> None:
+        results = self.host.results
+        results.machine_index = index
+        diagnosis = results.shown()[0]
+        if diagnosis is not None:
+            self.show_diagnosis(diagnosis)
 
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
         for block in self.blocks:
@@ -292,7 +306,8 @@ class DiagnosisPage(FlowPage):
                       [f"{f.headline}\n    {f.explanation}".rstrip() for f in diagnosis.findings
                        if f.explanation])
 
-        self.link = hotfix_link(diagnosis.verdict)
+        # the article of the known issue that applies (another article may apply when the primary does not)
+        self.link = hotfix_link(next((v for v in diagnosis.verdicts if v.is_problem), diagnosis.verdict))
         self.article_button.setEnabled(self.link is not None)
         self.article_button.setToolTip(self.link or "No article applies to this verdict.")
         # every diagnosis opens at the top with the details closed: the answer is what comes first
@@ -355,7 +370,7 @@ class DiagnosisPage(FlowPage):
             self.action_status.setText(f"Saved {name}")
 
     def save_csv(self) -> None:
-        evidence = self.host.results.evidence
+        evidence = self.host.results.shown()[1]  # the computer shown, when there are several
         if evidence is None:
             return
         name, _ = QFileDialog.getSaveFileName(

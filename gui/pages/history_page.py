@@ -38,7 +38,7 @@ class HistoryPage(FlowPage):
         layout.addWidget(self.events, 1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.host.results.evidence
+        evidence = self.host.results.shown()[1]  # the chosen computer's, when there are several
         if evidence is None:
             return
         rows = dump_rows(evidence.dumps)
