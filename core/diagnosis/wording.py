@@ -81,12 +81,15 @@ DUMP_TYPE_WORDS = {
 def brief_verdict_text(v: Verdict) -> str:
     """One line for an article that is not shown in full (Verdict.prominent is false): which article,
     the answer, and why — the conditions that could not be read when it can't tell yet."""
+    return f"{v.issue_title}: {VERDICT_LABELS[v.id]}. {brief_verdict_reason(v)}".strip()
+
+
+def brief_verdict_reason(v: Verdict) -> str:
+    """Why another article does not apply, or what would tell: the unknown conditions for "can't tell"."""
     if v.id is VerdictId.CANT_TELL:
         unknown = [f"{c.label}: {c.text}" for c in v.conditions if c.state is ConditionState.UNKNOWN]
-        why = " ".join(u if u.endswith(".") else u + "." for u in unknown) or v.explanation
-    else:
-        why = v.explanation
-    return f"{v.issue_title}: {VERDICT_LABELS[v.id]}. {why}".strip()
+        return " ".join(u if u.endswith(".") else u + "." for u in unknown) or v.explanation
+    return v.explanation
 
 
 def machines_notice(labels: list[str]) -> str:

@@ -21,7 +21,7 @@ from core.diagnosis.wording import (
     SECTION_TITLES,
     SEVERITY_LABELS,
     VERDICT_LABELS,
-    brief_verdict_text,
+    brief_verdict_reason,
     plural,
 )
 from core.dumps.bugchecks import format_code
@@ -251,8 +251,9 @@ class VerdictView:
 def _known_issue_view(v: Verdict) -> VerdictView:
     if not v.prominent:
         return VerdictView(v.id, f"{SECTION_TITLES['other_issues']}: {VERDICT_LABELS.get(v.id, str(v.id))}",
-                           brief_verdict_text(v), "", "", [], "", [], [], v.issue_title, v.explanation,
-                           [evidence_line(e) for e in v.evidence], [], brief=True)
+                           f"{v.issue_title}. {brief_verdict_reason(v)}", "", "", [], "", [], [],
+                           v.issue_title, v.explanation, [evidence_line(e) for e in v.evidence], [],
+                           brief=True)
     level = CONFIDENCE_LABELS.get(str(v.confidence.level), str(v.confidence.level))
     return VerdictView(v.id, VERDICT_LABELS.get(v.id, str(v.id)), v.headline, f"Known issue: {v.issue_title}",
                        f"{level}: {v.confidence.why}", checklist(v), "", list(v.next_steps), [],

@@ -280,6 +280,7 @@ class DiagnosisPage(FlowPage):
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
         for block in self.blocks:
             self.verdict_area.removeWidget(block)
+            block.hide()  # deleted later: until then it must not be drawn under the new blocks
             block.deleteLater()
         views = verdict_views(diagnosis)
         self.blocks = [VerdictBlock(v, i, self, self.verdict_host) for i, v in enumerate(views)]

@@ -45,8 +45,9 @@ def _walk_to(qtbot, wizard, step: Step) -> None:  # type: ignore[no-untyped-def]
         assert wizard.flow.current is not before, wizard.flow.can_advance().reason
 
 
-def _shot(wizard, name: str) -> None:  # type: ignore[no-untyped-def]
+def _shot(qtbot, wizard, name: str) -> None:  # type: ignore[no-untyped-def]
     if SHOTS:
+        qtbot.wait(200)  # let the new blocks lay out, as the event loop would before the user sees them
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
         wizard.grab().save(str(Path(SHOTS) / f"{name}.png"))
 
@@ -74,7 +75,7 @@ def test_each_computer_is_diagnosed_on_its_own_and_chosen_from_the_keyboard(qtbo
     assert picker.geometry().top() < page.verdict_host.geometry().top()
     testpc = diagnosis.machines[0].diagnosis
     assert page.headline.text() == testpc.verdict.headline
-    _shot(wizard, f"diagnosis-computers-{size[0]}x{size[1]}")
+    _shot(qtbot, wizard, f"diagnosis-computers-{size[0]}x{size[1]}")
 
     # keyboard: Alt+M reaches the picker, Down chooses OTHERPC, whose own diagnosis is then shown
     qtbot.keyClick(page, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
@@ -87,7 +88,7 @@ def test_each_computer_is_diagnosed_on_its_own_and_chosen_from_the_keyboard(qtbo
     assert page.headline.text() != testpc.verdict.headline or otherpc.verdict.id is testpc.verdict.id
     words = [b.words.text() for b in page.blocks]
     assert words and all(w for w in words)
-    _shot(wizard, f"diagnosis-otherpc-{size[0]}x{size[1]}")
+    _shot(qtbot, wizard, f"diagnosis-otherpc-{size[0]}x{size[1]}")
 
     # the history page follows the choice: OTHERPC's log, not TESTPC's nothing
     wizard.back()
