@@ -54,7 +54,8 @@ def dump_filter_named(issue: KnownIssue, ev: Evidence) -> Verdict:
                          [EvidenceItem(f"DumpFilters = {', '.join(cc.dump_filters)}", cc.ref)])
         verdict_id = VerdictId.MATCHES if found else VerdictId.NOT_THIS_ISSUE
     words = issue.wording[verdict_id.value]
-    return Verdict(issue.id, issue.title, verdict_id, None if verdict_id is VerdictId.MATCHES else "other",
+    reason = None if verdict_id is VerdictId.MATCHES else "other-cause"
+    return Verdict(issue.id, issue.title, verdict_id, reason,
                    words["headline"], cond.text, f"filter={cond.state.value}",
                    ConfidenceInfo(Confidence.HIGH, "read from CrashControl"), conditions=[cond],
                    evidence=list(cond.evidence), link=issue.link, rests_on=["filter"])

@@ -4,9 +4,14 @@ line when it does not; the primary issue stays `verdict`."""
 
 from __future__ import annotations
 
+import json
+
+import jsonschema
+
 from core.diagnosis import diagnose
 from core.diagnosis.model import Outcome, VerdictId
 from core.report import render_html, render_json, render_text
+from core.resources import resource_path
 from core.wizard.present import verdict_views
 from tests.core.diagnosis.evidence_builder import Scenario
 from tests.core.diagnosis.new_issue import ENTRY, ISSUE_ID, knowledge_with_new_issue
@@ -28,7 +33,11 @@ def test_a_new_issue_that_applies_is_shown_in_full_everywhere() -> None:
     assert diag.outcome is Outcome.PROBLEM and diag.headline == ENTRY["wording"]["matches"]["headline"]
 
     data = render_json(diag, ev)
-    assert data["verdict"]["issue_id"] == "virtual-storport-dump-0xd1"
+    schema = json.loads(resource_path("report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(json.loads(json.dumps(data)), schema)
+    assert data["verdict"]["issue_id"] == "virtual-storport-dump-0xd1" and data["verdict"]["primary"]
+    assert data["evidence"]["storage"]["diskdump"] == next(
+        f for f in data["evidence"]["storage"]["dump_stack_files"] if f["file_name"] == "diskdump.sys")
     assert ISSUE_ID in [v["issue_id"] for v in data["verdicts"]]
     assert any(v.get("issue_id") == ISSUE_ID and v["is_problem"] for v in data["all_verdicts"])
     text = render_text(diag, ev)
