@@ -67,3 +67,27 @@ def test_a_new_issue_that_cannot_be_told_names_what_its_condition_needs() -> Non
     diag = diagnose(ev, knowledge_with_new_issue())
     new = next(v for v in diag.verdicts if v.issue_id == ISSUE_ID)
     assert new.id is VerdictId.CANT_TELL and [m.what for m in new.missing] == ["system-hive"]
+
+
+def test_the_hibernation_finding_is_tied_to_the_issue_hibernating_triggers() -> None:
+    # Hibernation is on; the new issue applies but its data does not say hibernating triggers it.
+    ev = _with_filters(["exfilter.sys"])
+    assert ev.registry is not None and ev.registry.hibernation is not None and ev.registry.hibernation.enabled
+    diag = diagnose(ev, knowledge_with_new_issue())
+    assert any(v.issue_id == ISSUE_ID and v.is_problem for v in diag.verdicts)
+    assert "hibernation-on-affected" not in {f.id for f in diag.findings}
+    assert diag.readiness is not None
+    hib = next(c for c in diag.readiness.checks if c.id == "hibernation-path")
+    assert hib.state.value == "yes"
+
+
+def test_the_hibernation_finding_names_the_issue_it_is_about() -> None:
+    from core.drivers.model import DriverKind
+    from tests.core.diagnosis.evidence_builder import restart
+
+    # KB 976746 (secondary, hibernating triggers it) applies; the primary issue does not.
+    ev = Scenario(miniport_kind=DriverKind.STORPORT_PHYSICAL, miniport_name="lsi_sas",
+                  timeline=[restart(0xA, hibernating=True)]).build_evidence()
+    diag = diagnose(ev)
+    finding = next(f for f in diag.findings if f.id == "hibernation-on-affected")
+    assert "KB 976746" in finding.explanation and "virtual" not in finding.explanation.lower()
