@@ -235,3 +235,20 @@ def test_evidence_items_point_at_their_sources() -> None:
 def test_at_risk_says_the_article_asks_to_apply_only_when_affected() -> None:
     v = diagnose(Scenario(timeline=[]).build_evidence()).verdict
     assert "only" in v.explanation and "affected" in v.explanation
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> None:
+    # Matrix-wide: with the secondary articles left out of the knowledge, the outcome and headline are the
+    # same unless one of them applies (then it is a problem, and its headline leads).
+    from core.diagnosis.knowledge import Knowledge
+
+    full = load_knowledge()
+    only_primary = Knowledge(full.version, [full.primary])
+    ev = Scenario(**case.scenario).build_evidence()
+    with_all, alone = diagnose(ev, full), diagnose(Scenario(**case.scenario).build_evidence(), only_primary)
+    assert with_all.verdict.id is alone.verdict.id
+    if not any(v.is_problem for v in with_all.verdicts if not v.primary):
+        assert (with_all.outcome, with_all.headline) == (alone.outcome, alone.headline)
+    else:
+        assert with_all.outcome is Outcome.PROBLEM
