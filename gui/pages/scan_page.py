@@ -212,8 +212,12 @@ class ScanPage(FlowPage):
                                 "evidence." if found else "Nothing Dump Doctor reads was found. Go Back "
                                 "to choose other evidence.")
         else:
-            self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
-                                f"{plural(len(evidence.dumps), 'dump file')} found. "
+            # several computers: the whole source and every computer's dumps (the picker names each)
+            each = evidence.machines if len(evidence.machines) > 1 else [evidence]
+            source = (evidence.source_description.rsplit(" \u2014 computer ", 1)[0] if len(each) > 1
+                      else evidence.source_description)
+            self.status.setText(f"Scan finished in {seconds:.1f} s: {source}. "
+                                f"{plural(sum(len(e.dumps) for e in each), 'dump file')} found. "
                                 "Choose Next to see the crash history.")
         notice = machines_notice(case.diagnosis) if case.diagnosis is not None else None
         lines = [notice] if notice else []  # files from several computers: said first

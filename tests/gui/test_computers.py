@@ -67,6 +67,7 @@ def test_each_computer_is_diagnosed_on_its_own_and_chosen_from_the_keyboard(qtbo
     assert scan_picker.isVisible() and scan_picker.combo.count() == 2
     assert scan_picker.combo.itemText(0).startswith("TESTPC \u2014 ")
     assert "2 computers" in scan_picker.note.text()
+    _shot(qtbot, wizard, f"scan-computers-{size[0]}x{size[1]}")
     _walk_to(qtbot, wizard, Step.DIAGNOSIS)
     page = wizard.diagnosis_page
     picker = page.computers
