@@ -57,6 +57,11 @@ class UnsafeInputError(DumpDoctorError):
     """Input that is hostile or too large to process safely (zip bombs, path traversal, ...)."""
 
 
+class TempSpaceError(DumpDoctorError):
+    """This computer ran short of temporary disk space while unpacking evidence: not a fault in the
+    evidence, and the answer must not be taken as complete (the CLI does not exit 0)."""
+
+
 class UsageError(DumpDoctorError):
     """The user asked for something that cannot work (bad arguments, wrong source)."""
 

@@ -52,6 +52,11 @@ class Severity(StrEnum):
     ERROR = "error"
 
 
+# Problem.step of evidence that could not be read because this computer ran short of temporary disk
+# space: not a fault in the evidence, and an answer without it must not look complete (no exit 0).
+TEMP_SPACE_STEP = "temp-space"
+
+
 @dataclass(frozen=True)
 class Problem:
     """A file or record that could not be (fully) read. The scan goes on; the user is told."""

@@ -20,11 +20,11 @@ from core.drivers import assess_loose, assess_storage
 from core.drivers.model import StorageReport
 from core.dumps import read_dump
 from core.dumps.model import DumpInfo, Integrity, IntegrityStatus
-from core.errors import Cancelled, DumpDoctorError, unreadable
+from core.errors import Cancelled, DumpDoctorError, TempSpaceError, unreadable
 from core.events import build_timeline, merge_reads, read_events
 from core.events.model import EventInput, EventReadResult, EventRecord, Timeline
 from core.evidence import Evidence
-from core.evidence_ref import EvidenceRef, Missing, Problem, Severity, user_words
+from core.evidence_ref import TEMP_SPACE_STEP, EvidenceRef, Missing, Problem, Severity, user_words
 from core.formatting import format_size
 from core.machines import (
     IdentityClaim,
@@ -42,6 +42,7 @@ from core.registry.facts_common import current_control_set
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
 from core.sources.base import EvidenceSource
+from core.sources.relabel import relabel
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -88,6 +89,8 @@ class _Run:
             return fn()
         except Cancelled:
             raise
+        except TempSpaceError as exc:  # this computer's limit, not the evidence's: never "all clear"
+            self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, TEMP_SPACE_STEP))
         except DumpDoctorError as exc:
             self.problems.append(Problem(exc.path or where, exc.message, Severity.ERROR, step))
         except OSError as exc:
@@ -343,6 +346,7 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
                 steps: tuple[str, ...] = STEPS) -> tuple[Evidence, list[EventRead]]:
     """scan(), also handing back each System-log input with what reading it gave."""
     run = _Run(source, progress, cancel)
+    source.cancel = cancel  # unpacking a large zip member stops on cancel too
     cancel.check()
     elevated = run.guarded("registry", "administrator check", source.elevated)
     registry = run.registry()
@@ -411,6 +415,9 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
             label = group.label if group else "?"
             named = label if label.startswith("the computer") else f"computer {label}"
             ev.source_description = f"{source.description} — {named}"
+        # A zip's members are read from private temporary copies; the evidence must name the members.
+        relabel(ev, source.public_text)
+        ev.problems = list(dict.fromkeys(ev.problems))
         evidences.append(ev)
     first = evidences[0]
     if len(evidences) > 1:

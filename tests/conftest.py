@@ -75,8 +75,17 @@ def deny_open(monkeypatch: pytest.MonkeyPatch):
             raise exc
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
+    real_os_open = os.open
+
+    def os_open(file: object, flags: int, *args: object, **kwargs: object) -> int:
+        exc = error_for(file)
+        if exc is not None:
+            raise exc
+        return real_os_open(file, flags, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(Path, "open", path_open)
     monkeypatch.setattr(builtins, "open", open_)
+    monkeypatch.setattr(os, "open", os_open)  # core.safefs opens evidence with os.open
 
     def deny(path: Path, how: str = "permission") -> None:
         denied[str(path.resolve())] = how

@@ -15,7 +15,8 @@ from core.resources import resource_path
 
 COLLECTOR_FILES = ("collect.cmd", "README.txt")
 QUERIES_MARKER = "@SYSTEM_EVENT_QUERIES@"
-EVENTS_TARGET = r'"%OUT%\events\System.xml"'
+# !OUT! and !LOG!, never %OUT%: delayed expansion would eat a "!" in a %-expanded path.
+EVENTS_TARGET = r'"!OUT!\events\System.xml"'
 
 
 def collector_dir() -> Path:
@@ -27,7 +28,7 @@ def event_query_lines() -> list[str]:
     pass EvtQuery's 20-expression limit, and Vista/7's wevtutil has no structured query on /q:).
     The outputs are appended; the reader takes a root-less sequence of <Event> elements."""
     lines = [f"type nul > {EVENTS_TARGET}"]
-    lines += [f'wevtutil qe System /q:"{xpath}" /f:xml >> {EVENTS_TARGET} 2>>"%LOG%"'
+    lines += [f'wevtutil qe System /q:"{xpath}" /f:xml >> {EVENTS_TARGET} 2>>"!LOG!"'
               for xpath in system_event_selects()]
     return lines
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from core.dumps.detect import bits_of, kind_of
 from core.dumps.model import DumpKind
 from core.errors import NotRecognisedError, TruncatedError, unreadable
+from core.safefs import open_regular, stream_size
 
 PAGE = 0x1000
 HEADER_64 = 0x2000
@@ -32,8 +33,8 @@ class DumpPlan:
 def plan_dump(path: Path) -> DumpPlan:
     """Look at the first pages (never the whole file) and decide what to copy."""
     try:
-        size = path.stat().st_size
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a zip member may be read straight from its archive
+            size = stream_size(fh)
             head = fh.read(HEADER_64 + PAGE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

@@ -2,8 +2,14 @@
 dumps and dump-path drivers, and a manifest — as a zip another Dump Doctor opens as a source.
 
 Memory stays flat whatever the evidence size: files are streamed into the zip in chunks. The zip is
-written to a temporary file beside the destination and renamed only when complete, so a cancelled or
-failed export never leaves a partial bundle behind.
+written to a temporary file beside the destination (".NAME.<8 hex>.partial", locked while written) and
+renamed only when complete, so a cancelled or failed export never leaves a partial bundle behind; one
+killed outright (SIGKILL, power loss) leaves its partial file, which the next export to that folder
+removes and reports.
+
+Every step is guarded like the scan: evidence that cannot be read (a damaged hive key, an event log,
+a dump) becomes a `left_out` entry naming it and saying why, and the bundle is written with the rest.
+Only a destination that cannot be written stops the export.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import time
 import uuid
 import zipfile
@@ -20,7 +27,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 from core.bundle import layout
 from core.bundle.dumpfiles import plan_dump
@@ -30,17 +37,25 @@ from core.bundle.redact import Redactor
 from core.bundle.registry_export import RegFile, collect_reg_files, learn_registry, reg_file_bytes
 from core.bundle.volume_files import volume_files
 from core.diagnosis.model import Diagnosis
-from core.errors import DumpDoctorError, UsageError, unreadable
+from core.errors import Cancelled, DumpDoctorError, UsageError, unreadable
 from core.events.model import EventRecord
 from core.events.reader import read_events
 from core.evidence import Evidence
+from core.evidence_ref import TEMP_SPACE_STEP
 from core.formatting import format_size
 from core.progress import NEVER_CANCELLED, CancelToken, ProgressSink, ProgressUpdate, no_progress
 from core.report import render_html, render_json, render_text
+from core.safefs import file_size, open_regular, stream_mtime
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CHUNK = 1 << 20
 MAX_DRIVER_BYTES = 64 * 1024 * 1024  # no real driver comes close; anything bigger is not one
@@ -63,6 +78,7 @@ class BundleResult:
     path: Path
     manifest: Manifest
     size: int  # bytes of the finished zip
+    removed_partials: list[Path] = field(default_factory=list)  # left by exports that were killed
 
     @property
     def left_out(self) -> list[LeftOut]:
@@ -76,6 +92,7 @@ class _Copy:
     limit: int | None = None  # copy only the first `limit` bytes
     excerpt_of_size: int | None = None
     size: int = 0
+    shown: str = ""  # how the source names the file (a zip member, never a temporary path)
 
 
 @dataclass
@@ -126,35 +143,115 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
     dest = Path(dest)
     if not dest.parent.is_dir():
         raise UsageError("the folder for the bundle does not exist", path=dest.parent)
+    removed = remove_stale_partials(dest.parent)
+    source.cancel = cancel  # members of a zip source may still be unpacked while collecting
     redactor = Redactor(enabled=options.redact)
     plan = _Plan()
 
     progress(ProgressUpdate("export", 0, None, "collecting evidence"))
-    reg_files = collect_reg_files(source, plan.left_out)
+    reg_files: list[RegFile] = _guarded(plan, "registry",
+                                        lambda: collect_reg_files(source, plan.left_out), [])
     cancel.check()
-    records = _events(source, plan, options, redactor, event_reads)
+    records: list[EventRecord] = _guarded(
+        plan, "System event log", lambda: _events(source, plan, options, redactor, event_reads), [])
     cancel.check()
-    _dumps(source, evidence, plan, options)
-    _drivers(source, evidence, plan)
+    _guarded(plan, "crash dumps", lambda: _dumps(source, evidence, plan, options), None)
+    _guarded(plan, "driver files", lambda: _drivers(source, evidence, plan), None)
     reports = _reports(diagnosis, evidence, plan)
     cancel.check()
 
     if redactor.enabled:
-        _learn(redactor, source, evidence, reg_files, records, reports, plan)
+        # Learning must not fail half-way silently: what it could not read is not written either.
+        _guarded(plan, "redaction", lambda: _learn(redactor, source, evidence, reg_files, records, reports,
+                                                   plan), None)
         plan.not_redacted.extend(f"{c.member}: {_binary_note(c.member)}" for c in plan.copies)
 
     for member, text in reports:
         plan.texts.append((member, redactor.text(text).encode("utf-8")))
     for reg in reg_files:
-        plan.texts.append((f"{layout.REGISTRY_DIR}/{reg.spec.file}", reg_file_bytes(reg, redactor)))
+        member = f"{layout.REGISTRY_DIR}/{reg.spec.file}"
+        data = _guarded(plan, reg.spec.reg_path(), lambda r=reg: reg_file_bytes(  # type: ignore[misc]
+            r, redactor, plan.left_out), None)
+        if data is not None:
+            plan.texts.append((member, data))
     if records:
-        plan.texts.append((layout.EVENTS_XML, redactor.text(events_xml(records)).encode("utf-8")))
+        xml = _guarded(plan, layout.EVENTS_XML, lambda: events_xml(records), None)
+        if xml is not None:
+            plan.texts.append((layout.EVENTS_XML, redactor.text(xml).encode("utf-8")))
     for member, data in volume_files(evidence.volume_facts):  # free space, page files, DumpStack.log
         plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
     manifest = Manifest(source=redactor.text(evidence.source_description or source.description))
-    return _write_zip(dest, plan, manifest, redactor, progress, cancel)
+    manifest.scan_problems = [p for p in evidence.problems if p.step != TEMP_SPACE_STEP]
+    manifest.unreadable_records = evidence.timeline.unreadable_records if evidence.timeline else 0
+    result = _write_zip(dest, plan, manifest, redactor, progress, cancel)
+    result.removed_partials = removed
+    return result
+
+
+def _guarded(plan: _Plan, what: str, fn: Callable[[], T], default: T) -> T:
+    """One step of the export; any failure becomes a left_out entry naming `what` (as the scan's
+    guarded() makes a Problem), and the export goes on with the rest."""
+    try:
+        return fn()
+    except Cancelled:
+        raise
+    except DumpDoctorError as exc:
+        plan.left_out.append(LeftOut(what, f"could not be read: {exc.message}"))
+    except OSError as exc:
+        plan.left_out.append(LeftOut(what, f"could not be read: {unreadable(what, exc).message}"))
+    except Exception as exc:  # a reader bug must not cost the whole bundle
+        log.exception("unexpected error while exporting %s", what)
+        plan.left_out.append(LeftOut(what, f"internal error while reading ({type(exc).__name__}: {exc}); "
+                                     "please report this"))
+    return default
+
+
+# -- partial files of killed exports ------------------------------------------------------------------
+
+_PARTIAL = re.compile(r"^\..+\.[0-9a-f]{8}\.partial$")
+
+
+def _partial_name(dest: Path) -> Path:
+    return dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.partial")
+
+
+def _lock(fh: BinaryIO) -> bool:
+    """Lock an open file for this process (POSIX flock); False when another process holds it. On
+    Windows an open file cannot be deleted anyway, which protects a running export the same way."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete what killed exports left in `folder`: hidden ".NAME.<8 hex>.partial" files that hold a
+    zip (or nothing yet) and that no running export holds locked. Returns what was removed."""
+    removed: list[Path] = []
+    try:
+        entries = [e for e in os.scandir(folder) if _PARTIAL.match(e.name)]
+    except OSError:
+        return removed
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            with path.open("rb") as fh:
+                if fh.read(2) not in (b"PK", b""):  # not a zip we were writing: not ours to delete
+                    continue
+                if not _lock(fh):
+                    continue  # another export is writing it right now
+            path.unlink()
+        except OSError:  # in use (Windows) or not ours to delete: leave it
+            continue
+        removed.append(path)
+    return removed
 
 
 # -- gathering ----------------------------------------------------------------------------------------
@@ -171,10 +268,9 @@ def _read_events(source: EvidenceSource, plan: _Plan) -> list[EventRead]:
     if not inputs:
         plan.left_out.append(LeftOut("System event log", "this source holds no System event log"))
     for inp in inputs:
-        try:
-            reads.append(EventRead(inp, read_events(inp)))
-        except DumpDoctorError as exc:
-            plan.left_out.append(LeftOut(inp.label, f"could not be read: {exc}"))
+        result = _guarded(plan, inp.label, lambda i=inp: read_events(i), None)  # type: ignore[misc]
+        if result is not None:
+            reads.append(EventRead(inp, result))
     return reads
 
 
@@ -210,7 +306,7 @@ def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redacto
                                          f"{format_size(options.evtx_max_bytes)}); the relevant "
                                          f"events are in {layout.EVENTS_XML}"))
         else:
-            plan.copies.append(_Copy(plan.name("events", "System.evtx"), inp.path))
+            plan.copies.append(_Copy(plan.name("events", "System.evtx"), inp.path, shown=inp.label))
     return records
 
 
@@ -246,12 +342,12 @@ def _dumps(source: EvidenceSource, evidence: Evidence, plan: _Plan, options: Bun
             plan.left_out.append(LeftOut(shown, "left out as asked: " + _DUMPS_MAY_HOLD_NAMES))
             continue
         if dump.kind == "minidump":
-            plan.copies.append(_Copy(plan.name(layout.MINIDUMP_DIR, path.name), path))
+            plan.copies.append(_Copy(plan.name(layout.MINIDUMP_DIR, path.name), path, shown=shown))
         elif options.include_memory_dmp:
-            plan.copies.append(_Copy(plan.name(layout.DUMPS_DIR, path.name), path))
+            plan.copies.append(_Copy(plan.name(layout.DUMPS_DIR, path.name), path, shown=shown))
         else:
             plan.copies.append(_Copy(plan.name(layout.DUMPS_DIR, path.name), path, limit=dump.excerpt_len,
-                                     excerpt_of_size=dump.size))
+                                     excerpt_of_size=dump.size, shown=shown))
             plan.left_out.append(LeftOut(f"{shown} beyond its first {dump.excerpt_len:#x} bytes",
                                          f"the whole file is {format_size(dump.size)}; only the "
                                          "header pages were included (ask for the whole file if needed)"))
@@ -303,7 +399,8 @@ def _drivers(source: EvidenceSource, evidence: Evidence, plan: _Plan) -> None:
             plan.left_out.append(LeftOut(source.display_path(path), f"{format_size(size)} is too "
                                          "large to be a driver; not copied"))
         else:
-            plan.copies.append(_Copy(plan.name(layout.DRIVERS_DIR, file_name), path))
+            plan.copies.append(_Copy(plan.name(layout.DRIVERS_DIR, file_name), path,
+                                     shown=source.display_path(path)))
 
 
 def _reports(diagnosis: Diagnosis | None, evidence: Evidence, plan: _Plan) -> list[tuple[str, str]]:
@@ -357,7 +454,7 @@ def _binary_note(member: str) -> str:
 
 def _size(path: Path) -> int | None:
     try:
-        return path.stat().st_size if path.is_file() else None
+        return file_size(path) if path.is_file() or not path.exists() else None
     except OSError:
         return None
 
@@ -409,9 +506,11 @@ def _write_zip(dest: Path, plan: _Plan, manifest: Manifest, redactor: Redactor, 
         copy.size = min(size, copy.limit) if copy.limit is not None else size
     total = sum(len(data) for _m, data in plan.texts) + sum(c.size for c in plan.copies)
     done = 0
-    tmp = dest.with_name(f".{dest.name}.{uuid.uuid4().hex[:8]}.partial")
+    tmp = _partial_name(dest)
     try:
-        with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        with tmp.open("xb") as raw, zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED,
+                                                     allowZip64=True) as zf:
+            _lock(raw)  # so that another export's cleanup leaves this file alone while it is written
             for member, data in plan.texts:
                 cancel.check()
                 with zf.open(_zip_info(member, None), "w", force_zip64=True) as out:
@@ -441,11 +540,10 @@ def _write_zip(dest: Path, plan: _Plan, manifest: Manifest, redactor: Redactor, 
 def _copy_member(zf: zipfile.ZipFile, copy: _Copy, manifest: Manifest, plan: _Plan, done: int, total: int,
                  progress: ProgressSink, cancel: CancelToken) -> int:
     try:
-        src = copy.path.open("rb")
-        mtime: float | None = os.fstat(src.fileno()).st_mtime
-    except OSError as exc:
-        why = unreadable(copy.path, exc).message
-        manifest.left_out.append(LeftOut(str(copy.path), f"not included: {why}"))
+        src = open_regular(copy.path)  # never a pipe or device, even if one was swapped in
+        mtime = stream_mtime(src)
+    except DumpDoctorError as exc:
+        manifest.left_out.append(LeftOut(copy.shown or str(copy.path), f"not included: {exc.message}"))
         return done
     digest = hashlib.sha256()
     written = 0

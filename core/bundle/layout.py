@@ -56,6 +56,8 @@ REG_EXPORTS: tuple[RegExport, ...] = (
     RegExport("MemoryManagement.reg", "SYSTEM", r"{cs}\Control\Session Manager\Memory Management"),
     RegExport("Power.reg", "SYSTEM", r"{cs}\Control\Power"),
     RegExport("ComputerName.reg", "SYSTEM", r"{cs}\Control\ComputerName"),
+    # PROCESSOR_ARCHITECTURE: without it a reopened bundle no longer knows x86 from x64.
+    RegExport("Environment.reg", "SYSTEM", r"{cs}\Control\Session Manager\Environment", recursive=False),
     RegExport("Services.reg", "SYSTEM", r"{cs}\Services"),
     RegExport("Enum.reg", "SYSTEM", r"{cs}\Enum"),
     # Values only: its subkeys (ProfileList, Winlogon, Fonts, ...) hold user names and SIDs and nothing

@@ -9,6 +9,7 @@ from typing import Any
 
 from core.bundle.layout import FORMAT_VERSION
 from core.bundle.redact import RedactionSummary
+from core.evidence_ref import Problem
 from core.jsonutil import iso_utc, to_jsonable
 from core.version import __version__
 
@@ -40,6 +41,10 @@ class Manifest:
     left_out: list[LeftOut] = field(default_factory=list)
     redacted: RedactionSummary = field(default_factory=lambda: RedactionSummary(applied=False))
     notes: list[str] = field(default_factory=list)
+    # What the scan that made the bundle could not read (files, records): a bundle holds only what
+    # was readable, so without these the reopened bundle would look complete (docs/bundle-format.md).
+    scan_problems: list[Problem] = field(default_factory=list)
+    unreadable_records: int = 0
     created: datetime = field(default_factory=lambda: datetime.now(UTC))
     tool: str = f"Dump Doctor {__version__}"
     format_version: int = FORMAT_VERSION
@@ -54,6 +59,9 @@ class Manifest:
             "left_out": [to_jsonable(x) for x in self.left_out],
             "redacted": to_jsonable(self.redacted),
             "notes": list(self.notes),
+            "scan_problems": [{"path": p.path, "message": p.message, "severity": str(p.severity),
+                               "step": p.step} for p in self.scan_problems],
+            "unreadable_records": self.unreadable_records,
         }
 
     def dumps(self) -> str:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from core.bundle.layout import REG_EXPORTS, RegExport
 from core.bundle.manifest import LeftOut
 from core.bundle.redact import Redactor
-from core.bundle.regwriter import encode_reg, reg_text
+from core.bundle.regwriter import OnError, encode_reg, guarded_iter, reg_text
 from core.errors import DumpDoctorError
 from core.registry.keys import RegKey
 from core.sources.base import EvidenceSource
@@ -42,44 +42,70 @@ def collect_reg_files(source: EvidenceSource, left_out: list[LeftOut]) -> list[R
         left_out.append(LeftOut("registry", f"could not be read: {exc}"))
         return []
     out: list[RegFile] = []
-    control_set = current_control_set(hives.system) if hives.system is not None else None
+    try:
+        control_set = current_control_set(hives.system) if hives.system is not None else None
+    except DumpDoctorError as exc:  # a damaged SYSTEM hive: the SOFTWARE keys can still be exported
+        left_out.append(LeftOut("HKEY_LOCAL_MACHINE\\SYSTEM control sets", f"could not be read: {exc}"))
+        control_set = None
     for spec in REG_EXPORTS:
-        root = hives.system if spec.hive == "SYSTEM" else hives.software
-        if root is None:
-            left_out.append(LeftOut(spec.reg_path(), f"this source has no {spec.hive} hive"))
+        try:
+            found = _find(spec, hives.system if spec.hive == "SYSTEM" else hives.software, control_set,
+                          left_out)
+        except DumpDoctorError as exc:
+            left_out.append(LeftOut(spec.reg_path(), f"could not be read: {exc}"))
             continue
-        key: RegKey | None
-        if "{cs}" in spec.path:
-            rest = spec.path.split("\\", 1)[1]
-            key = control_set.subkey(rest) if control_set is not None else None
-        else:
-            key = root.subkey(spec.path)
-        if key is None:
-            left_out.append(LeftOut(spec.reg_path(), "this key does not exist in the source's registry"))
-            continue
-        out.append(RegFile(spec, key))
+        if found is not None:
+            out.append(found)
     return out
 
 
-def _walk(key: RegKey, path: str, recursive: bool) -> Iterator[tuple[RegKey, str]]:
+def _find(spec: RegExport, root: RegKey | None, control_set: RegKey | None,
+          left_out: list[LeftOut]) -> RegFile | None:
+    if root is None:
+        left_out.append(LeftOut(spec.reg_path(), f"this source has no {spec.hive} hive"))
+        return None
+    key: RegKey | None
+    if "{cs}" in spec.path:
+        rest = spec.path.split("\\", 1)[1]
+        key = control_set.subkey(rest) if control_set is not None else None
+    else:
+        key = root.subkey(spec.path)
+    if key is None:
+        left_out.append(LeftOut(spec.reg_path(), "this key does not exist in the source's registry"))
+        return None
+    return RegFile(spec, key)
+
+
+def _walk(key: RegKey, path: str, recursive: bool, on_error: OnError) -> Iterator[tuple[RegKey, str]]:
     yield key, path
     if recursive:
-        for sub in key.subkeys():
-            yield from _walk(sub, f"{path}\\{sub.name}", True)
+        for sub in guarded_iter(key.subkeys(), path, on_error):
+            yield from _walk(sub, f"{path}\\{sub.name}", True, on_error)
+
+
+def _ignore(_path: str, _exc: DumpDoctorError) -> None:
+    """Learning identifiers: what cannot be read is not written either (reg_file_bytes says so)."""
 
 
 def learn_registry(redactor: Redactor, files: list[RegFile]) -> None:
     for reg in files:
-        for key, path in _walk(reg.key, reg.spec.reg_path(), reg.spec.recursive):
+        for key, path in _walk(reg.key, reg.spec.reg_path(), reg.spec.recursive, _ignore):
             redactor.learn_key(path)
-            for value in key.values():
+            for value in guarded_iter(key.values(), path, _ignore):
                 redactor.learn_value(path, value)
 
 
-def reg_file_bytes(reg: RegFile, redactor: Redactor) -> bytes:
+def reg_file_bytes(reg: RegFile, redactor: Redactor, left_out: list[LeftOut] | None = None) -> bytes:
+    """The .reg file for one key. Parts of a damaged hive that cannot be read are skipped and listed
+    in `left_out` (key path and reason); the file holds everything else."""
+    def on_error(path: str, exc: DumpDoctorError) -> None:
+        if left_out is not None:
+            left_out.append(LeftOut(path, f"part of this key could not be read ({exc.message}); "
+                                    f"{reg.spec.file} holds the rest"))
+
+    keys = [(reg.key, reg.spec.reg_path(), reg.spec.recursive)]
     if redactor.enabled:
-        text = reg_text([(reg.key, reg.spec.reg_path(), reg.spec.recursive)],
-                        map_value=redactor.value, map_name=redactor.text)
+        text = reg_text(keys, map_value=redactor.value, map_name=redactor.text, on_error=on_error)
     else:
-        text = reg_text([(reg.key, reg.spec.reg_path(), reg.spec.recursive)])
+        text = reg_text(keys, on_error=on_error)
     return encode_reg(text)

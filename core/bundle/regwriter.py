@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import codecs
 import io
-from collections.abc import Callable, Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import TextIO, TypeVar
 
+from core.errors import DumpDoctorError
 from core.registry.keys import (
     REG_BINARY,
     REG_DWORD,
@@ -27,6 +28,20 @@ _WRAP = 76  # regedit breaks a hex line once it passes this column
 
 ValueMap = Callable[[str, RegValue], RegValue]  # (key path, value) -> value to write
 NameMap = Callable[[str], str]
+T = TypeVar("T")
+OnError = Callable[[str, DumpDoctorError], None]  # (key path, what went wrong) for a damaged hive
+
+
+def guarded_iter(items: Iterable[T], path: str, on_error: OnError | None) -> Iterator[T]:
+    """Iterate a key's values or subkeys; a damaged hive stops the iteration with a DumpDoctorError
+    (the hive layer turns library errors into FormatError), which `on_error` hears about while the
+    caller goes on with what was read. Without `on_error` the error propagates."""
+    try:
+        yield from items
+    except DumpDoctorError as exc:
+        if on_error is None:
+            raise
+        on_error(path, exc)
 
 
 def _quote(text: str) -> str:
@@ -83,10 +98,12 @@ def format_value(value: RegValue) -> str:
 
 
 def iter_reg_lines(key: RegKey, path: str, *, recursive: bool = True,
-                   map_value: ValueMap | None = None, map_name: NameMap | None = None) -> Iterator[str]:
-    """Lines (without CRLF) for `key`, shown as `path`, then its subkeys depth-first."""
+                   map_value: ValueMap | None = None, map_name: NameMap | None = None,
+                   on_error: OnError | None = None) -> Iterator[str]:
+    """Lines (without CRLF) for `key`, shown as `path`, then its subkeys depth-first. With `on_error`,
+    a part of the hive that cannot be read is reported and skipped; the rest is still written."""
     yield f"[{path}]"
-    for value in key.values():
+    for value in guarded_iter(key.values(), path, on_error):
         if map_value is not None:
             value = map_value(path, value)
         if map_name is not None and value.name:
@@ -95,26 +112,27 @@ def iter_reg_lines(key: RegKey, path: str, *, recursive: bool = True,
     yield ""
     if not recursive:
         return
-    for sub in key.subkeys():
+    for sub in guarded_iter(key.subkeys(), path, on_error):
         name = map_name(sub.name) if map_name is not None else sub.name
         yield from iter_reg_lines(sub, f"{path}\\{name}", recursive=True,
-                                  map_value=map_value, map_name=map_name)
+                                  map_value=map_value, map_name=map_name, on_error=on_error)
 
 
 def write_reg(out: TextIO, keys: list[tuple[RegKey, str, bool]], *, map_value: ValueMap | None = None,
-              map_name: NameMap | None = None) -> None:
+              map_name: NameMap | None = None, on_error: OnError | None = None) -> None:
     """Write a whole `.reg` document to a text stream; `keys` holds (key, shown path, recursive).
     The caller opens the stream with ENCODING and writes BOM (see reg_text / reg_bytes)."""
     out.write(HEADER + "\r\n\r\n")
     for key, path, recursive in keys:
-        for line in iter_reg_lines(key, path, recursive=recursive, map_value=map_value, map_name=map_name):
+        for line in iter_reg_lines(key, path, recursive=recursive, map_value=map_value, map_name=map_name,
+                                   on_error=on_error):
             out.write(line + "\r\n")
 
 
 def reg_text(keys: list[tuple[RegKey, str, bool]], *, map_value: ValueMap | None = None,
-             map_name: NameMap | None = None) -> str:
+             map_name: NameMap | None = None, on_error: OnError | None = None) -> str:
     buf = io.StringIO(newline="")
-    write_reg(buf, keys, map_value=map_value, map_name=map_name)
+    write_reg(buf, keys, map_value=map_value, map_name=map_name, on_error=on_error)
     return buf.getvalue()
 
 

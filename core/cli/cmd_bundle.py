@@ -66,6 +66,9 @@ def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose:
     try:
         result = export_bundle(source, evidence, diagnosis, dest, options, progress,
                                event_reads=case.event_reads)
+    except KeyboardInterrupt:  # Ctrl+C or SIGTERM (core.cli.main): the export removed its partial file
+        print(f"dumpdoctor: interrupted; no bundle was written to {dest}", file=sys.stderr)
+        raise
     except UsageError as exc:
         print(f"dumpdoctor: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -79,12 +82,19 @@ def _export(source: EvidenceSource, dest: Path, options: BundleOptions, verbose:
 def summary_lines(result: BundleResult) -> list[str]:
     m = result.manifest
     lines = [f"Wrote {result.path} ({format_size(result.size)}, {len(m.files) + 1} files)."]
+    if result.removed_partials:
+        lines.append(f"Removed {len(result.removed_partials)} unfinished bundle file(s) that an "
+                     "interrupted export had left in that folder:")
+        lines.extend(f"  - {p.name}" for p in result.removed_partials)
     if m.redacted.applied:
         kinds = ", ".join(f"{k} ({n})" for k, n in m.redacted.identifiers.items()) or "nothing found"
         lines.append(f"Redacted: {kinds}; {m.redacted.count} replacements.")
         if m.redacted.not_redacted:
             lines.append("Not redacted (binary files):")
             lines.extend(f"  - {x}" for x in m.redacted.not_redacted)
+    if m.scan_problems:
+        lines.append("Could not be read (the bundle records this, so it is not mistaken for complete):")
+        lines.extend(f"  - {p.path}: {p.message}" for p in m.scan_problems)
     if m.left_out:
         lines.append("Left out:")
         lines.extend(f"  - {x.what}: {x.why}" for x in m.left_out)

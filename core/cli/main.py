@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
+from types import FrameType
 
 from core.logsetup import setup_logging
 from core.version import __version__
 
-COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector")
+COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -23,6 +27,15 @@ EXIT_USAGE = 2
 EXIT_UNREADABLE = 3
 EXIT_CANT_TELL = 4
 EXIT_DEGRADED = 5  # `readiness` only: a dump will be written but may be lost or delayed
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled like Ctrl+C: every `finally` and cleanup runs (temporary files, partial
+    bundles) instead of the process vanishing with them left behind."""
+
+
+def _on_sigterm(_signum: int, _frame: object) -> None:
+    raise Terminated
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,6 +71,7 @@ def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the frozen exe: `triage` workers start this same executable
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_commands_needed(argv))
     args = parser.parse_args(argv)
@@ -67,12 +81,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    previous = _install_sigterm()
     try:
         return int(args.func(args))
+    except Terminated:
+        print("dumpdoctor: terminated; temporary and unfinished files were removed", file=sys.stderr)
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `dumpdoctor ... | head`
         return EXIT_OK
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _install_sigterm() -> signal.Handlers | Callable[[int, FrameType | None], object] | int | None:
+    """Route SIGTERM to Terminated (main thread only, where Python delivers signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+    try:
+        return signal.signal(signal.SIGTERM, _on_sigterm)
+    except (ValueError, OSError):  # pragma: no cover - embedded interpreters
+        return None
 
 
 if __name__ == "__main__":

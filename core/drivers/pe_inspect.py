@@ -24,6 +24,7 @@ from core.errors import (
     UnsafeInputError,
     unreadable,
 )
+from core.safefs import open_regular
 
 if TYPE_CHECKING:
     from core.drivers.init_data_scan import CodeSection
@@ -56,7 +57,7 @@ def _read_capped(path: Path) -> bytes:
             raise UnsafeInputError(
                 f"file is {size:,} bytes; driver files larger than {MAX_PE_SIZE // (1024 * 1024)} MB are "
                 "not inspected", path=path, expected="a kernel driver image")
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             # read(n) allocates n bytes up front: ask for the size the file has (plus one byte, to
             # notice a file that grew), not the 64 MB cap, which cost 64 MB per driver at peak.
             return fh.read(min(size, MAX_PE_SIZE) + 1)

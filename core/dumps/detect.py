@@ -7,6 +7,7 @@ from pathlib import Path
 from core.dumps.model import DumpKind
 from core.dumps.structs import MINIDUMP_SIGNATURE, SIGNATURE, VALID_DUMP_32, VALID_DUMP_64
 from core.errors import unreadable
+from core.safefs import open_regular
 
 SIGNATURE_32 = SIGNATURE + VALID_DUMP_32  # b"PAGEDUMP"
 SIGNATURE_64 = SIGNATURE + VALID_DUMP_64  # b"PAGEDU64"
@@ -36,7 +37,7 @@ def bits_of(head: bytes) -> int | None:
 def detect(path: str | Path) -> DumpKind:
     """What kind of file `path` is, reading only its first 8 bytes. Raises UnreadableError."""
     try:
-        with Path(path).open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(HEAD_SIZE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

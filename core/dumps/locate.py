@@ -13,10 +13,11 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from core.errors import unreadable
+from core.errors import DumpDoctorError, unreadable
 from core.evidence_ref import Problem, Severity
 from core.paths import resolve_ci, windows_to_root_relative
 from core.registry.model import CrashControl
+from core.safefs import check_regular, is_inside
 
 Resolve = Callable[[str], Path | None]
 
@@ -28,19 +29,24 @@ MAX_FILES = 10_000  # a runaway folder must not stall the scan
 
 
 def find_dump_files(resolve: Resolve, crash_control: CrashControl | None,
-                    problems: list[Problem] | None = None) -> list[Path]:
+                    problems: list[Problem] | None = None, *, within: Path | None = None) -> list[Path]:
     """Dump candidates newest first (by modification time), each file once. A folder that cannot be
     listed becomes a Problem (when `problems` is given), so "no dumps" is never said of a folder
-    nobody could look into."""
+    nobody could look into. With `within` (a real path: the evidence root), a file or folder reached
+    through a link that leaves it is reported and skipped (core.safefs), never listed or walked; only
+    regular files are candidates (a pipe named .dmp is reported, not opened)."""
     control = crash_control or CrashControl()
     found: dict[str, tuple[Path, float]] = {}
 
     def add(path: Path) -> None:
         try:
-            if path.is_file():
-                found.setdefault(os.path.realpath(path), (path, path.stat().st_mtime))
-        except OSError as exc:
-            _report(problems, path, exc)
+            if not path.exists():
+                return
+            st = check_regular(path, within)
+            found.setdefault(os.path.realpath(path), (path, st.st_mtime))
+        except DumpDoctorError as exc:
+            if problems is not None and not path.is_dir():
+                problems.append(Problem(str(path), exc.message, Severity.WARNING, "dumps"))
 
     for setting in (control.dump_file, control.dedicated_dump_file, DEFAULT_DUMP_FILE):
         target = resolve(setting) if setting else None
@@ -50,9 +56,15 @@ def find_dump_files(resolve: Resolve, crash_control: CrashControl | None,
     for setting, recursive in ((control.minidump_dir, False), (DEFAULT_MINIDUMP_DIR, False),
                                (LIVE_KERNEL_REPORTS, True)):
         folder = resolve(setting) if setting else None
+        if folder is not None and within is not None and not is_inside(folder, within):
+            if problems is not None:
+                problems.append(Problem(str(folder), f"a link to {os.path.realpath(folder)}, outside the "
+                                        "evidence; links that leave the evidence are never followed",
+                                        Severity.WARNING, "dumps"))
+            continue
         if folder is not None and folder.is_dir() and os.path.realpath(folder) not in seen_folders:
             seen_folders.add(os.path.realpath(folder))
-            for path in _dmp_files(folder, recursive=recursive, problems=problems):
+            for path in _dmp_files(folder, recursive=recursive, problems=problems, within=within):
                 if len(found) >= MAX_FILES:
                     break
                 add(path)
@@ -68,7 +80,7 @@ def find_dumps(root: Path, crash_control: CrashControl | None = None,
         relative = windows_to_root_relative(setting, SYSTEM_ROOT)
         return None if relative is None else resolve_ci(root, relative)  # None: another drive
 
-    return find_dump_files(resolve, crash_control, problems)
+    return find_dump_files(resolve, crash_control, problems, within=Path(os.path.realpath(root)))
 
 
 def _report(problems: list[Problem] | None, path: Path, exc: OSError) -> None:
@@ -76,7 +88,8 @@ def _report(problems: list[Problem] | None, path: Path, exc: OSError) -> None:
         problems.append(Problem(str(path), unreadable(path, exc).message, Severity.WARNING, "dumps"))
 
 
-def _dmp_files(folder: Path, *, recursive: bool, problems: list[Problem] | None) -> list[Path]:
+def _dmp_files(folder: Path, *, recursive: bool, problems: list[Problem] | None,
+               within: Path | None = None) -> list[Path]:
     result: list[Path] = []
     pending = [folder]
     while pending and len(result) < MAX_FILES:
@@ -84,6 +97,13 @@ def _dmp_files(folder: Path, *, recursive: bool, problems: list[Problem] | None)
         try:
             with os.scandir(current) as entries:
                 for entry in sorted(entries, key=lambda e: e.name):
+                    if within is not None and entry.is_symlink() and not is_inside(entry.path, within):
+                        if problems is not None:
+                            problems.append(Problem(entry.path, f"a link to {os.path.realpath(entry.path)}"
+                                                    ", outside the evidence; links that leave the "
+                                                    "evidence are never followed", Severity.WARNING,
+                                                    "dumps"))
+                        continue
                     if entry.is_dir(follow_symlinks=False):
                         if recursive:
                             pending.append(Path(entry.path))

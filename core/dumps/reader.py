@@ -12,7 +12,6 @@ Decisions (see docs/architecture.md, core.dumps):
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,6 +44,7 @@ from core.dumps.triage import (
     read_triage_lists,
 )
 from core.errors import NotRecognisedError, unreadable
+from core.safefs import open_regular, stream_size
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +54,8 @@ MAX_BLOBS = 4096  # secondary-data blobs; real dumps hold tens
 def read_dump(path: str | Path) -> DumpInfo:
     """Read a crash dump file. See the module docstring for what is returned and what is raised."""
     try:
-        with Path(path).open("rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            return read_dump_stream(fh, str(path), size)
+        with open_regular(path) as fh:
+            return read_dump_stream(fh, str(path), stream_size(fh))  # also for a zip member
     except OSError as exc:
         raise unreadable(path, exc) from exc
 

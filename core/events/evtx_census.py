@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import NotRecognisedError, TruncatedError, unreadable
+from core.safefs import open_regular
 
 FILE_MAGIC = b"ElfFile\x00"
 CHUNK_MAGIC = b"ElfChnk\x00"
@@ -84,7 +85,7 @@ class ChunkCensus:
 def chunk_census(path: Path) -> ChunkCensus:
     """Read the file header and every chunk's head, 128 bytes at a time, plus at most one partial chunk."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             header = fh.read(HEADER_BLOCK)
             if len(header) < 8 or header[:8] != FILE_MAGIC:
                 raise NotRecognisedError("not an .evtx event log", path=path, offset=0,

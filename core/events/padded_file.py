@@ -12,13 +12,15 @@ import io
 import os
 from pathlib import Path
 
+from core.safefs import open_regular
+
 
 class ZeroPaddedFile(io.RawIOBase):
     """`path` read as if it were `padded_size` bytes long, the extra bytes all zero."""
 
     def __init__(self, path: Path, padded_size: int) -> None:
         super().__init__()
-        self._fh: io.BufferedReader = path.open("rb")
+        self._fh: io.BufferedReader = open_regular(path)
         self._real_size = os.fstat(self._fh.fileno()).st_size
         self._size = max(padded_size, self._real_size)
         self._pos = 0

@@ -16,12 +16,13 @@ from core.events.model import EventInput, EventReadResult
 from core.events.xml_reader import DETECT_SIZE, read_event_xml
 from core.events.xml_reader import detect as detect_event_xml
 from core.progress import NEVER_CANCELLED, CancelToken
+from core.safefs import open_regular
 
 
 def detect_event_format(path: Path) -> str | None:
     """"evtx", "xml" or None (not an event log), by content."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             prefix = fh.read(DETECT_SIZE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

@@ -23,11 +23,16 @@ from core.events.relevant import count_key, is_relevant
 from core.events.xmlrecord import BadEventError, element_to_record, local
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
+from core.safefs import open_regular
 from core.textenc import decode_start, sniff_encoding
 
 log = logging.getLogger(__name__)
 
 READ_SIZE = 1 << 16  # bounds the elements built between two drains of the parser
+MAX_DEPTH = 64  # <Events><Event><EventData><Data> is 4 below our root; UserData adds a few
+MAX_EVENT_ELEMENTS = 10_000  # a real event has tens; this bounds memory for one hostile <Event>
+MAX_EVENT_CHARS = 16 << 20  # a real event is a few KB; its text is held until it ends
+MAX_TEXT_RUN = 16 << 20  # text between two tags is held whole by the parser
 _ROOT = "ddEventsRoot"
 _DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -46,18 +51,20 @@ def detect(prefix: bytes) -> bool:
         if end < 0:
             return False
         text = text[end + 3:].lstrip()
-    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised".
-    return text.startswith("<Event") or text[:9].upper() == "<!DOCTYPE"
+    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised";
+    # an HTML page (every bundle's report/report.html) is not an event export at all.
+    doctype = text[:9].upper() == "<!DOCTYPE"
+    return text.startswith("<Event") or (doctype and text[9:].lstrip()[:4].lower() != "html")
 
 
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
     result = EventReadResult(origin=label)
     parser: ET.XMLPullParser[ET.Element] = ET.XMLPullParser(events=("start", "end"))
-    stack: list[ET.Element] = []
+    walk = _Walk()
     offset = 0
     tail = ""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(READ_SIZE)
             encoding, bom = sniff_encoding(head)
             decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
@@ -80,17 +87,27 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
                 tail = window[-_FORBIDDEN_TAIL:]
                 if text:
                     parser.feed(text)
-                    _drain(parser, stack, result, label)
+                    seen = _drain(parser, walk, result, label)
+                    _check_sizes(walk, seen, len(text))
                     cancel.check()
                 if not data:
                     break
                 offset += len(data)
                 data = fh.read(READ_SIZE)
             parser.feed(f"</{_ROOT}>")
-            _drain(parser, stack, result, label)
+            _drain(parser, walk, result, label)
             parser.close()
     except OSError as exc:
         raise unreadable(path, exc) from exc
+    except _TooComplexError as exc:
+        if not result.records_read and not result.unreadable_records:
+            raise UnsafeInputError(f"not an event-log export: {exc}", path=path, offset=offset,
+                                   expected="<Event> elements as written by wevtutil or Event Viewer"
+                                   ) from exc
+        result.unreadable_chunks += 1
+        result.problems.append(Problem(
+            label, f"reading stopped near byte {offset}: {exc}; {result.records_read} events before it "
+                   "were read, the rest of the file was not", Severity.WARNING, "events"))
     except ET.ParseError as exc:
         line, column = getattr(exc, "position", (0, 0))
         if not result.records_read and not result.unreadable_records:
@@ -112,17 +129,63 @@ def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED
     return result
 
 
-def _drain(parser: ET.XMLPullParser[ET.Element], stack: list[ET.Element], result: EventReadResult,
-           label: str) -> None:
+class _TooComplexError(Exception):
+    """The document nests deeper, or one event holds more elements, than any event export does."""
+
+
+def _check_sizes(walk: _Walk, elements_seen: int, chars: int) -> None:
+    """Text the parser holds for an element it has not finished grows with the input: one <Event> or
+    one run of text between tags bigger than any real export has is refused, so memory stays bounded."""
+    walk.quiet_chars = 0 if elements_seen else walk.quiet_chars + chars
+    if walk.quiet_chars > MAX_TEXT_RUN:
+        raise _TooComplexError(f"more than {MAX_TEXT_RUN:,} characters of text without a tag")
+    walk.event_chars = walk.event_chars + chars if walk.open_events else 0
+    if walk.event_chars > MAX_EVENT_CHARS:
+        raise _TooComplexError(f"one <Event> is longer than {MAX_EVENT_CHARS:,} characters")
+
+
+class _Walk:
+    """What the reader keeps between parser events: the open elements and how many of them are
+    <Event>s, so each start/end costs O(1) whatever the nesting (a scan of the open elements per end
+    tag made 1.3 MB of unclosed elements cost minutes)."""
+
+    def __init__(self) -> None:
+        self.stack: list[ET.Element] = []
+        self.open_events = 0
+        self.event_elements = 0  # elements of the outermost open <Event>
+        self.event_chars = 0  # input read while an <Event> is open (chunk granularity)
+        self.quiet_chars = 0  # input read without any element starting or ending
+
+
+def _drain(parser: ET.XMLPullParser[ET.Element], walk: _Walk, result: EventReadResult,
+           label: str) -> int:
+    """Handle the parser's events; returns how many elements started or ended."""
+    stack = walk.stack
+    seen = 0
     for kind, elem in parser.read_events():  # type: ignore[misc]  # typeshed unions the tuple shapes
         if not isinstance(elem, ET.Element):
             continue
+        seen += 1
+        is_event = local(elem.tag) == "Event"
         if kind == "start":
+            if len(stack) >= MAX_DEPTH:
+                raise _TooComplexError(f"elements nest more than {MAX_DEPTH} deep (event exports nest 5)")
             stack.append(elem)
+            if walk.open_events:
+                walk.event_elements += 1
+                if walk.event_elements > MAX_EVENT_ELEMENTS:
+                    raise _TooComplexError(f"one <Event> holds more than {MAX_EVENT_ELEMENTS:,} elements")
+            if is_event:
+                walk.open_events += 1
             continue
         stack.pop()
-        if local(elem.tag) != "Event" or any(local(e.tag) == "Event" for e in stack):
+        if is_event:
+            walk.open_events -= 1
+        if not is_event or walk.open_events:
+            if not walk.open_events and stack:
+                stack[-1].remove(elem)  # not part of any event: keep nothing of it
             continue
+        walk.event_elements = 0
         result.records_read += 1
         try:
             record = element_to_record(elem, label)
@@ -144,4 +207,4 @@ def _drain(parser: ET.XMLPullParser[ET.Element], stack: list[ET.Element], result
             stack[-1].remove(elem)
         else:  # pragma: no cover - our own root always encloses it
             elem.clear()
-
+    return seen

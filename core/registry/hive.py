@@ -27,6 +27,7 @@ from core.registry.hive_identify import identify_from_header, identify_from_subk
 from core.registry.hive_logs import find_logs, replay_logs
 from core.registry.keys import RegKey, RegValue
 from core.registry.values import decode_value
+from core.safefs import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -138,16 +139,16 @@ class HiveRoot(HiveKey):
 def detect(path: str | Path) -> bool:
     """Cheap content check: does the file start with the 'regf' signature?"""
     try:
-        with Path(path).open("rb") as fh:
+        with open_regular(path) as fh:
             prefix = fh.read(0x20)
-    except OSError:
+    except (OSError, DumpDoctorError):
         return False
     return is_hive(prefix) or is_hive_log(prefix)
 
 
 def _load(path: Path) -> tuple[bytes | mmap.mmap, int]:
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             size = path.stat().st_size
             if size > MAX_HIVE_BYTES:
                 raise UnsafeInputError(f"{size:,} bytes is larger than any registry hive can be",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from core.errors import DumpDoctorError, unreadable
 from core.registry.hive_format import BASE_BLOCK_SIZE, MAGIC, parse_base_block
+from core.safefs import open_regular
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def identify_hive(path: str | Path) -> str | None:
     or a hive we cannot name. Raises UnreadableError when the file cannot be read at all."""
     path = Path(path)
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             head = fh.read(BASE_BLOCK_SIZE)
     except OSError as exc:
         raise unreadable(path, exc) from exc

@@ -19,6 +19,7 @@ from pathlib import Path
 from core.errors import FormatError, NotRecognisedError, unreadable
 from core.registry.keys import REG_BINARY, REG_DWORD, REG_SZ, MemoryKey, RegData
 from core.registry.values import decode_value
+from core.safefs import open_regular
 from core.textenc import decode_start, sniff_encoding
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def read_reg_exports(paths: Iterable[str | Path], into: RegExport | None = None)
 @contextlib.contextmanager
 def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
     try:
-        fh = path.open("rb")
+        fh = open_regular(path)
     except OSError as exc:
         raise unreadable(path, exc) from exc
     with fh:
@@ -95,6 +96,16 @@ def _open_text(path: Path) -> Iterator[io.TextIOWrapper]:
         # newline="": only CR/LF end lines (str.splitlines would also split on \x0c or U+2028).
         with io.TextIOWrapper(fh, encoding=encoding, errors="replace", newline="") as text:
             yield text
+
+
+def _bounded_lines(text: io.TextIOBase, path: Path) -> Iterator[str]:
+    """The file's lines, none longer than MAX_LOGICAL_LINE characters: iterating a text file reads a
+    line whole, so one without a line break would take all memory (a hostile or corrupt export)."""
+    while line := text.readline(MAX_LOGICAL_LINE + 1):
+        if len(line) > MAX_LOGICAL_LINE:
+            raise FormatError("a line never ends", path=path,
+                              expected=f"lines shorter than {MAX_LOGICAL_LINE:,} characters")
+        yield line
 
 
 def _logical_lines(lines: Iterable[str], path: Path) -> Iterator[tuple[int, str]]:
@@ -126,7 +137,7 @@ def _logical_lines(lines: Iterable[str], path: Path) -> Iterator[tuple[int, str]
 def _read_one(path: Path, result: RegExport) -> None:
     try:
         with _open_text(path) as text:
-            _parse_lines(path, text, result)
+            _parse_lines(path, _bounded_lines(text, path), result)
     except OSError as exc:  # a read failing half-way (network share gone, bad sector)
         raise unreadable(path, exc) from exc
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.errors import UsageError
+from core.errors import DumpDoctorError, UsageError
+from core.safefs import open_regular
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.bundle import folder_bundle, loose_bundle, zip_bundle
 from core.sources.identify import is_zip
@@ -25,9 +26,9 @@ def _is_zip(path: Path) -> bool:
     if path.suffix.lower() == ".zip":
         return True
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a pipe or device is not opened: the loose-file reader says what
             return is_zip(fh.read(4))
-    except OSError:
+    except (OSError, DumpDoctorError):
         return False
 
 

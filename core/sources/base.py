@@ -1,6 +1,8 @@
-"""One interface for every place evidence comes from. Each source hands out plain files on disk
-(extracting from a zip only what is asked for), registry roots, and event-log inputs; the readers in
-core.dumps / core.registry / core.drivers / core.events do the parsing, the same way for all sources.
+"""One interface for every place evidence comes from. Each source hands out files (extracting from a
+zip only what is asked for), registry roots, and event-log inputs; the readers in core.dumps /
+core.registry / core.drivers / core.events do the parsing, the same way for all sources. Files are
+opened through core.safefs.open_regular: a zip's crash dumps are read straight from the archive
+there (their paths are not files on disk), every other file is a plain file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from types import TracebackType
 
 from core.events.model import EventInput
 from core.evidence_ref import Missing, Problem
+from core.progress import NEVER_CANCELLED, CancelToken
 from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
@@ -43,6 +46,9 @@ class EvidenceSource(ABC):
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.missing: list[Missing] = []
+        # Set by whoever is reading the source (the scan, the export), so that long work inside the
+        # source itself (unpacking a large zip member) stops when the user cancels.
+        self.cancel: CancelToken = NEVER_CANCELLED
 
     @abstractmethod
     def registry(self) -> RegistryHives: ...
@@ -81,6 +87,11 @@ class EvidenceSource(ABC):
         """How to name a file to the user: bundles map private extraction paths back to
         "bundle.zip!dumps/Minidump/x.dmp" so reports never show a temporary folder."""
         return str(path)
+
+    def public_text(self, text: str) -> str:
+        """`text` with every private path (a zip member's temporary copy) replaced by the name the
+        user knows; the scan passes every string of its Evidence through this (core.sources.relabel)."""
+        return text
 
     def excerpt_of_size(self, path: Path) -> int | None:
         """Original size when the file is a header excerpt of a bigger file (bundle manifest)."""

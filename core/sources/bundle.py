@@ -20,11 +20,14 @@ from core.advice import add_or_collect
 from core.bundle import layout
 from core.bundle.volume_files import MAX_FACT_FILE_BYTES, read_volume_files
 from core.drivers import inspect_pe
-from core.errors import DumpDoctorError, unreadable
-from core.evidence_ref import Missing, Problem, Severity
+from core.errors import DumpDoctorError, TempSpaceError, unreadable
+from core.evidence_ref import TEMP_SPACE_STEP, Missing, Problem, Severity
+from core.progress import NEVER_CANCELLED, CancelToken
 from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
+from core.safefs import is_inside, open_regular, real_root
+from core.sources import velociraptor
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
 from core.sources.locate import driver_file_name
@@ -36,6 +39,7 @@ log = logging.getLogger(__name__)
 MAX_FOLDER_FILES = 20_000
 MAX_FOLDER_DEPTH = 16
 MAX_MANIFEST_BYTES = 4 << 20
+MAX_CARRIED_PROBLEMS = 200  # problems of the first scan repeated from the manifest
 
 
 @dataclass
@@ -58,6 +62,14 @@ class BundleItem:
         return self.name.rsplit("/", 1)[0].casefold() if "/" in self.name else ""
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _layout_rank(item: BundleItem, preferred: str) -> tuple[int, str]:
     """Which of two copies wins: the documented place first, then the shortest path."""
     return (0 if item.name.casefold().startswith(preferred) else 1, item.name)
@@ -78,6 +90,7 @@ class BundleSource(EvidenceSource):
         self._materialize_fn = materialize
         self._cleanup = cleanup
         self._by_local: dict[str, BundleItem] = {}
+        self._private_prefix: str | None = None  # the temporary folder zip members are unpacked into
         self._excerpts: dict[str, int] = {}
         self._registry: RegistryHives | None = None
         self._original_names: dict[str, str | None] = {}
@@ -99,6 +112,8 @@ class BundleSource(EvidenceSource):
         """The item's file on disk; a failure becomes a Problem naming the member."""
         try:
             return self._materialize(item)
+        except TempSpaceError as exc:  # this computer's limit, not the evidence's fault
+            self.problems.append(Problem(self._name(item), exc.message, Severity.ERROR, TEMP_SPACE_STEP))
         except DumpDoctorError as exc:
             self.problems.append(Problem(self._name(item), exc.message, step="bundle"))
         except OSError as exc:
@@ -113,6 +128,19 @@ class BundleSource(EvidenceSource):
     def display_path(self, path: Path) -> str:
         item = self._by_local.get(str(path))
         return self._name(item) if item is not None else str(path)
+
+    def public_text(self, text: str) -> str:
+        if self._materialize_fn is None or not self._by_local:
+            return text  # folders and loose files: the real path is the name the user knows
+        if self._private_prefix is None:
+            item = next(iter(self._by_local.values()))
+            local = str(item.local)
+            self._private_prefix = local[: len(local) - len(str(PurePosixPath(*item.name.split("/"))))]
+        if self._private_prefix not in text:
+            return text
+        for local, item in sorted(self._by_local.items(), key=lambda kv: -len(kv[0])):
+            text = text.replace(local, self._name(item))
+        return text
 
     def of_kind(self, kind: FileKind) -> list[BundleItem]:
         return [i for i in self.items if i.kind is kind]
@@ -136,6 +164,11 @@ class BundleSource(EvidenceSource):
                                              Severity.WARNING, "bundle"))
                 continue
             manifest = parse_manifest(data)
+            if manifest is not None and not _is_utf8(data):
+                self.problems.append(Problem(self._name(item), "manifest.json is not valid UTF-8 (an older "
+                                             "collector wrote it in the console code page); characters "
+                                             "that could not be decoded were replaced", Severity.INFO,
+                                             "bundle"))
             if manifest is None:
                 self.problems.append(Problem(self._name(item), "manifest.json is not valid JSON; "
                                              "file sizes and excerpts are not known", Severity.WARNING,
@@ -149,6 +182,8 @@ class BundleSource(EvidenceSource):
                 # Where the evidence was collected is what the helpdesk reads first; it is the
                 # bundle's own words (possibly redacted), shown beside where we opened it.
                 self.description = f"{self.description} — {' '.join(origin.split())[:200]}"
+            if item.name.count("/") == 0:
+                self._carry_scan_problems(manifest)
             prefix = item.name[: len(item.name) - len(item.base_name)].casefold()
             files = manifest.get("files")
             for entry in files if isinstance(files, list) else []:
@@ -159,6 +194,28 @@ class BundleSource(EvidenceSource):
                     key = (prefix + rel.replace("\\", "/").lstrip("/")).casefold()
                     self._excerpts[key] = size
                     self._excerpts.setdefault("*/" + key.rsplit("/", 1)[-1], size)
+
+    def _carry_scan_problems(self, manifest: dict[str, object]) -> None:
+        """What the scan that made the bundle could not read: the bundle holds only what was
+        readable, so without this a reopened bundle would look complete."""
+        entries = manifest.get("scan_problems")
+        for entry in entries[:MAX_CARRIED_PROBLEMS] if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            path, message = entry.get("path"), entry.get("message")
+            if not isinstance(path, str) or not isinstance(message, str):
+                continue
+            severity = entry.get("severity")
+            step = entry.get("step")
+            self.problems.append(Problem(
+                path[:500], f"{message[:1000]} (reported by the scan that made this bundle)",
+                Severity(severity) if severity in {s.value for s in Severity} else Severity.WARNING,
+                step if isinstance(step, str) else "bundle"))
+        records = manifest.get("unreadable_records")
+        if isinstance(records, int) and not isinstance(records, bool) and records > 0:
+            self.problems.append(Problem(
+                "System event log", f"{records:,} damaged event record(s) could not be read by the scan "
+                "that made this bundle; they are not in it", Severity.WARNING, "events"))
 
     def excerpt_of_size(self, path: Path) -> int | None:
         item = self._by_local.get(str(path))
@@ -223,8 +280,12 @@ class BundleSource(EvidenceSource):
             if path is None:
                 return None
             try:
-                with path.open("rb") as fh:
+                with open_regular(path) as fh:
                     return fh.read(MAX_FACT_FILE_BYTES)
+            except DumpDoctorError as exc:
+                self.problems.append(Problem(self._name(item) if item else member, exc.message,
+                                             step="bundle"))
+                return None
             except OSError as exc:
                 self.problems.append(Problem(self._name(item) if item else member,
                                              unreadable(member, exc).message, step="bundle"))
@@ -335,11 +396,16 @@ class BundleSource(EvidenceSource):
 
 
 def _identify_local(path: Path, name: str, problems: list[Problem], *,
-                    explicit: bool = False) -> BundleItem | None:
+                    explicit: bool = False, root: Path | None = None) -> BundleItem | None:
+    """Identify one file on disk by its first bytes. Only regular files inside `root` are opened
+    (core.safefs): a pipe or device is named and skipped, a link that leaves the evidence reported."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path, root) as fh:
             prefix = fh.read(PREFIX_SIZE)
-        mtime = path.stat().st_mtime
+            mtime = os.fstat(fh.fileno()).st_mtime
+    except DumpDoctorError as exc:
+        problems.append(Problem(str(path), exc.message, Severity.WARNING, "bundle"))
+        return None
     except OSError as exc:
         problems.append(Problem(str(path), unreadable(path, exc).message, step="bundle"))
         return None
@@ -403,6 +469,7 @@ def _refine_hives(source_items: list[BundleItem], fetch: Callable[[BundleItem], 
 def folder_bundle(folder: Path) -> BundleSource:
     problems: list[Problem] = []
     items: list[BundleItem] = []
+    root = real_root(folder)  # links are followed only while they stay inside the bundle folder
     base_depth = len(folder.parts)
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False,
                                                 onerror=lambda e: problems.append(
@@ -415,16 +482,27 @@ def folder_bundle(folder: Path) -> BundleSource:
             problems.append(Problem(str(here), f"folders nested deeper than {MAX_FOLDER_DEPTH} levels "
                                     "are not read", Severity.WARNING, "bundle"))
         dirnames.sort()
+        for dname in dirnames:  # os.walk does not enter linked folders; say so when one leads out
+            linked = here / dname
+            if linked.is_symlink() and not is_inside(linked, root):
+                problems.append(Problem(str(linked), f"a link to the folder {os.path.realpath(linked)}, "
+                                        "outside the bundle; links that leave the evidence are never "
+                                        "followed", Severity.WARNING, "bundle"))
         for fname in sorted(filenames):
             if len(items) >= MAX_FOLDER_FILES:
                 problems.append(Problem(str(folder), f"more than {MAX_FOLDER_FILES} files; the rest "
                                         "are not read", Severity.WARNING, "bundle"))
                 return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
             path = here / fname
-            item = _identify_local(path, path.relative_to(folder).as_posix(), problems)
+            item = _identify_local(path, path.relative_to(folder).as_posix(), problems, root=root)
             if item is not None:
                 items.append(item)
-    return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
+    description = f"Bundle folder {folder}"
+    collection = velociraptor.recognise_folder(folder, items)  # an unpacked Velociraptor collection
+    if collection is not None:
+        description = f"{collection.description} ({folder})"
+        problems.extend(collection.problems)
+    return _finish(BundleSource(description, items, None, problems))
 
 
 def loose_bundle(paths: list[Path]) -> BundleSource:
@@ -459,13 +537,30 @@ def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
             item.member = info
             items.append(item)
 
+    opened: list[BundleSource] = []  # the source, once made: its cancel token stops a long unpack
+
+    def cancel() -> CancelToken:
+        return opened[0].cancel if opened else NEVER_CANCELLED
+
+    archive.current_cancel = cancel
+
     def materialize(item: BundleItem) -> Path:
         assert item.member is not None
-        return archive.extract(item.member)
+        if item.kind is FileKind.KERNEL_DUMP:
+            # Dump readers take the header and the pages they walk, through core.safefs: read
+            # straight from the archive, a 32 GB member costs what is read, not 32 GB.
+            return archive.open_lazily(item.member)
+        return archive.extract(item.member, cancel())
 
+    description = f"Bundle {path.name}"
+    collection = velociraptor.recognise(archive, archive.members, items, path.name)
+    if collection is not None:  # a Velociraptor offline collection (core/sources/velociraptor.py)
+        description = collection.description
+        problems.extend(collection.problems)
     try:
-        return _finish(BundleSource(f"Bundle {path.name}", items, materialize, problems,
-                                    archive.close, path.name))
+        source = BundleSource(description, items, materialize, problems, archive.close, path.name)
+        opened.append(source)
+        return _finish(source)
     except BaseException:
         archive.close()
         raise

@@ -16,6 +16,7 @@ from core.events.xml_reader import detect as event_xml_detect
 from core.registry.hive_format import is_hive, is_hive_log
 from core.registry.hive_identify import identify_from_header
 from core.registry.reg_export import detect as reg_detect
+from core.safefs import open_regular
 from core.textenc import decode_start
 
 PREFIX_SIZE = 4096  # enough for every signature below; never read more to identify
@@ -71,7 +72,7 @@ def identify_bytes(prefix: bytes) -> FileKind:
 def identify_file(path: Path) -> FileKind:
     """Classify a file on disk; raises UnreadableError when it cannot be opened."""
     try:
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:
             return identify_bytes(fh.read(PREFIX_SIZE))
     except OSError as exc:
         raise unreadable(path, exc) from exc
@@ -89,7 +90,10 @@ def hive_name_from_header(prefix: bytes) -> str | None:
 def parse_manifest(data: bytes) -> dict[str, object] | None:
     """A bundle manifest, or None when the JSON is not one (the caller reports that)."""
     try:
-        value = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        # Collectors before #19 echoed the manifest in the OEM code page: a non-ASCII computer name
+        # is then not UTF-8. Such bytes only ever sit inside JSON strings, so replacing them keeps
+        # the rest of the manifest (sizes, excerpts, what was left out) usable.
+        value = json.loads(data.decode("utf-8-sig", errors="replace"))
+    except ValueError:
         return None
     return value if isinstance(value, dict) and "format_version" in value else None

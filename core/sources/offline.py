@@ -4,13 +4,17 @@ Windows folder. Paths are resolved case-insensitively (a copied `system32` is no
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 from core.advice import copy_into_windows_folder
-from core.evidence_ref import Missing
+from core.dumps.locate import find_dump_files
+from core.errors import DumpDoctorError
+from core.evidence_ref import Missing, Problem, Severity
 from core.paths import find_child, resolve_ci, split_windows_path, windows_to_root_relative
 from core.registry.model import CrashControl
+from core.safefs import LinkOutsideError, is_inside, open_regular, real_root
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, identify_bytes
 from core.sources.locate import WindowsPathFiles
@@ -40,6 +44,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         if found is None:
             raise ValueError(f"{folder} holds no Windows folder")  # open_source checks first
         self.volume, self.windows = found
+        self.root = real_root(folder)  # no link may lead the scan out of the folder it was given
+        self._reported_links: set[str] = set()
         if self.volume is not None:
             self.description = f"Offline Windows volume {folder} (Windows folder: {self.windows.name})"
         else:
@@ -54,8 +60,20 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
                                         copy_into_windows_folder("drivers")))
 
+    def _inside(self, path: Path | None) -> Path | None:
+        """`path` when it stays inside the evidence once links are resolved; a link that leaves is
+        reported (once) and treated as absent."""
+        if path is None or is_inside(path, self.root):
+            return path
+        if str(path) not in self._reported_links:
+            self._reported_links.add(str(path))
+            self.problems.append(Problem(str(path), f"a link to {os.path.realpath(path)}, outside the "
+                                         f"evidence folder {self.root}; links that leave the evidence "
+                                         "are never followed", Severity.WARNING, "links"))
+        return None
+
     def _win(self, relative: str) -> Path | None:
-        return resolve_ci(self.windows, relative)
+        return self._inside(resolve_ci(self.windows, relative))
 
     def resolve(self, win_path: str) -> Path | None:
         """The file a Windows path (C:\\..., %SystemRoot%\\..., \\??\\C:\\...) names in this copy."""
@@ -64,11 +82,11 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             # Another drive letter: the volume we were given is the only one there is; try it.
             rel = re.sub(r"^(\\\?\?\\)?[A-Za-z]:[\\/]*", "", win_path.strip().strip('"'))
         if self.volume is not None:
-            return resolve_ci(self.volume, rel)
+            return self._inside(resolve_ci(self.volume, rel))
         parts = split_windows_path(rel)
         # Only the Windows folder was given: a path inside it still resolves, whatever it is called.
         if parts and parts[0].casefold() in (self.windows.name.casefold(), "windows"):
-            return resolve_ci(self.windows, "\\".join(parts[1:]))
+            return self._inside(resolve_ci(self.windows, "\\".join(parts[1:])))
         return None
 
     def registry(self) -> RegistryHives:
@@ -77,7 +95,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         hives = RegistryHives()
         for name in ("SYSTEM", "SOFTWARE"):
             path = self._win(f"System32\\config\\{name}")
-            if path is None or not path.is_file():
+            if path is None or not path.exists():
                 self.missing.append(Missing(f"{name.lower()}-hive",
                                             f"No {name} hive at Windows\\System32\\config\\{name}.",
                                             copy_into_windows_folder(f"{name.lower()}-hive")))
@@ -111,9 +129,12 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                     continue
                 seen.add(real)
                 try:
-                    with path.open("rb") as fh:
+                    with open_regular(path, self.root) as fh:  # no pipes, no links out of the copy
                         kind = identify_bytes(fh.read(PREFIX_SIZE))
-                except OSError:
+                except LinkOutsideError as exc:
+                    self.problems.append(Problem(str(path), exc.message, Severity.WARNING, "links"))
+                    continue
+                except (OSError, DumpDoctorError):
                     continue
                 if kind in (FileKind.EVTX, FileKind.EVENT_XML, FileKind.KERNEL_DUMP):
                     out.append((kind, path))
@@ -125,7 +146,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                 for kind, path in self._side_files() if kind in (FileKind.EVTX, FileKind.EVENT_XML)]
 
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
-        found = super().dump_files(crash_control)
+        # Links that leave the copy are reported, never followed (core.safefs).
+        found = find_dump_files(self.resolve, crash_control, self.problems, within=self.root)
         known = {p.resolve() for p in found}
         # A MEMORY.DMP copied beside the Windows folder: a dump of this machine, most likely.
         return found + [p for kind, p in self._side_files()
@@ -134,7 +156,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
         side = self._side_logs()
-        if path is None or not path.is_file():
+        if path is None or not path.exists():  # a pipe in its place is the reader's to name
             if side:
                 return side
             self.missing.append(Missing("event-log", "No System event log "

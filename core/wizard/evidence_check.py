@@ -12,6 +12,7 @@ from pathlib import Path
 
 from core.errors import DumpDoctorError
 from core.paths import find_child
+from core.safefs import open_regular
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes
 from core.sources.offline import find_windows_dir
 
@@ -84,7 +85,7 @@ def evtx_record_count(path: Path) -> int | None:
     chunk): exact where the file header is stale ("dirty" logs under-count their chunks), and it
     reads 40 bytes per 64 KiB. None when no chunk could be read."""
     total, seen = 0, 0
-    with path.open("rb") as fh:
+    with open_regular(path) as fh:  # a dropped pipe must not hang the window
         size = fh.seek(0, 2)
         for offset in range(EVTX_FIRST_CHUNK, min(size, EVTX_FIRST_CHUNK + MAX_CHUNKS * EVTX_CHUNK),
                             EVTX_CHUNK):
@@ -101,12 +102,16 @@ def evtx_record_count(path: Path) -> int | None:
 
 def label_path(path: Path) -> FileLabel:
     """What the first page shows beside an added file or folder."""
+    if not path.exists():
+        return FileLabel("cannot be read: no such file", False)
     try:
+        if not path.exists():
+            return FileLabel("cannot be read: no such file", False)
         if path.is_dir():
             if find_windows_dir(path) is not None:
                 return FileLabel("Windows folder (choose “A Windows folder” to examine it)", True)
             return FileLabel("folder (read as a support bundle)", True)
-        with path.open("rb") as fh:
+        with open_regular(path) as fh:  # a dropped pipe must not hang the window
             label = label_bytes(fh.read(PREFIX_SIZE))
         if label.text == KIND_LABELS[FileKind.EVTX]:
             channel = _evtx_channel(path)

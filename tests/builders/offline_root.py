@@ -178,7 +178,7 @@ def write_offline_root(root: Path, machine: Machine | None = None, *, windows_na
     writer = _regf_writer()
     hives = writer is not None and hasattr(writer, "build_hive")
     if hives and writer is not None:
-        for name, hive_root in memory_roots(machine).items():
+        for name, hive_root in memory_roots(machine).items():  # `root` stays the volume folder
             image = writer.build_hive(hive_root, file_name=f"\\SystemRoot\\System32\\Config\\{name}")
             (config / name).write_bytes(bytes(image.data))
     _write_drivers(windows / "system32" / "DRIVERS", machine)

@@ -30,7 +30,7 @@ from tests.core.bundle.fakes import folder_source
 
 # cmd built-ins, and programs in System32 of Vista SP2 / 7 / 2008 / 2008 R2.
 BUILTINS = {"echo", "echo.", "echo(", "set", "setlocal", "endlocal", "if", "for", "goto", "call", "exit",
-            "rem", "copy", "mkdir", "md", "pause", "dir", "type", "ver", "else", "do", "not"}
+            "rem", "copy", "mkdir", "md", "pause", "dir", "type", "ver", "else", "do", "not", "pushd", "popd"}
 SHIPPED_TOOLS = {"reg", "wevtutil", "systeminfo", "driverquery", "find", "whoami", "net", "cmd.exe",
                  "xcopy", "findstr", "wmic"}
 FORBIDDEN = re.compile(r"powershell|bitsadmin|certutil|curl|wget|ftp|tftp|https?://|\\\\\\\\|invoke-|"
@@ -120,11 +120,12 @@ def test_every_output_path_is_in_the_bundle_layout() -> None:
     outputs = _outputs()
     assert outputs
     for target in outputs:
-        if target in ("%LOG%",):
+        if target in ("!LOG!",):
             continue
-        assert target.startswith("%OUT%\\"), target
-        member = target[len("%OUT%\\"):].replace("\\", "/")
-        member = member.replace("%~2", "CrashControl.reg")
+        # Paths are used as !OUT! only: %OUT% would let delayed expansion eat a "!" in the path.
+        assert target.startswith("!OUT!\\"), target
+        member = target[len("!OUT!\\"):].replace("\\", "/")
+        member = member.replace("dumps/%~2/", "dumps/LiveKernelReports/").replace("%~2", "CrashControl.reg")
         if member.endswith("/"):
             member += "x.bin"
         assert is_layout_path(member), target
@@ -144,7 +145,7 @@ def test_script_exports_the_keys_and_events_the_exporter_does() -> None:
 
 def _queried_xpaths() -> list[str]:
     """The XPath of every `wevtutil qe System /q:"..."` line of the script as the user gets it."""
-    return re.findall(r'^wevtutil qe System /q:"([^"]+)" /f:xml >> "%OUT%\\events\\System.xml"',
+    return re.findall(r'^wevtutil qe System /q:"([^"]+)" /f:xml >> "!OUT!\\events\\System.xml"',
                       render_collect_cmd().decode("ascii"), re.MULTILINE)
 
 
@@ -168,15 +169,15 @@ def test_the_template_holds_no_query_of_its_own() -> None:
 
 def _manifest_from_script(computer: str) -> str:
     lines = _lines()
-    start = next(i for i, s in enumerate(lines) if 'manifest.json" (' in s)
     body = []
-    for s in lines[start + 1:]:
-        if s.strip() == ")":
-            break
-        body.append(s.strip()[len("echo "):])
+    for s in lines:
+        m = re.match(r'^>>?"!OUT!\\manifest\.json" echo (.*)$', s.strip())
+        if m:
+            body.append(m.group(1))
     text = "\r\n".join(body) + "\r\n"
-    return text.replace("%DATE%", "Tue 05/07/2013").replace("%TIME%", "10:00:00.00").replace(
-        "%COMPUTERNAME%", computer)
+    # What the script's :ascii check lets through (ASCII-only names and dates), as cmd would set them.
+    return text.replace("!WHEN_TEXT!", "Tue 05/07/2013 10:00:00.00").replace(
+        "!NAME_TEXT!", f"on {computer} by collect.cmd")
 
 
 def write_collector_folder(folder: Path, machine: Machine) -> Path:
