@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from core.diagnosis.model import Diagnosis
@@ -79,6 +80,15 @@ class FlowPage(QWizardPage):
         super().__init__()
         self.host = wizard  # the wizard window: the flow, the services and the shared results
         self.setObjectName(f"page-{self.step}")
+        # the computer this page was filled for (pages showing one computer's evidence set it)
+        self.shown_machine: int | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # Going Back does not initialise a page again: one filled for another computer than the one
+        # chosen since (on the Diagnosis page) is filled again.
+        if self.shown_machine is not None and self.shown_machine != self.host.results.machine_index:
+            self.initializePage()
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
         nxt = self.host.flow.next_step(self.step)

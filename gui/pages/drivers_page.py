@@ -60,6 +60,7 @@ class DriversPage(FlowPage):
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         results = self.host.results
         evidence = results.shown()[1]  # the chosen computer's, when there are several
+        self.shown_machine = self.host.results.machine_index
         if evidence is None:
             return
         # normally made by the scan's worker (for the first computer); made here for another computer

@@ -39,6 +39,7 @@ class HistoryPage(FlowPage):
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
         evidence = self.host.results.shown()[1]  # the chosen computer's, when there are several
+        self.shown_machine = self.host.results.machine_index
         if evidence is None:
             return
         rows = dump_rows(evidence.dumps)
