@@ -34,7 +34,7 @@ OUTCOME_HEADLINES: dict[Outcome, str] = {
 
 SECTION_TITLES = {
     "verdict": "Is this the known issue?",
-    "other_verdict": "Another known issue applies:",
+    "other_verdict": "Another known issue:",
     "other_issues": "Other known issues checked",
     "next_steps": "What to do",
     "findings": "Other findings",

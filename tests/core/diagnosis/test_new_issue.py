@@ -41,7 +41,7 @@ def test_a_new_issue_that_applies_is_shown_in_full_everywhere() -> None:
     assert ISSUE_ID in [v["issue_id"] for v in data["verdicts"]]
     assert any(v.get("issue_id") == ISSUE_ID and v["is_problem"] for v in data["all_verdicts"])
     text = render_text(diag, ev)
-    assert "Another known issue applies: Matches this known issue" in text
+    assert "Another known issue: Matches this known issue" in text
     assert "Remove exfilter.sys from DumpFilters" in text or ENTRY["title"] in text
     html = render_html(diag, ev)
     assert f'id="verdict-{ISSUE_ID}"' in html and 'data-verdict="matches"' in html
