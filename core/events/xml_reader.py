@@ -51,8 +51,11 @@ def detect(prefix: bytes) -> bool:
         if end < 0:
             return False
         text = text[end + 3:].lstrip()
-    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised".
-    return text.startswith("<Event") or text[:9].upper() == "<!DOCTYPE"
+    # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised";
+    # not an HTML page's (a bundle's own report/report.html), which is simply not evidence.
+    if text[:9].upper() == "<!DOCTYPE":
+        return text[9:].lstrip()[:4].lower() != "html"
+    return text.startswith("<Event")
 
 
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:

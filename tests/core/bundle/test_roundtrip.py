@@ -55,3 +55,20 @@ def test_bundle_scans_like_its_source(tmp_path: Path, redact: bool) -> None:
         assert facts_after.pop("computer") == "COMPUTER1"
         facts_before.pop("computer")
     assert facts_after == facts_before
+
+
+def test_the_bundles_own_reports_are_not_read_as_broken_evidence(tmp_path: Path) -> None:
+    """report/report.html starts with <!DOCTYPE html>: it is the bundle's own report, not an event export
+    to refuse as an entity attack (that added "Some evidence could not be read" after every round trip)."""
+    folder = write_bundle_folder(tmp_path / "src")
+    (folder / "events").mkdir()
+    write_export(folder / "events" / "System.xml", hibernate_crash_d1(at("2011-03-15 08:00:00")))
+    with open_source(folder) as source:
+        before = scan(source)
+        diag_before = diagnose(before)
+        export_bundle(source, before, diag_before, tmp_path / "b.zip", BundleOptions())
+    with open_source(tmp_path / "b.zip") as bundle:
+        after = scan(bundle)
+        diag_after = diagnose(after)
+    assert [p for p in after.problems if "report/" in p.path] == []
+    assert [f.id for f in diag_after.findings] == [f.id for f in diag_before.findings]
