@@ -69,6 +69,10 @@ def _table(t: Table, lines: list[str]) -> None:
     if not t.rows:
         lines.append(f"  {t.empty}")
         return
+    if t.title_key == "problems":  # the reason is the point: never cut it to a column's width
+        for path, message, step in t.rows:
+            lines += _wrap(f"- {path} ({step}): {message}", "  ")
+        return
     lines += [("  " + line).rstrip() for line in aligned_columns([t.headers, *t.rows], cap=60)]
 
 

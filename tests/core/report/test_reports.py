@@ -105,3 +105,15 @@ def test_hostile_json_round_trips(schema) -> None:  # type: ignore[no-untyped-de
     data = json.loads(text)
     jsonschema.validate(data, schema)
     assert data["source"]["description"] == HOSTILE
+
+
+def test_text_report_lists_each_unreadable_file_with_its_whole_reason() -> None:
+    """The "Files that could not be read" table cut the reason at 60 characters without a mark, so a
+    truncated System log showed only the start of "1326 records could not be read (chunk 1 is cut ..."."""
+    reason = ("1326 records could not be read (chunk 1 is cut short; 1143 more records are in chunks "
+              "past the end of the file), so crashes in that part of the log cannot be seen")
+    ev = Scenario(problems=[Problem("/evidence/logs/System.evtx", reason, step="events")]).build_evidence()
+    text = render_text(diagnose(ev), ev)
+    section = text[text.index("Files that could not be read"):]
+    assert " ".join(section.split()).count(reason) == 1
+    assert "/evidence/logs/System.evtx" in section
