@@ -322,10 +322,21 @@ def unreadable_evidence(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
     items += [EvidenceItem(n) for n in notes]
     by_step = Counter(p.step or "other" for p in ev.problems)
     summary = ", ".join(f"{step}: {n}" for step, n in by_step.most_common())
+    # An info problem (a dirty header read past, a replayed hive) says how a file was read, not that
+    # part of it was lost: such files are "read, with notes", never "could not be read (0 files)".
+    lost_files = {p.path for p in ev.problems if p.severity is not Severity.INFO}
+    if not lost_files and not bad_records:
+        return [Finding(
+            "evidence-read-notes", Severity.INFO,
+            f"Every file was read; {plural(len({p.path for p in ev.problems}) + len(notes), 'note')} on "
+            "how (for example a stale header read past, or a registry hive's pending changes replayed).",
+            "Nothing was skipped. The notes below say what was unusual about these files.",
+            summary or "; ".join(notes), items)]
     return [Finding(
         "unreadable-evidence", Severity.INFO,
-        f"Some evidence could not be read ({plural(len(ev.problems), 'file')}"
-        + (f", {plural(bad_records, 'event record')}" if bad_records else "") + ").",
+        "Some evidence could not be read ("
+        + ", ".join(x for x in (plural(len(lost_files), "file") if lost_files else "",
+                                plural(bad_records, "event record") if bad_records else "") if x) + ").",
         "Dump Doctor skipped what it could not read and used the rest. The list below says which files "
         "and why; fixing them (for example running as administrator) may make the answer more certain.",
         summary or "; ".join(notes), items)]

@@ -202,3 +202,28 @@ def test_evidence_items_point_at_their_sources() -> None:
 def test_at_risk_says_the_article_asks_to_apply_only_when_affected() -> None:
     v = diagnose(Scenario(timeline=[]).build_evidence()).verdict
     assert "only" in v.explanation and "affected" in v.explanation
+
+
+def test_a_file_read_whole_despite_a_note_is_not_called_unreadable() -> None:
+    """The real Server 2012 R2 log has a dirty header yet every record is read (an info note); a dirty
+    hive whose logs were replayed is read whole too. Neither is "Some evidence could not be read"
+    (the hive alone gave "... could not be read (0 files)")."""
+    from core.evidence_ref import Severity
+
+    note = Problem("System.evtx", "dirty header: 247 chunks hold records but the header counts 10; every "
+                   "chunk with a valid signature was read", Severity.INFO, "events")
+    ev = Scenario(problems=[note]).build_evidence()
+    assert ev.registry is not None
+    ev.registry.hive_notes.append("SYSTEM: dirty hive; transaction logs replayed (SYSTEM.LOG1, SYSTEM.LOG2)")
+    findings = diagnose(ev).findings
+    assert "unreadable-evidence" not in [f.id for f in findings]
+    (notes,) = [f for f in findings if f.id == "evidence-read-notes"]
+    assert "could not be read" not in notes.headline
+    assert "dirty header" in " ".join(i.text for i in notes.evidence)
+
+
+def test_unreadable_evidence_counts_files_not_problems() -> None:
+    ev = Scenario(problems=[Problem("System.evtx", "1326 records could not be read", step="events"),
+                            Problem("System.evtx", "the file is truncated", step="events")]).build_evidence()
+    (finding,) = [f for f in diagnose(ev).findings if f.id == "unreadable-evidence"]
+    assert finding.headline.startswith("Some evidence could not be read (1 file")
