@@ -510,4 +510,7 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue "
                            "applies to "
                            "it.", items)
+    if tl is None:  # a failure would be recorded in the System log: without it, nothing is known
+        return Outcome(UNKNOWN, "Hibernation is on; whether it ever failed is not known: no System log "
+                                "was read.", items)
     return Outcome(YES, "Hibernation is on and no failed hibernation was recorded.", items)
