@@ -306,10 +306,11 @@ def assess_storage(
         driver = _dump_stack_driver(file_name, inspect)
         driver.in_use = file_name.removesuffix(".sys") in stack_stems
         report.drivers.append(driver)
+        absent = driver.file_path is None  # not found at all, as opposed to found and unreadable
         if file_name == "diskdump.sys":
-            report.diskdump = check_fix(file_name, driver.pe, facts.system)
+            report.diskdump = check_fix(file_name, driver.pe, facts.system, absent=absent)
         elif file_name == "crashdmp.sys":
-            report.crashdmp = check_fix(file_name, driver.pe, facts.system)
+            report.crashdmp = check_fix(file_name, driver.pe, facts.system, absent=absent)
 
     # Files a service names were judged through the registry (a bundle from the collector carries every
     # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.
