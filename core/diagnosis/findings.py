@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
+from core.advice import with_advice
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code, plural
@@ -353,7 +354,7 @@ def missing_evidence_summary(ev: Evidence, verdicts: list[Verdict]) -> list[Find
         f"{plural(len(rest), 'kind')} of evidence {'was' if len(rest) == 1 else 'were'} not available.",
         " ".join(m.message for m in rest),
         ", ".join(m.what for m in rest),
-        [EvidenceItem(f"{m.message} {m.how_to_get}".strip()) for m in rest])]
+        [EvidenceItem(with_advice(m.message, m.how_to_get)) for m in rest])]
 
 
 FindingCheck = Callable[[Evidence, list[Verdict]], list[Finding]]

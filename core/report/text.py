@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from core.advice import with_advice
 from core.diagnosis.model import ConditionState, Diagnosis, Verdict, VerdictId
 from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
 from core.evidence import Evidence
@@ -61,7 +62,7 @@ def _verdict(v: Verdict, lines: list[str]) -> None:
     if missing:
         lines += _title(SECTION_TITLES["missing"])
         for m in missing:
-            lines += _wrap(f"- {m.message} {m.how_to_get}")
+            lines += _wrap(f"- {with_advice(m.message, m.how_to_get)}")
 
 
 def _table(t: Table, lines: list[str]) -> None:

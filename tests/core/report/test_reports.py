@@ -117,3 +117,19 @@ def test_text_report_lists_each_unreadable_file_with_its_whole_reason() -> None:
     section = text[text.index("Files that could not be read"):]
     assert " ".join(section.split()).count(reason) == 1
     assert "/evidence/logs/System.evtx" in section
+
+
+def test_advice_for_missing_evidence_reads_as_sentences() -> None:
+    """"No System event log (.evtx or XML export) among the files chosen. add Windows\\...": the advice
+    began in lower case after a full stop in the text report and in the missing-evidence finding."""
+    from core.evidence_ref import Missing
+
+    ev = Scenario(missing=[Missing("event-log", "No System event log among the files chosen.",
+                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"),
+                           Missing("dumps", "No crash dump files among the files chosen.",
+                                   "add Windows\\Minidump\\*.dmp, or run the collector")]).build_evidence()
+    diag = diagnose(ev)
+    text = render_text(diag, ev)
+    flat = " ".join(text.split())
+    assert ". add " not in flat
+    assert "chosen. Add Windows\\Minidump\\*.dmp, or run the collector." in flat
