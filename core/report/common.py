@@ -41,7 +41,10 @@ def aligned_columns(rows: Sequence[Sequence[str]], cap: int | None = None) -> li
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     if cap is not None:
         widths = [min(cap, w) for w in widths]
-    return ["  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    def fit(c: str, w: int) -> str:  # a cut cell ends in "…", so nobody reads it as whole
+        return c.ljust(w) if len(c) <= w else c[:max(w - 1, 0)] + "\u2026"
+
+    return ["  ".join(fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def system_rows(ev: Evidence) -> list[tuple[str, str]]:

@@ -133,3 +133,13 @@ def test_advice_for_missing_evidence_reads_as_sentences() -> None:
     flat = " ".join(text.split())
     assert ". add " not in flat
     assert "chosen. Add Windows\\Minidump\\*.dmp, or run the collector." in flat
+
+
+def test_a_cell_cut_to_its_column_says_so() -> None:
+    """The crash list cut "/tmp/.../triage_x64_19041.dmp" to "...triage_x64_19041.dm" with no mark."""
+    from core.report.common import aligned_columns
+
+    long = "/evidence/" + "x" * 60 + "/triage_x64_19041.dmp"
+    _header, row = aligned_columns([["File", "State"], [long, "complete"]], cap=60)
+    assert row.split("  ")[0].endswith("\u2026") and len(row.split("  ")[0]) == 60
+    assert aligned_columns([["a", "b"], ["short", "ok"]], cap=60)[1] == "short  ok"
