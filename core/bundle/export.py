@@ -182,7 +182,7 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
         plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
-    manifest = Manifest(source=redactor.text(evidence.source_description or source.description))
+    manifest = Manifest(source=redactor.text(evidence.whole_source_description or source.description))
     manifest.scan_problems = [p for p in evidence.problems if p.step != TEMP_SPACE_STEP]
     manifest.unreadable_records = evidence.timeline.unreadable_records if evidence.timeline else 0
     result = _write_zip(dest, plan, manifest, redactor, progress, cancel)

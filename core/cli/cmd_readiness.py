@@ -69,7 +69,7 @@ def _report(source: EvidenceSource, as_json: bool) -> int:
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "Dump Doctor", "version": __version__},
             "generated_at": iso_utc(datetime.now(UTC)),
-            "source": {"description": evidence.source_description, "kind": evidence.source_kind},
+            "source": {"description": evidence.whole_source_description, "kind": evidence.source_kind},
             "exit_code": code,
             "readiness": readiness_json(readiness),
             "known_issues": [{"issue_id": v.issue_id, "id": v.id.value, "headline": v.headline}
@@ -83,7 +83,7 @@ def _report(source: EvidenceSource, as_json: bool) -> int:
                                  "missing": to_jsonable(ev.missing)} for label, ev, r in answers]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return code
-    lines = [f"Dump readiness \u2014 {evidence.source_description}"]
+    lines = [f"Dump readiness \u2014 {evidence.whole_source_description}"]
     if unreadable:
         lines.append("No evidence could be read, so nothing can be said about dumps.")
     if diag.machines:

@@ -72,3 +72,30 @@ def test_the_bundles_own_reports_are_not_read_as_broken_evidence(tmp_path: Path)
         diag_after = diagnose(after)
     assert [p for p in after.problems if "report/" in p.path] == []
     assert [f.id for f in diag_after.findings] == [f.id for f in diag_before.findings]
+
+
+def test_files_from_two_computers_are_described_as_the_user_chose_them(tmp_path: Path) -> None:
+    """The bundle of a hive and another computer's log recorded its source as "Evidence files SYSTEM,
+    other.xml — computer TESTPC" (the first computer's), so the re-opened bundle called the second
+    computer "... — computer TESTPC — computer OTHERPC". The JSON report's source did the same."""
+    import json
+    import zipfile
+
+    from core.report import render_json
+    from tests.builders.offline_root import Machine
+    from tests.core.test_machines import _hibernate_crash, _hive
+
+    hive = _hive(tmp_path, Machine())
+    log = write_export(tmp_path / "other.xml", _hibernate_crash("OTHERPC", (6, 1, 7600, 16385)))
+    with open_source([hive, log]) as source:
+        ev = scan(source)
+        diag = diagnose(ev)
+        assert len(ev.machines) == 2
+        assert "computer" not in render_json(diag, ev)["source"]["description"]
+        export_bundle(source, ev, diag, tmp_path / "b.zip", BundleOptions())
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert "computer" not in manifest["source"]
+    with open_source(tmp_path / "b.zip") as bundle:
+        again = scan(bundle)
+    assert [m.source_description.count("computer ") for m in again.machines] == [1, 1]
