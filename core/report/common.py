@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
-from core.drivers.kind_words import KIND_WORDS
+from core.drivers.kind_words import KIND_WORDS, in_use_words
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_time
@@ -108,7 +108,9 @@ def dumps_table(ev: Evidence) -> Table:
 
 
 def drivers_table(ev: Evidence) -> Table:
-    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In dump path"],
+    # "In use", as the wizard and the CSV say it: several candidates can be in use while only one
+    # serves the boot disk, so "in dump path" would claim what the boot-miniport line leaves open.
+    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In use"],
               empty="No storage drivers were inspected.")
     if ev.storage is None:
         return t
@@ -116,7 +118,7 @@ def drivers_table(ev: Evidence) -> Table:
         version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
         t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "",
                                           KIND_WORDS.get(d.kind, d.kind.value), d.confidence.value,
-                                          "yes" if d.in_use else "")])
+                                          in_use_words(d))])
     return t
 
 

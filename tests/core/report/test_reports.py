@@ -143,3 +143,19 @@ def test_a_cell_cut_to_its_column_says_so() -> None:
     _header, row = aligned_columns([["File", "State"], [long, "complete"]], cap=60)
     assert row.split("  ")[0].endswith("\u2026") and len(row.split("  ")[0]) == 60
     assert aligned_columns([["a", "b"], ["short", "ok"]], cap=60)[1] == "short  ok"
+
+
+def test_the_reports_driver_table_says_in_use_as_the_wizard_and_csv_do() -> None:
+    """The real Windows 7 hive: atapi and LSI_SAS were both "In dump path: yes" while the report said the
+    boot disk is on one of them; the column was "in use" (a boot-start driver with a present device)
+    under another name, and Diskdump.sys showed nothing where the CSV says "only while a dump is written"."""
+    from core.drivers.model import Confidence, DriverKind, StorageDriver, StorageReport
+    from core.evidence import Evidence
+    from core.report.common import drivers_table
+
+    ev = Evidence("t", "files", storage=StorageReport(drivers=[
+        StorageDriver("atapi", "atapi.sys", None, None, DriverKind.ATA, Confidence.MEDIUM, in_use=True),
+        StorageDriver("diskdump.sys", "diskdump.sys", None, None, DriverKind.DUMP_STACK, Confidence.HIGH)]))
+    t = drivers_table(ev)
+    assert t.headers[-1] == "In use"
+    assert [r[-1] for r in t.rows] == ["yes", "only while a dump is written"]
