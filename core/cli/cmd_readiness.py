@@ -1,4 +1,4 @@
-"""`dumpdoctor readiness [SOURCE...] [--json]`: will the next crash leave a usable dump?
+"""`dumpdoctor readiness [SOURCE...] [--json | --summary]`: will the next crash leave a usable dump?
 
 Exit codes (for fleet scripts): 0 ready, 1 not ready (the next crash will leave no dump), 4 can't tell
 (an essential fact is not in the evidence), 5 degraded (a dump will be written but may be deleted,
@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.cli.common import add_json_argument, add_source_argument, format_problems, with_source
-from core.cli.main import EXIT_UNREADABLE
+from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import Diagnosis
 from core.errors import DumpDoctorError
@@ -25,6 +25,8 @@ from core.readiness.model import ReadinessId, ReadinessVerdict
 from core.report.json_report import SCHEMA_VERSION, readiness_json
 from core.report.readiness_section import readiness_text
 from core.sources.base import EvidenceSource
+from core.triage.oneline import for_console, summary_line
+from core.triage.row import row_from
 from core.version import __version__
 
 
@@ -35,6 +37,8 @@ def add_parser(sub: Any) -> None:
                                    "4 can't tell, 5 degraded (a dump may be lost or delayed), 3 unreadable.")
     add_source_argument(p)
     add_json_argument(p)
+    p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
+                   help="print only the one-line summary (at most 2,048 characters) for fleet tools")
     p.set_defaults(func=run)
 
 
@@ -55,7 +59,7 @@ def _per_computer(evidence: Evidence, diag: Diagnosis) -> list[tuple[str | None,
     return [(None, evidence, diag.readiness)]
 
 
-def _report(source: EvidenceSource, as_json: bool) -> int:
+def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int:
     case = examine(source)  # the same examination as `scan`: the known-issue verdicts feed the checks
     evidence, diag = case.evidence, case.diagnosis
     assert diag is not None
@@ -64,6 +68,11 @@ def _report(source: EvidenceSource, as_json: bool) -> int:
     readiness = worst[2]
     unreadable = nothing_readable(evidence)
     code = EXIT_UNREADABLE if unreadable else readiness.exit_code
+    if summary:
+        row = row_from(diag, evidence, source.description)
+        row.exit_code = code  # the line ends with the code this command exits with
+        print(for_console(summary_line(row), sys.stdout.encoding))
+        return code
     if as_json:
         data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
@@ -103,7 +112,12 @@ def _report(source: EvidenceSource, as_json: bool) -> int:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        return with_source(args, lambda source: _report(source, bool(args.json)))
+        if getattr(args, "summary", False) and args.json:
+            print("dumpdoctor: --summary prints one line of text; give either --summary or --json",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        return with_source(args, lambda source: _report(source, bool(args.json),
+                                                        bool(getattr(args, "summary", False))))
     except DumpDoctorError as exc:  # a reader let one escape the scan: report it, do not crash
         print(f"dumpdoctor: {exc}", file=sys.stderr)
         return EXIT_UNREADABLE

@@ -1,5 +1,5 @@
-"""`dumpdoctor scan [SOURCE...] [--json] [--html FILE] [--csv FILE] [--demo]`: scan evidence,
-diagnose, report.
+"""`dumpdoctor scan [SOURCE...] [--json | --summary] [--html FILE] [--csv FILE] [--demo]`: scan
+evidence, diagnose, report.
 
 Exit codes: 0 nothing wrong found, 1 a problem was found (the known issue or any finding of warning
 level or above), 2 usage error, 3 the evidence could not be read at all, 4 can't tell yet.
@@ -23,6 +23,8 @@ from core.report import render_html, render_json, render_text
 from core.report.csv_report import crashes_csv, write_csv
 from core.resources import resource_path
 from core.sources.base import EvidenceSource
+from core.triage.oneline import for_console
+from core.triage.row import row_from
 
 
 def add_parser(sub: Any) -> None:
@@ -34,6 +36,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--html", metavar="FILE", help="also write a self-contained HTML report to FILE")
     p.add_argument("--csv", metavar="FILE",
                    help="also write the crash list as CSV to FILE (columns as BlueScreenView /scomma)")
+    p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
+                   help="print only a one-line summary (at most 2,048 characters) for fleet tools that keep "
+                        "the last line of output")
     p.add_argument("--demo", action="store_true",
                    help="scan the built-in demo evidence (an affected Windows 7 virtual machine)")
     p.set_defaults(func=run)
@@ -65,7 +70,9 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
         if problem:
             print(f"dumpdoctor: {problem}", file=sys.stderr)
             return EXIT_USAGE
-    if args.json:
+    if getattr(args, "summary", False):
+        print(for_console(row_from(diag, evidence, source.description).summary, sys.stdout.encoding))
+    elif args.json:
         print(json.dumps(render_json(diag, evidence), indent=2, ensure_ascii=False))
     else:  # with files from several computers: that first, then one diagnosis per computer
         sys.stdout.write(render_text(diag, evidence))
@@ -79,6 +86,10 @@ def _report(source: EvidenceSource, args: argparse.Namespace) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    if getattr(args, "summary", False) and args.json:
+        print("dumpdoctor: --summary prints one line of text; give either --summary or --json",
+              file=sys.stderr)
+        return EXIT_USAGE
     if args.demo:
         if args.source:
             print("dumpdoctor: --demo scans the built-in demo evidence; give no SOURCE with it",

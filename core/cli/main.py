@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import signal
 import sys
 import threading
@@ -18,7 +19,7 @@ from types import FrameType
 from core.logsetup import setup_logging
 from core.version import __version__
 
-COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector")
+COMMANDS = ("scan", "readiness", "dump", "system", "drivers", "events", "bundle", "collector", "triage")
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -70,6 +71,7 @@ def _commands_needed(argv: Sequence[str]) -> Sequence[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # the frozen exe: `triage` workers start this same executable
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser(_commands_needed(argv))
     args = parser.parse_args(argv)

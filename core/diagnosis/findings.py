@@ -14,7 +14,8 @@ from datetime import datetime
 from core.advice import with_advice
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code, plural
+from core.diagnosis.wording import DUMP_TYPE_WORDS, plural
+from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
@@ -165,7 +166,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
-        items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
+        items.append(EvidenceItem(f"{when}Stop {format_code(b.code)} {b.name}{driver}{meaning}",
                                   EvidenceRef("dump", d.path, "bugcheck in dump header")))
         codes.append(b.code)
     dump_count = len(codes)
@@ -291,16 +292,24 @@ def boot_driver_missing(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
 
 
 def hibernation_on_affected(ev: Evidence, verdicts: list[Verdict]) -> list[Finding]:
+    """Hibernation on, and a known issue that hibernating can trigger applies (its `hibernation_triggers`
+    in the knowledge file): the finding names that issue. Another issue applying says nothing about
+    hibernation."""
     hib = ev.registry.hibernation if ev.registry else None
-    if hib is None or not hib.enabled or not any(v.is_problem for v in verdicts):
+    triggered = [v for v in verdicts if v.is_problem and v.hibernation_triggers]
+    if hib is None or not hib.enabled or not triggered:
         return []
+    names = "; ".join(v.issue_title for v in triggered)
     return [Finding(
         "hibernation-on-affected", Severity.WARNING,
         "Hibernation is turned on, and on this machine hibernating can trigger the crash.",
-        "Hibernation writes memory to disk through the same faulty driver path as crash dumps. Until the "
-        "fix is installed, turning hibernation off avoids that crash (Sleep still works).",
-        f"Control\\Power\\HibernateEnabled = 1 (HiberFileSizePercent {hib.file_size_percent})",
-        [EvidenceItem("Hibernation is enabled", hib.ref)],
+        "Hibernation writes memory to disk through the same driver path as crash dumps, and the known "
+        f"issue that applies here can be triggered by it ({names}). Until the fix is installed, turning "
+        "hibernation off avoids that crash (Sleep still works).",
+        f"Control\\Power\\HibernateEnabled = 1 (HiberFileSizePercent {hib.file_size_percent}); "
+        f"issues: {', '.join(v.issue_id for v in triggered)}",
+        [EvidenceItem("Hibernation is enabled", hib.ref)]
+        + [EvidenceItem(f"{v.issue_title}: {v.headline}", None) for v in triggered],
         [NextStep("disable-hibernation", "interim", "Turn hibernation off until the fix is installed",
                   "Run in an administrator command prompt; undo later with powercfg -h on.",
                   command="powercfg -h off")])]

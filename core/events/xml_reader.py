@@ -52,10 +52,9 @@ def detect(prefix: bytes) -> bool:
             return False
         text = text[end + 3:].lstrip()
     # A DOCTYPE is claimed here so that the reader refuses it as unsafe instead of "not recognised";
-    # not an HTML page's (a bundle's own report/report.html), which is simply not evidence.
-    if text[:9].upper() == "<!DOCTYPE":
-        return text[9:].lstrip()[:4].lower() != "html"
-    return text.startswith("<Event")
+    # an HTML page (every bundle's report/report.html) is not an event export at all.
+    doctype = text[:9].upper() == "<!DOCTYPE"
+    return text.startswith("<Event") or (doctype and text[9:].lstrip()[:4].lower() != "html")
 
 
 def read_event_xml(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:

@@ -19,6 +19,7 @@ from core.events.model import TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_size
+from core.named_registry import NamedRegistry
 from core.readiness.facts_model import LIVE_KERNEL_REPORTS, PathSeen, filter_path
 from core.readiness.knowledge import CheckSpec
 from core.readiness.sizes import (
@@ -88,25 +89,22 @@ class Context:
 
 
 Predicate = Callable[[CheckSpec, Context], Outcome]
-_CHECKS: dict[str, Predicate] = {}
+# The same mechanism as the known issues' predicates (core.named_registry); the checks are all in this
+# module, so nothing needs loading first.
+_REGISTRY: NamedRegistry[Predicate] = NamedRegistry("readiness check")
+_CHECKS = _REGISTRY.entries
 
 
 def readiness_check(name: str) -> Callable[[Predicate], Predicate]:
-    def register(fn: Predicate) -> Predicate:
-        _CHECKS[name] = fn
-        return fn
-    return register
+    return _REGISTRY.register(name)
 
 
 def get_check(name: str) -> Predicate:
-    try:
-        return _CHECKS[name]
-    except KeyError:
-        raise KeyError(f"readiness check refers to predicate {name!r}, which is not registered") from None
+    return _REGISTRY.get(name)
 
 
 def registered_checks() -> list[str]:
-    return sorted(_CHECKS)
+    return _REGISTRY.names()
 
 
 def _words(dump_type: int) -> str:
@@ -428,7 +426,9 @@ def dump_capable_miniport(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(NO, "A known issue stops the storage driver from writing dumps: "
                            + "; ".join(v.issue_title for v in problems) + ".",
                        [EvidenceItem(v.headline, None, supports=False) for v in problems])
-    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL]
+    # Only the primary issue's "can't tell" leaves this unknown: another article that cannot be told yet
+    # (a guidance article whose symptom needs a log) is listed with the known issues, not here.
+    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL and v.primary]
     if unsure:
         return Outcome(UNKNOWN, "Whether a known issue applies can't be told yet: "
                                 + "; ".join(v.headline for v in unsure))
@@ -506,10 +506,12 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
                            "to fail the same way.",
                        items + [EvidenceItem(e.summary, e.events[0] if e.events else None, supports=False)
                                 for e in crashed[-3:]])
-    if any(v.is_problem for v in ctx.known_issues):
-        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue "
-                           "applies to "
-                           "it.", items)
+    triggered = [v for v in ctx.known_issues if v.is_problem and v.hibernation_triggers]
+    if triggered:
+        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue that "
+                           "hibernating can trigger applies: "
+                           + "; ".join(v.issue_title for v in triggered) + ".",
+                       items + [EvidenceItem(v.headline, None, supports=False) for v in triggered])
     if tl is None:  # a failure would be recorded in the System log: without it, nothing is known
         return Outcome(UNKNOWN, "Hibernation is on; whether it ever failed is not known: no System log "
                                 "was read.", items)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
+from core.diagnosis.wording import DUMP_TYPE_WORDS
 from core.drivers.kind_words import KIND_WORDS, in_use_words
+from core.dumps.bugchecks import format_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_time
@@ -87,10 +88,8 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     if ev.storage and ev.storage.boot_miniport:
         bm = ev.storage.boot_miniport
         rows.append(("Dump-path miniport", f"{bm.service or 'unknown'} ({bm.how}; {bm.confidence.value})"))
-    if ev.storage and ev.storage.diskdump:
-        rows.append(("Diskdump.sys", ev.storage.diskdump.message))
-    if ev.storage and ev.storage.crashdmp:
-        rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
+    for fix in ev.storage.dump_stack_files if ev.storage else []:
+        rows.append((fix.file_name.capitalize(), fix.message))
     if ev.scanned_at:
         rows.append(("Scanned at", format_time(ev.scanned_at, seconds=True)))
     return [(k, clean(v)) for k, v in rows]
@@ -102,7 +101,7 @@ def dumps_table(ev: Evidence) -> Table:
     for d in ev.dumps:
         t.rows.append([clean(x) for x in (
             d.path, format_time(d.system_time, zone=False) if d.system_time else "",
-            f"{hex_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
+            f"{format_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
             d.faulting_driver or "", d.dump_type or "", d.integrity.status.value if d.integrity else "")])
     return t
 
@@ -130,7 +129,7 @@ def timeline_table(ev: Evidence) -> Table:
     for e in ev.timeline.entries[-200:]:
         written = {True: "yes", False: "no", None: ""}[e.dump_written]
         t.rows.append([clean(x) for x in (format_time(e.time, seconds=True, zone=False), e.summary,
-                                          hex_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
+                                          format_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
                                           written)])
     return t
 

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from html import escape
 
-from core.diagnosis.model import ConditionState, Diagnosis, Finding, Verdict, VerdictId
+from core.diagnosis.model import ConditionState, Diagnosis, Finding, Verdict
 from core.diagnosis.wording import (
     CONFIDENCE_LABELS,
     GLOSSARY,
     SECTION_TITLES,
     SEVERITY_LABELS,
     VERDICT_LABELS,
+    brief_verdict_text,
 )
 from core.evidence import Evidence
 from core.report.common import Table, appendix_tables, clean, missing_not_in_steps, ref_text, system_rows
@@ -156,19 +157,20 @@ def render_html(diag: Diagnosis, ev: Evidence) -> str:
 
 def _body(diag: Diagnosis, ev: Evidence) -> list[str]:
     body: list[str] = []
-    primary, others = diag.verdicts[0], diag.verdicts[1:]
     readiness = readiness_html(diag.readiness) if diag.readiness is not None else ""
     if diag.primary_kind == "readiness":
         body.append(readiness)
-    body.append(f"<h2>{_e(SECTION_TITLES['verdict'])}</h2>")
-    body.append(_verdict(primary))
+    for v in diag.prominent_verdicts:  # the primary issue, then other articles that apply
+        body.append(f"<h2>{_e(SECTION_TITLES['verdict' if v.primary else 'other_verdict'])}</h2>")
+        body.append(_verdict(v))
     if diag.primary_kind != "readiness":
         body.append(readiness)
+    if diag.brief_verdicts:
+        body.append(f"<h2>{_e(SECTION_TITLES['other_issues'])}</h2><ul>" + "".join(
+            f'<li id="verdict-{_e(v.issue_id)}" data-verdict="{_e(v.id.value)}">{_e(brief_verdict_text(v))}'
+            + (f" {_link(v.link)}" if v.link else "") + "</li>" for v in diag.brief_verdicts) + "</ul>")
     body.append(f"<h2>{_e(SECTION_TITLES['findings'])}</h2>")
     body += [_finding(f) for f in diag.findings] or ["<p>Nothing else to report.</p>"]
-    for v in others:
-        if v.id is not VerdictId.NOT_THIS_ISSUE:
-            body.append(_verdict(v))
     body.append(f"<h2>{_e(SECTION_TITLES['technical'])}</h2>")
     body.append(f"<h3>{_e(SECTION_TITLES['system'])}</h3><table>"
                 + "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in system_rows(ev))

@@ -5,8 +5,14 @@ from __future__ import annotations
 import textwrap
 
 from core.advice import with_advice
-from core.diagnosis.model import ConditionState, Diagnosis, Verdict, VerdictId
-from core.diagnosis.wording import CONFIDENCE_LABELS, SECTION_TITLES, SEVERITY_LABELS, VERDICT_LABELS
+from core.diagnosis.model import ConditionState, Diagnosis, Verdict
+from core.diagnosis.wording import (
+    CONFIDENCE_LABELS,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    VERDICT_LABELS,
+    brief_verdict_text,
+)
 from core.evidence import Evidence
 from core.report.common import (
     Table,
@@ -32,7 +38,7 @@ def _title(text: str) -> list[str]:
 
 
 def _verdict(v: Verdict, lines: list[str]) -> None:
-    lines += _title(f"{SECTION_TITLES['verdict']} {VERDICT_LABELS[v.id]} "
+    lines += _title(f"{SECTION_TITLES['verdict' if v.primary else 'other_verdict']} {VERDICT_LABELS[v.id]} "
                     f"({CONFIDENCE_LABELS[v.confidence.level.value].lower()})")
     lines += _wrap(v.headline)
     lines += _wrap(v.explanation)
@@ -101,11 +107,14 @@ def _render_one(diag: Diagnosis, ev: Evidence) -> str:
     readiness = readiness_text(diag.readiness) if diag.readiness is not None else []
     if diag.primary_kind == "readiness":
         lines += readiness
-    for index, v in enumerate(diag.verdicts):
-        if index == 0 or v.id is not VerdictId.NOT_THIS_ISSUE:  # as the HTML report: others only if relevant
-            _verdict(v, lines)
+    for v in diag.prominent_verdicts:  # the primary issue, then other articles that apply
+        _verdict(v, lines)
     if diag.primary_kind != "readiness":
         lines += readiness
+    if diag.brief_verdicts:
+        lines += _title(SECTION_TITLES["other_issues"])
+        for v in diag.brief_verdicts:
+            lines += _wrap(f"- {brief_verdict_text(v)}" + (f" {v.link}" if v.link else ""))
     lines += _title(SECTION_TITLES["findings"])
     if not diag.findings:
         lines.append("  Nothing else to report.")

@@ -27,6 +27,7 @@ from core.readiness.facts_model import VolumeFacts
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts
 from core.safefs import is_inside, open_regular, real_root
+from core.sources import velociraptor
 from core.sources.base import EventInput, EvidenceSource, RegistryHives
 from core.sources.identify import PREFIX_SIZE, FileKind, hive_name_from_header, identify_bytes, parse_manifest
 from core.sources.locate import driver_file_name
@@ -496,7 +497,12 @@ def folder_bundle(folder: Path) -> BundleSource:
             item = _identify_local(path, path.relative_to(folder).as_posix(), problems, root=root)
             if item is not None:
                 items.append(item)
-    return _finish(BundleSource(f"Bundle folder {folder}", items, None, problems))
+    description = f"Bundle folder {folder}"
+    collection = velociraptor.recognise_folder(folder, items)  # an unpacked Velociraptor collection
+    if collection is not None:
+        description = f"{collection.description} ({folder})"
+        problems.extend(collection.problems)
+    return _finish(BundleSource(description, items, None, problems))
 
 
 def loose_bundle(paths: list[Path]) -> BundleSource:
@@ -546,8 +552,13 @@ def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:
             return archive.open_lazily(item.member)
         return archive.extract(item.member, cancel())
 
+    description = f"Bundle {path.name}"
+    collection = velociraptor.recognise(archive, archive.members, items, path.name)
+    if collection is not None:  # a Velociraptor offline collection (core/sources/velociraptor.py)
+        description = collection.description
+        problems.extend(collection.problems)
     try:
-        source = BundleSource(f"Bundle {path.name}", items, materialize, problems, archive.close, path.name)
+        source = BundleSource(description, items, materialize, problems, archive.close, path.name)
         opened.append(source)
         return _finish(source)
     except BaseException:

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from core.diagnosis import diagnose
-from core.diagnosis.model import Outcome
+from core.diagnosis.knowledge import load_knowledge
+from core.diagnosis.model import Outcome, Verdict
 from core.drivers.model import Confidence, DriverKind
 from core.dumps.model import IntegrityStatus
 from core.evidence_ref import Missing, Problem
@@ -31,6 +32,8 @@ class Case:
     outcome: Outcome = Outcome.PROBLEM
     steps: list[str] = field(default_factory=list)  # next-step ids that must be present
     missing: list[str] = field(default_factory=list)  # missing-evidence ids on the verdict
+    secondary: dict[str, str] = field(default_factory=dict)  # other articles' verdict ids, by issue id
+    headline_from: str | None = None  # the issue whose verdict headline is the diagnosis headline
 
 
 CASES = [
@@ -117,8 +120,10 @@ CASES = [
     Case("pagefile-size-unknown-ram", {"crash_dump_enabled": 1, "build": 9200, "diskdump": "6.2.9200.16384",
                                        "page_files": [PageFile("C:\\pagefile.sys", 1024, 1024)],
                                        "timeline": QUIET},
+         # Readiness can't tell whether the page file holds a complete dump (the RAM is not known): the
+         # answer is "can't tell", not "no problem found".
          "not-this-issue", "os-not-covered", {"high"}, findings=["pagefile-size-unknown"],
-         outcome=Outcome.OK),
+         outcome=Outcome.CANT_TELL),
     Case("damaged-and-repeated-driver", {"build": 9200, "diskdump": "6.2.9200.16384", "timeline": QUIET,
                                          "dumps": [kernel_dump(0x50, status=IntegrityStatus.TRUNCATED),
                                                    kernel_dump(0x50, path="C:\\b.dmp")]},
@@ -132,6 +137,21 @@ CASES = [
     Case("affected-bundle-without-dumps", {"missing": [Missing("dumps", "No crash dump files in this bundle.",
                                                                "Add Windows\\Minidump\\*.dmp.")]},
          "matches", None, {"high"}, findings=["missing-evidence", "hibernation-on-affected"]),
+    # Another article that cannot be told yet (KB 976746 needs the System log for its symptom) is listed,
+    # never the headline, and never turns a settled primary verdict into "can't tell" (the real
+    # SYSTEM_win7sp1 hive alone once said "can't tell yet" with KB 976746 first).
+    Case("physical-boot-miniport-no-log", {"miniport_kind": DriverKind.STORPORT_PHYSICAL,
+                                           "miniport_name": "lsi_sas", "timeline": None},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], outcome=Outcome.OK,
+         secondary={"diskdump-hibernation-0xa": "cant-tell"}),
+    # Another article that matches is shown in full and makes the outcome a problem, its headline the
+    # answer; the primary verdict is still `verdict` (JSON verdict.id), first in the list.
+    Case("secondary-article-matches",
+         {"miniport_kind": DriverKind.STORPORT_PHYSICAL, "miniport_name": "lsi_sas",
+          "timeline": [restart(0xA, hibernating=True)]},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], ["hibernation-on-affected"],
+         outcome=Outcome.PROBLEM, secondary={"diskdump-hibernation-0xa": "matches"},
+         headline_from="diskdump-hibernation-0xa"),
     Case("nothing-readable", {"registry": False, "drivers_inspected": False, "timeline": None,
                               "problems": [Problem("C:\\SYSTEM", "permission denied", step="registry")]},
          "cant-tell", "missing-evidence", {"low"}, findings=["unreadable-evidence"],
@@ -161,6 +181,19 @@ def test_scenario(case: Case) -> None:
         assert wanted in missing_ids
         assert all(m.how_to_get for m in v.missing)
     assert diag.outcome is case.outcome, [(f.id, f.severity) for f in diag.findings]
+    # The primary known issue (the tool's own) is always the verdict shown first, whatever the others say.
+    primary = load_knowledge().primary.id
+    assert v.issue_id == primary and diag.verdicts[0] is v
+    assert next(x for x in diag.all_verdicts if isinstance(x, Verdict)) is v
+    others = {x.issue_id: x for x in diag.verdicts[1:]}
+    for issue_id, wanted in case.secondary.items():
+        assert others[issue_id].id.value == wanted
+        # shown in full only when it applies, else listed in one line
+        assert others[issue_id].prominent is others[issue_id].is_problem
+    if case.headline_from:
+        assert diag.headline == others[case.headline_from].headline
+    elif not any(x.is_problem for x in diag.verdicts[1:]):
+        assert all(x.headline != diag.headline for x in diag.verdicts[1:])
 
 
 def test_matrix_covers_every_verdict_and_finding() -> None:
@@ -227,3 +260,20 @@ def test_unreadable_evidence_counts_files_not_problems() -> None:
                             Problem("System.evtx", "the file is truncated", step="events")]).build_evidence()
     (finding,) = [f for f in diagnose(ev).findings if f.id == "unreadable-evidence"]
     assert finding.headline.startswith("Some evidence could not be read (1 file")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> None:
+    # Matrix-wide: with the secondary articles left out of the knowledge, the outcome and headline are the
+    # same unless one of them applies (then it is a problem, and its headline leads).
+    from core.diagnosis.knowledge import Knowledge
+
+    full = load_knowledge()
+    only_primary = Knowledge(full.version, [full.primary])
+    ev = Scenario(**case.scenario).build_evidence()
+    with_all, alone = diagnose(ev, full), diagnose(Scenario(**case.scenario).build_evidence(), only_primary)
+    assert with_all.verdict.id is alone.verdict.id
+    if not any(v.is_problem for v in with_all.verdicts if not v.primary):
+        assert (with_all.outcome, with_all.headline) == (alone.outcome, alone.headline)
+    else:
+        assert with_all.outcome is Outcome.PROBLEM
