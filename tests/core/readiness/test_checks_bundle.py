@@ -251,3 +251,14 @@ def test_hibernation_without_a_system_log_is_not_said_to_have_never_failed(tmp_p
     start = at("2024-05-01 08:00:00")
     _ev, diag = scan_bundle(tmp_path / "c", _ready_machine("7"), [*boot(start)], free=BIG_DISK)
     assert check(diag, "hibernation-path").state is YES  # a log was read and holds no failure
+
+
+def test_a_value_that_is_not_set_is_never_shown_as_python_none(tmp_path: Path) -> None:
+    """The real Windows 7 hive: "AlwaysKeepMemoryDump = None  [HKLM\\...\\CrashControl]"."""
+    import re
+
+    machine = machine_for("7", AlwaysKeepMemoryDump=None, AutoReboot=None, CrashDumpEnabled=2)
+    _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK)
+    texts = [i.text for c in readiness(diag).checks for i in c.evidence]
+    assert any("AlwaysKeepMemoryDump is not set" in t for t in texts)
+    assert not [t for t in texts if re.search(r"\b(None|True|False)\b", t)]
