@@ -99,3 +99,23 @@ def test_files_from_two_computers_are_described_as_the_user_chose_them(tmp_path:
     with open_source(tmp_path / "b.zip") as bundle:
         again = scan(bundle)
     assert [m.source_description.count("computer ") for m in again.machines] == [1, 1]
+
+
+def test_logs_of_two_computers_stay_apart_after_a_round_trip(tmp_path: Path) -> None:
+    """An offline folder with the Windows folder's System.evtx and another computer's log beside it: the
+    bundle wrote the relevant records of both into one events/System.xml, and the re-opened bundle
+    took that mixed file for one computer under several names (WKS-WIN764BITB vanished into
+    CITADEL-DC01 with the real samples)."""
+    from tests.core.test_machines import _hibernate_crash
+
+    one = write_export(tmp_path / "one.xml", _hibernate_crash("PC-ONE", (6, 1, 7600, 16385)))
+    two = write_export(tmp_path / "two.xml", _hibernate_crash("PC-TWO", (6, 0, 6002, 18005)))
+    with open_source([one, two]) as source:
+        before = scan(source)
+        diag = diagnose(before)
+        export_bundle(source, before, diag, tmp_path / "b.zip", BundleOptions())
+    with open_source(tmp_path / "b.zip") as bundle:
+        after = scan(bundle)
+    labels = [m.machine.label for m in before.machines if m.machine]
+    assert labels == ["PC-ONE", "PC-TWO"]
+    assert [m.machine.label for m in after.machines if m.machine] == labels
