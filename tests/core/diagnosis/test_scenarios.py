@@ -277,3 +277,16 @@ def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> 
         assert (with_all.outcome, with_all.headline) == (alone.outcome, alone.headline)
     else:
         assert with_all.outcome is Outcome.PROBLEM
+
+
+def test_a_log_with_lost_records_does_not_say_no_crash_was_recorded() -> None:
+    """A SYSTEM hive and its own System log cut short (14 of 18 records lost): "[no] Crash with Stop 0xD1
+    and no dump written: No crash with this signature is recorded" was said of records never read."""
+    ev = Scenario(timeline=QUIET).build_evidence()
+    assert ev.timeline is not None
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "no"  # every record read, none is a crash: a real "no"
+    ev.timeline.unreadable_records = 14
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "unknown"
+    assert "14" in symptom.text and "could not be read" in symptom.text
