@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
+from core.advice import with_advice
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS, plural
@@ -331,10 +332,21 @@ def unreadable_evidence(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
     items += [EvidenceItem(n) for n in notes]
     by_step = Counter(p.step or "other" for p in ev.problems)
     summary = ", ".join(f"{step}: {n}" for step, n in by_step.most_common())
+    # An info problem (a dirty header read past, a replayed hive) says how a file was read, not that
+    # part of it was lost: such files are "read, with notes", never "could not be read (0 files)".
+    lost_files = {p.path for p in ev.problems if p.severity is not Severity.INFO}
+    if not lost_files and not bad_records:
+        return [Finding(
+            "evidence-read-notes", Severity.INFO,
+            f"Every file was read; {plural(len({p.path for p in ev.problems}) + len(notes), 'note')} on "
+            "how (for example a stale header read past, or a registry hive's pending changes replayed).",
+            "Nothing was skipped. The notes below say what was unusual about these files.",
+            summary or "; ".join(notes), items)]
     return [Finding(
         "unreadable-evidence", Severity.INFO,
-        f"Some evidence could not be read ({plural(len(ev.problems), 'file')}"
-        + (f", {plural(bad_records, 'event record')}" if bad_records else "") + ").",
+        "Some evidence could not be read ("
+        + ", ".join(x for x in (plural(len(lost_files), "file") if lost_files else "",
+                                plural(bad_records, "event record") if bad_records else "") if x) + ").",
         "Dump Doctor skipped what it could not read and used the rest. The list below says which files "
         "and why; fixing them (for example running as administrator) may make the answer more certain.",
         summary or "; ".join(notes), items)]
@@ -351,7 +363,7 @@ def missing_evidence_summary(ev: Evidence, verdicts: list[Verdict]) -> list[Find
         f"{plural(len(rest), 'kind')} of evidence {'was' if len(rest) == 1 else 'were'} not available.",
         " ".join(m.message for m in rest),
         ", ".join(m.what for m in rest),
-        [EvidenceItem(f"{m.message} {m.how_to_get}".strip()) for m in rest])]
+        [EvidenceItem(with_advice(m.message, m.how_to_get)) for m in rest])]
 
 
 FindingCheck = Callable[[Evidence, list[Verdict]], list[Finding]]

@@ -308,6 +308,12 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
         cond.text = "The System event log was not available, so past crashes cannot be seen."
         result.check.missing = ["event-log"]
         return result
+    if timeline.unreadable_records:  # the lost records may hold the crash: "no" only from a whole log
+        cond.text = (f"No crash with this signature is among the records read, but "
+                     f"{plural(timeline.unreadable_records, 'record')} of the System log could not be "
+                     "read and may hold one.")
+        cond.evidence += result.inconclusive[:5]
+        return result
     cond.state = NO
     cond.text = "No crash with this signature is recorded in the event log."
     cond.evidence += result.inconclusive[:5]

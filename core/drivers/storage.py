@@ -310,7 +310,8 @@ def assess_storage(
         driver.in_use = file_name.removesuffix(".sys") in stack_stems
         report.drivers.append(driver)
         if file_name in FIX_CHECKED_FILES:
-            report.set_fix_check(check_fix(file_name, driver.pe, facts.system))
+            absent = driver.file_path is None  # not found at all, as opposed to found and unreadable
+            report.set_fix_check(check_fix(file_name, driver.pe, facts.system, absent=absent))
 
     # Files a service names were judged through the registry (a bundle from the collector carries every
     # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.

@@ -126,12 +126,17 @@ def _cc_missing() -> Outcome:
 # -- the checks ----------------------------------------------------------------------------------------
 
 
+def _setting(name: str, value: object, ref: EvidenceRef | None) -> EvidenceItem:
+    """A registry value as evidence; an absent one is said to be absent, never shown as "None"."""
+    return EvidenceItem(f"{name} is not set" if value is None else f"{name} = {value}", ref)
+
+
 @readiness_check("dump_enabled")
 def dump_enabled(_spec: CheckSpec, ctx: Context) -> Outcome:
     cc = ctx.cc
     if cc is None:
         return _cc_missing()
-    item = EvidenceItem(f"CrashDumpEnabled = {cc.crash_dump_enabled}", cc.ref)
+    item = _setting("CrashDumpEnabled", cc.crash_dump_enabled, cc.ref)
     if "CrashDumpEnabled" in cc.defaults_used:
         return Outcome(UNKNOWN, "CrashDumpEnabled is not set; what Windows does without it is not confirmed.",
                        [EvidenceItem("CrashDumpEnabled is absent", cc.ref)])
@@ -328,7 +333,7 @@ def always_keep_memory_dump(_spec: CheckSpec, ctx: Context) -> Outcome:
         return _cc_missing()
     if dump_type in (0, SMALL):
         return not_applicable("No MEMORY.DMP is written with this dump type.")
-    items = [EvidenceItem(f"AlwaysKeepMemoryDump = {cc.always_keep_memory_dump}", cc.ref)]
+    items = [_setting("AlwaysKeepMemoryDump", cc.always_keep_memory_dump, cc.ref)]
     if cc.always_keep_memory_dump == 1:
         return Outcome(YES, "Windows is told to keep MEMORY.DMP even when disk space is low.", items)
     system = ctx.evidence.registry.system if ctx.evidence.registry else None
@@ -445,7 +450,7 @@ def auto_reboot(_spec: CheckSpec, ctx: Context) -> Outcome:
     cc = ctx.cc
     if cc is None:
         return _cc_missing()
-    item = [EvidenceItem(f"AutoReboot = {cc.auto_reboot}", cc.ref)]
+    item = [_setting("AutoReboot", cc.auto_reboot, cc.ref)]
     if cc.auto_reboot is None:
         return Outcome(UNKNOWN, "AutoReboot is not set.", item)
     if cc.auto_reboot == 0:
@@ -465,7 +470,7 @@ def minidump_dir(_spec: CheckSpec, ctx: Context) -> Outcome:
     seen = ctx.seen(cc.minidump_dir)
     if seen is None or seen.exists is None:
         return Outcome(UNKNOWN, f"Whether {cc.minidump_dir} exists could not be seen in this evidence.",
-                       [EvidenceItem(f"MinidumpDir = {cc.minidump_dir}", cc.ref)])
+                       [_setting("MinidumpDir", cc.minidump_dir, cc.ref)])
     if seen.exists:
         return Outcome(YES, f"{cc.minidump_dir} exists.",
                        [EvidenceItem(f"{cc.minidump_dir} exists", seen.ref)])
@@ -512,4 +517,7 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
                            "hibernating can trigger applies: "
                            + "; ".join(v.issue_title for v in triggered) + ".",
                        items + [EvidenceItem(v.headline, None, supports=False) for v in triggered])
+    if tl is None:  # a failure would be recorded in the System log: without it, nothing is known
+        return Outcome(UNKNOWN, "Hibernation is on; whether it ever failed is not known: no System log "
+                                "was read.", items)
     return Outcome(YES, "Hibernation is on and no failed hibernation was recorded.", items)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
 from core.diagnosis.wording import DUMP_TYPE_WORDS
-from core.drivers.kind_words import KIND_WORDS
+from core.drivers.kind_words import KIND_WORDS, in_use_words
 from core.dumps.bugchecks import format_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -42,7 +42,10 @@ def aligned_columns(rows: Sequence[Sequence[str]], cap: int | None = None) -> li
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     if cap is not None:
         widths = [min(cap, w) for w in widths]
-    return ["  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    def fit(c: str, w: int) -> str:  # a cut cell ends in "…", so nobody reads it as whole
+        return c.ljust(w) if len(c) <= w else c[:max(w - 1, 0)] + "\u2026"
+
+    return ["  ".join(fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def system_rows(ev: Evidence) -> list[tuple[str, str]]:
@@ -104,7 +107,9 @@ def dumps_table(ev: Evidence) -> Table:
 
 
 def drivers_table(ev: Evidence) -> Table:
-    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In dump path"],
+    # "In use", as the wizard and the CSV say it: several candidates can be in use while only one
+    # serves the boot disk, so "in dump path" would claim what the boot-miniport line leaves open.
+    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In use"],
               empty="No storage drivers were inspected.")
     if ev.storage is None:
         return t
@@ -112,7 +117,7 @@ def drivers_table(ev: Evidence) -> Table:
         version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
         t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "",
                                           KIND_WORDS.get(d.kind, d.kind.value), d.confidence.value,
-                                          "yes" if d.in_use else "")])
+                                          in_use_words(d))])
     return t
 
 

@@ -135,7 +135,7 @@ def _table(t: Table) -> str:
 
 def render_html(diag: Diagnosis, ev: Evidence) -> str:
     # With several computers the first one's description names it; the title names the whole source.
-    source = ev.source_description.rsplit(" \u2014 ", 1)[0] if diag.machines else ev.source_description
+    source = ev.whole_source_description
     title = f"Dump Doctor report \u2014 {source}"
     body = [f"<h1>{_e(title)}</h1>", f'<p class="muted">Dump Doctor {_e(__version__)}; knowledge '
             f"{_e(diag.knowledge_version)}</p>", f"<p><strong>{_e(diag.headline)}</strong></p>"]

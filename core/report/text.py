@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
+from core.advice import with_advice
 from core.diagnosis.model import ConditionState, Diagnosis, Verdict
 from core.diagnosis.wording import (
     CONFIDENCE_LABELS,
@@ -67,13 +68,17 @@ def _verdict(v: Verdict, lines: list[str]) -> None:
     if missing:
         lines += _title(SECTION_TITLES["missing"])
         for m in missing:
-            lines += _wrap(f"- {m.message} {m.how_to_get}")
+            lines += _wrap(f"- {with_advice(m.message, m.how_to_get)}")
 
 
 def _table(t: Table, lines: list[str]) -> None:
     lines += _title(SECTION_TITLES[t.title_key])
     if not t.rows:
         lines.append(f"  {t.empty}")
+        return
+    if t.title_key == "problems":  # the reason is the point: never cut it to a column's width
+        for path, message, step in t.rows:
+            lines += _wrap(f"- {path} ({step}): {message}", "  ")
         return
     lines += [("  " + line).rstrip() for line in aligned_columns([t.headers, *t.rows], cap=60)]
 

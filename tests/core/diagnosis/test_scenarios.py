@@ -237,6 +237,31 @@ def test_at_risk_says_the_article_asks_to_apply_only_when_affected() -> None:
     assert "only" in v.explanation and "affected" in v.explanation
 
 
+def test_a_file_read_whole_despite_a_note_is_not_called_unreadable() -> None:
+    """The real Server 2012 R2 log has a dirty header yet every record is read (an info note); a dirty
+    hive whose logs were replayed is read whole too. Neither is "Some evidence could not be read"
+    (the hive alone gave "... could not be read (0 files)")."""
+    from core.evidence_ref import Severity
+
+    note = Problem("System.evtx", "dirty header: 247 chunks hold records but the header counts 10; every "
+                   "chunk with a valid signature was read", Severity.INFO, "events")
+    ev = Scenario(problems=[note]).build_evidence()
+    assert ev.registry is not None
+    ev.registry.hive_notes.append("SYSTEM: dirty hive; transaction logs replayed (SYSTEM.LOG1, SYSTEM.LOG2)")
+    findings = diagnose(ev).findings
+    assert "unreadable-evidence" not in [f.id for f in findings]
+    (notes,) = [f for f in findings if f.id == "evidence-read-notes"]
+    assert "could not be read" not in notes.headline
+    assert "dirty header" in " ".join(i.text for i in notes.evidence)
+
+
+def test_unreadable_evidence_counts_files_not_problems() -> None:
+    ev = Scenario(problems=[Problem("System.evtx", "1326 records could not be read", step="events"),
+                            Problem("System.evtx", "the file is truncated", step="events")]).build_evidence()
+    (finding,) = [f for f in diagnose(ev).findings if f.id == "unreadable-evidence"]
+    assert finding.headline.startswith("Some evidence could not be read (1 file")
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> None:
     # Matrix-wide: with the secondary articles left out of the knowledge, the outcome and headline are the
@@ -252,3 +277,16 @@ def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> 
         assert (with_all.outcome, with_all.headline) == (alone.outcome, alone.headline)
     else:
         assert with_all.outcome is Outcome.PROBLEM
+
+
+def test_a_log_with_lost_records_does_not_say_no_crash_was_recorded() -> None:
+    """A SYSTEM hive and its own System log cut short (14 of 18 records lost): "[no] Crash with Stop 0xD1
+    and no dump written: No crash with this signature is recorded" was said of records never read."""
+    ev = Scenario(timeline=QUIET).build_evidence()
+    assert ev.timeline is not None
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "no"  # every record read, none is a crash: a real "no"
+    ev.timeline.unreadable_records = 14
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "unknown"
+    assert "14" in symptom.text and "could not be read" in symptom.text
