@@ -40,3 +40,13 @@ def add_or_collect(what: str) -> str:
 def copy_into_windows_folder(what: str) -> str:
     """For an offline Windows folder that lacks a file: the whole volume holds it."""
     return f"point Dump Doctor at the root of the Windows volume, or copy {WHERE[what]} into it"
+
+
+def with_advice(message: str, how_to_get: str) -> str:
+    """"No SYSTEM hive among the files chosen." + "add Windows\\...": one text of whole sentences (the
+    advice is written to follow a dash or sit in brackets, so it starts in lower case)."""
+    how = how_to_get.strip()
+    if not how:
+        return message
+    how = how[0].upper() + how[1:]
+    return f"{message} {how}" + ("" if how.endswith((".", "!", "?")) else ".")

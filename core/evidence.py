@@ -45,3 +45,12 @@ class Evidence:
     # is left out of == and repr (they would go round in a circle).
     machines: list[Evidence] = field(default_factory=list, compare=False, repr=False)
     volume_facts: VolumeFacts | None = None  # free space, page files on disk, DumpStack.log, RAM
+
+    @property
+    def whole_source_description(self) -> str:
+        """The source as the user chose it. With files from several computers each computer's Evidence
+        names its computer after a last " — " (core.scan), and the first one also stands for the whole:
+        the whole must not be described as that one computer (bundle manifest, JSON report)."""
+        if self.machines:
+            return self.source_description.rsplit(" \u2014 ", 1)[0]
+        return self.source_description

@@ -149,8 +149,13 @@ def events_piece(result: EventReadResult) -> Piece:
         if rec.computer and rec.computer.strip():
             newest[rec.computer.strip()] = rec.time
     piece.names = sorted(counts, key=lambda n: newest[n], reverse=True)
+    # Only the records the diagnosis reads are kept, so the count is of those, not of the whole log.
+    relevant = len(result.records)
+    whole = f" (of {result.records_read} in the log)" if result.records_read > relevant else ""
     for name in piece.names:
-        piece.claims.append(IdentityClaim("name", name, f"Computer field of {counts[name]} event records"))
+        piece.claims.append(IdentityClaim(
+            "name", name, f"Computer field of {counts[name]} of the {relevant} event records Dump Doctor "
+                          f"reads{whole}"))
     dated = [c for c in from_events(result.records) if c.when is not None]
     if dated:
         newest_boot = max(dated, key=lambda c: c.when or datetime.min)

@@ -123,9 +123,9 @@ def from_dumps(dumps: list[DumpInfo]) -> list[VersionClaim]:
 
 def from_files(storage: StorageReport | None) -> list[VersionClaim]:
     out = []
-    for fix in (storage.diskdump, storage.crashdmp) if storage is not None else ():
-        numbers = _three_numbers(fix.version) if fix is not None else None
-        if fix is None or numbers is None or build_to_version(numbers[2]) != numbers[:2]:
+    for fix in storage.dump_stack_files if storage is not None else []:
+        numbers = _three_numbers(fix.version)
+        if numbers is None or build_to_version(numbers[2]) != numbers[:2]:
             continue
         ref = fix.ref or EvidenceRef("file", fix.file_name, f"FileVersion {fix.version}")
         out.append(VersionClaim(*numbers, f"the version of {fix.file_name}, an in-box Windows file", ref))

@@ -287,9 +287,8 @@ def _show_paths(storage: StorageReport, display: Callable[[Path], str]) -> None:
         if d.pe is not None:
             d.pe.path = shown(d.pe.path) or d.pe.path
         d.refs = [x for x in (ref(r) for r in d.refs) if x is not None]
-    for fix in (storage.diskdump, storage.crashdmp):
-        if fix is not None:
-            fix.ref = ref(fix.ref)
+    for fix in storage.dump_stack_files:
+        fix.ref = ref(fix.ref)
 
 
 def _source_version(source: EvidenceSource) -> list[VersionClaim]:

@@ -82,3 +82,30 @@ def test_the_layer_rules_see_a_violation() -> None:
     # The rules above would pass on a walk that found no files or no imports; prove they can fail.
     assert _offenders("cli", ("core.examine",))
     assert _offenders("events", ("core.events.model",))
+
+
+def test_every_core_module_imports_on_its_own() -> None:
+    """An import cycle hides while some other module happens to be imported first (the readiness
+    model once failed alone). Each module is imported with no core module loaded before it."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    modules = sorted(
+        ".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+        for p in (root / "core").rglob("*.py"))
+    script = (
+        "import importlib, sys\n"
+        "failed = []\n"
+        f"for name in {modules!r}:\n"
+        "    for loaded in [m for m in sys.modules if m == 'core' or m.startswith('core.')]:\n"
+        "        del sys.modules[loaded]\n"
+        "    try:\n"
+        "        importlib.import_module(name)\n"
+        "    except ImportError as exc:\n"
+        "        failed.append(f'{name}: {exc}')\n"
+        "print('\\n'.join(failed))\n")
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                            check=True, timeout=300)
+    assert result.stdout.strip() == ""

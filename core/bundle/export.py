@@ -152,8 +152,9 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
     reg_files: list[RegFile] = _guarded(plan, "registry",
                                         lambda: collect_reg_files(source, plan.left_out), [])
     cancel.check()
-    records: list[EventRecord] = _guarded(
+    logs: list[list[EventRecord]] = _guarded(
         plan, "System event log", lambda: _events(source, plan, options, redactor, event_reads), [])
+    records = [rec for log_records in logs for rec in log_records]
     cancel.check()
     _guarded(plan, "crash dumps", lambda: _dumps(source, evidence, plan, options), None)
     _guarded(plan, "driver files", lambda: _drivers(source, evidence, plan), None)
@@ -174,15 +175,18 @@ def export_bundle(source: EvidenceSource, evidence: Evidence, diagnosis: Diagnos
             r, redactor, plan.left_out), None)
         if data is not None:
             plan.texts.append((member, data))
-    if records:
-        xml = _guarded(plan, layout.EVENTS_XML, lambda: events_xml(records), None)
+    # One export per System log read: logs of different computers in one file would read back as one
+    # computer under several names. The first is events/System.xml, as the bundle format names it.
+    for log_records in (r for r in logs if r):
+        member = plan.name(*layout.EVENTS_XML.split("/"))  # events/System.xml, then System-2.xml, ...
+        xml = _guarded(plan, member, lambda r=log_records: events_xml(r), None)  # type: ignore[misc]
         if xml is not None:
-            plan.texts.append((layout.EVENTS_XML, redactor.text(xml).encode("utf-8")))
+            plan.texts.append((member, redactor.text(xml).encode("utf-8")))
     for member, data in volume_files(evidence.volume_facts):  # free space, page files, DumpStack.log
         plan.texts.append((member, redactor.text(data.decode("utf-8")).encode("utf-8")))
     cancel.check()
 
-    manifest = Manifest(source=redactor.text(evidence.source_description or source.description))
+    manifest = Manifest(source=redactor.text(evidence.whole_source_description or source.description))
     manifest.scan_problems = [p for p in evidence.problems if p.step != TEMP_SPACE_STEP]
     manifest.unreadable_records = evidence.timeline.unreadable_records if evidence.timeline else 0
     result = _write_zip(dest, plan, manifest, redactor, progress, cancel)
@@ -275,8 +279,9 @@ def _read_events(source: EvidenceSource, plan: _Plan) -> list[EventRead]:
 
 
 def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redactor: Redactor,
-            event_reads: list[EventRead] | None) -> list[EventRecord]:
-    records: list[EventRecord] = []
+            event_reads: list[EventRead] | None) -> list[list[EventRecord]]:
+    """The relevant records of each System log read (one list per log), and the .evtx files to copy."""
+    logs: list[list[EventRecord]] = []
     if event_reads is None:
         event_reads = _read_events(source, plan)
     elif not event_reads:
@@ -286,7 +291,7 @@ def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redacto
         if result is None:
             plan.left_out.append(LeftOut(inp.label, f"could not be read: {read.error}"))
             continue
-        records.extend(result.records)
+        logs.append(list(result.records))
         if result.unreadable_records:
             plan.notes.append(f"{inp.label}: {result.unreadable_records} damaged record(s) could not be "
                               "read and are not in events/System.xml")
@@ -307,7 +312,7 @@ def _events(source: EvidenceSource, plan: _Plan, options: BundleOptions, redacto
                                          f"events are in {layout.EVENTS_XML}"))
         else:
             plan.copies.append(_Copy(plan.name("events", "System.evtx"), inp.path, shown=inp.label))
-    return records
+    return logs
 
 
 def _dump_candidates(source: EvidenceSource, evidence: Evidence | None,

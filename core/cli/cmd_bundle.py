@@ -16,6 +16,7 @@ from core.bundle.export import BundleOptions, BundleResult, export_bundle, memor
 from core.cli.common import add_source_argument, with_source
 from core.cli.main import EXIT_OK, EXIT_USAGE
 from core.errors import DumpDoctorError, UsageError
+from core.evidence_ref import Severity
 from core.examine import examine
 from core.formatting import format_size
 from core.progress import ProgressUpdate
@@ -92,9 +93,15 @@ def summary_lines(result: BundleResult) -> list[str]:
         if m.redacted.not_redacted:
             lines.append("Not redacted (binary files):")
             lines.extend(f"  - {x}" for x in m.redacted.not_redacted)
-    if m.scan_problems:
+    # An info problem says how a file was read (a stale header read past), not that part was lost.
+    lost = [p for p in m.scan_problems if p.severity is not Severity.INFO]
+    notes = [p for p in m.scan_problems if p.severity is Severity.INFO]
+    if lost:
         lines.append("Could not be read (the bundle records this, so it is not mistaken for complete):")
-        lines.extend(f"  - {p.path}: {p.message}" for p in m.scan_problems)
+        lines.extend(f"  - {p.path}: {p.message}" for p in lost)
+    if notes:
+        lines.append("Read whole, with notes (the bundle records them too):")
+        lines.extend(f"  - {p.path}: {p.message}" for p in notes)
     if m.left_out:
         lines.append("Left out:")
         lines.extend(f"  - {x.what}: {x.why}" for x in m.left_out)

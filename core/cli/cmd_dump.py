@@ -12,8 +12,8 @@ import sys
 from typing import Any
 
 from core.cli.main import EXIT_OK, EXIT_PROBLEM
-from core.diagnosis.wording import hex_code
 from core.dumps import detect, read_dump
+from core.dumps.bugchecks import format_code
 from core.dumps.header import DUMP_TYPE_LABELS
 from core.dumps.model import DumpInfo, DumpKind
 from core.errors import DumpDoctorError
@@ -87,7 +87,7 @@ def render_text(info: DumpInfo) -> str:
         lines.append(f"  Crashed at: {format_time(info.system_time, seconds=True)}")
     if info.bugcheck:
         bc = info.bugcheck
-        lines.append(f"  Bug check {hex_code(bc.code)} {bc.name}")
+        lines.append(f"  Bug check {format_code(bc.code)} {bc.name}")
         lines.append(f"    {bc.meaning}")
         for number, (value, note) in enumerate(zip(bc.parameters, bc.parameter_meanings, strict=True), 1):
             lines.append(f"    Parameter {number}: 0x{value:X}" + (f"  {note}" if note else ""))

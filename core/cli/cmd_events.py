@@ -5,8 +5,9 @@ SOURCE is .evtx files or XML exports (read directly), or anything `core.sources.
 SYSTEM hive and dump files, each unexpected restart is also matched against the dump files and the
 dump settings.
 
-Exit status: 0 no unexpected restart in the period shown, 1 at least one unexpected restart, 2 usage
-error, 3 no event log could be read.
+Exit status: 0 no unexpected restart in the period shown and every record read, 1 at least one
+unexpected restart, 2 usage error, 3 no event log could be read, 4 no unexpected restart among the records
+read but some records could not be read (they may hold one). With logs from several computers: the worst.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from core.cli.main import EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
+from core.cli.main import EXIT_CANT_TELL, EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE
 from core.errors import DumpDoctorError, UsageError
 from core.events import build_timeline, merge_reads
 from core.events.model import EventReadResult, Timeline
@@ -77,26 +78,51 @@ def run(args: argparse.Namespace) -> int:
         return _show(case, since, args.json)
 
 
+def _code(timeline: Timeline, merged: EventReadResult) -> int:
+    """1 when a restart was seen; otherwise 0 only when every record was read: records that could not
+    be read may hold the restarts (a log cut short is not an all-clear), so that is 4, can't tell."""
+    if timeline.unexpected_restarts():
+        return EXIT_RESTARTS
+    lost = timeline.unreadable_records or merged.unreadable_records or merged.unreadable_chunks
+    return EXIT_CANT_TELL if lost else EXIT_OK
+
+
+def _worst(codes: list[int]) -> int:
+    return next((c for c in (EXIT_RESTARTS, EXIT_CANT_TELL) if c in codes), EXIT_OK)
+
+
 def _show(case: Case, since: datetime | None, as_json: bool) -> int:
-    if case.evidence.machines and not as_json:
-        # Logs from several computers: one timeline each, never one merged story.
+    if case.evidence.machines:
+        # Logs from several computers: one timeline each, never one merged story (text and JSON).
         labels = "; ".join(ev.machine.label for ev in case.evidence.machines if ev.machine)
-        sys.stdout.write(f"These files come from {len(case.evidence.machines)} computers: {labels}. "
-                         "Each one's timeline is shown on its own.\n")
+        headline = (f"These files come from {len(case.evidence.machines)} computers: {labels}. "
+                    "Each one's timeline is shown on its own.")
+        if not as_json:
+            sys.stdout.write(headline + "\n")
         codes = []
+        machines: list[dict[str, object]] = []
         for ev in case.evidence.machines:
             label = ev.machine.label if ev.machine else "?"
-            sys.stdout.write(f"\n##### {label} #####\n")
             timeline = ev.timeline or build_timeline([], ev.dumps, None)
             if since is not None:
                 timeline.entries = [e for e in timeline.entries if e.time >= since]
             reads = [r.result for r in case.event_reads if r.result is not None
                      and ev.machine is not None and ev.machine.holds(r.result)]
             merged_one = merge_reads(reads)
-            sys.stdout.write(render_text(timeline, merged_one, [p for p in ev.problems
-                                                                 if p.message not in merged_one.notes]))
-            codes.append(EXIT_RESTARTS if timeline.unexpected_restarts() else EXIT_OK)
-        return EXIT_RESTARTS if EXIT_RESTARTS in codes else EXIT_OK
+            problems = [p for p in ev.problems if p.message not in merged_one.notes]
+            if as_json:
+                machines.append({"computer": label, "timeline": to_jsonable(timeline),
+                                 "notes": merged_one.notes, "unreadable_chunks": merged_one.unreadable_chunks,
+                                 "problems": [to_jsonable(p) for p in problems]})
+            else:
+                sys.stdout.write(f"\n##### {label} #####\n")
+                sys.stdout.write(render_text(timeline, merged_one, problems))
+            codes.append(_code(timeline, merged_one))
+        if as_json:
+            json.dump({"headline": headline, "machines": machines,
+                       "problems": [to_jsonable(p) for p in case.evidence.problems]}, sys.stdout, indent=2)
+            sys.stdout.write("\n")
+        return _worst(codes)
     merged = case.merged_events()
     # The scan keeps each log's notes as INFO problems too; this output lists them once, as notes.
     problems = [p for p in case.evidence.problems if p.message not in merged.notes]
@@ -113,7 +139,7 @@ def _show(case: Case, since: datetime | None, as_json: bool) -> int:
         sys.stdout.write(render_text(timeline, merged, problems))
     if not any(read.result is not None for read in case.event_reads) and not _read_and_empty(problems):
         return EXIT_UNREADABLE
-    return EXIT_RESTARTS if timeline.unexpected_restarts() else EXIT_OK
+    return _code(timeline, merged)
 
 
 def render_text(timeline: Timeline, merged: EventReadResult, problems: list[Problem]) -> str:

@@ -16,9 +16,12 @@ from typing import Any
 from core.cli.common import add_json_argument, add_source_argument, format_problems, with_source
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
 from core.diagnosis.facts import nothing_readable
+from core.diagnosis.model import Diagnosis
 from core.errors import DumpDoctorError
+from core.evidence import Evidence
 from core.examine import examine
 from core.jsonutil import iso_utc, to_jsonable
+from core.readiness.model import ReadinessId, ReadinessVerdict
 from core.report.json_report import SCHEMA_VERSION, readiness_json
 from core.report.readiness_section import readiness_text
 from core.sources.base import EvidenceSource
@@ -39,12 +42,30 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(func=run)
 
 
+# The worst answer over several computers decides the exit code: a computer that will leave no dump
+# first, then one whose dump may be lost, then one that cannot be judged; "ready" only when all are.
+_WORST_FIRST = (ReadinessId.NOT_READY, ReadinessId.DEGRADED, ReadinessId.CANT_TELL, ReadinessId.READY)
+
+
+def _per_computer(evidence: Evidence, diag: Diagnosis) -> list[tuple[str | None, Evidence, ReadinessVerdict]]:
+    """One readiness answer per computer: files from several computers are never answered as one."""
+    if diag.machines:
+        out: list[tuple[str | None, Evidence, ReadinessVerdict]] = []
+        for m in diag.machines:
+            assert m.diagnosis.readiness is not None  # diagnose always assesses readiness
+            out.append((m.label, m.evidence, m.diagnosis.readiness))
+        return out
+    assert diag.readiness is not None  # diagnose always assesses readiness
+    return [(None, evidence, diag.readiness)]
+
+
 def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int:
     case = examine(source)  # the same examination as `scan`: the known-issue verdicts feed the checks
     evidence, diag = case.evidence, case.diagnosis
     assert diag is not None
-    readiness = diag.readiness
-    assert readiness is not None  # diagnose always assesses readiness
+    answers = _per_computer(evidence, diag)
+    worst = min(answers, key=lambda a: _WORST_FIRST.index(a[2].id))
+    readiness = worst[2]
     unreadable = nothing_readable(evidence)
     code = EXIT_UNREADABLE if unreadable else readiness.exit_code
     if summary:
@@ -53,11 +74,11 @@ def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int
         print(for_console(summary_line(row), sys.stdout.encoding))
         return code
     if as_json:
-        data = {
+        data: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "tool": {"name": "Dump Doctor", "version": __version__},
             "generated_at": iso_utc(datetime.now(UTC)),
-            "source": {"description": evidence.source_description, "kind": evidence.source_kind},
+            "source": {"description": evidence.whole_source_description, "kind": evidence.source_kind},
             "exit_code": code,
             "readiness": readiness_json(readiness),
             "known_issues": [{"issue_id": v.issue_id, "id": v.id.value, "headline": v.headline}
@@ -65,13 +86,24 @@ def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int
             "problems": to_jsonable(evidence.problems),
             "missing": to_jsonable(evidence.missing),
         }
+        if diag.machines:
+            data["headline"] = diag.headline
+            data["machines"] = [{"computer": label, "exit_code": r.exit_code, "readiness": readiness_json(r),
+                                 "missing": to_jsonable(ev.missing)} for label, ev, r in answers]
         print(json.dumps(data, indent=2, ensure_ascii=False))
         return code
-    lines = [f"Dump readiness \u2014 {evidence.source_description}"]
+    lines = [f"Dump readiness \u2014 {evidence.whole_source_description}"]
     if unreadable:
         lines.append("No evidence could be read, so nothing can be said about dumps.")
-    lines += readiness_text(readiness)
-    extra = format_problems(evidence.problems, evidence.missing)
+    if diag.machines:
+        lines = [diag.headline, "", *lines]
+    for i, (label, ev, r) in enumerate(answers):
+        if label is not None:
+            lines += ["", f"##### Computer {i + 1} of {len(answers)}: {label} #####"]
+        lines += readiness_text(r)
+        if label is not None and ev.missing:
+            lines += ["", *format_problems([], ev.missing)]
+    extra = format_problems(evidence.problems, [] if diag.machines else evidence.missing)
     if extra:
         lines += ["", *extra]
     sys.stdout.write("\n".join(lines) + "\n")

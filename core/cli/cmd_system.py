@@ -1,5 +1,8 @@
 """`dumpdoctor system [SOURCE...] [--json]`: what Windows this is and how it is set up to write dumps.
 
+When the files come from several computers, each gets its own section (the text) and its own object in
+`machines` (the JSON; its top level stays the first computer's, as `scan --json` does).
+
 Exit codes: 0 the configuration was read; 3 no registry evidence could be read; 2 usage.
 """
 
@@ -9,7 +12,17 @@ import argparse
 import sys
 from typing import Any
 
-from core.cli.common import add_json_argument, add_source_argument, format_problems, print_json, with_source
+from core.cli.common import (
+    add_json_argument,
+    add_source_argument,
+    computer_heading,
+    computers,
+    computers_notice,
+    format_problems,
+    print_json,
+    whole_source,
+    with_source,
+)
 from core.cli.main import EXIT_OK, EXIT_UNREADABLE
 from core.evidence import Evidence
 from core.examine import examine
@@ -112,18 +125,30 @@ def system_json(ev: Evidence) -> dict[str, Any]:
     }
 
 
+def _machine_json(ev: Evidence) -> dict[str, Any]:
+    return system_json(ev) | {"label": ev.machine.label if ev.machine else None}
+
+
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
         ev = examine(source, steps=("registry",), with_diagnosis=False).evidence
+        each = computers(ev)
+        several = len(each) > 1
         if args.json:
-            print_json(system_json(ev))
+            print_json(system_json(ev) | {"machines": [_machine_json(m) for m in each] if several else []})
         else:
-            print(f"Source: {ev.source_description}")
-            print("\n".join(system_text(ev.registry)))
-            tail = format_problems(ev.problems, [m for m in ev.missing if m.what in _REGISTRY_MISSING])
-            if tail:
-                print("\n".join(["", *tail]))
+            print(f"Source: {whole_source(ev)}")
+            for line in computers_notice(each):
+                print(line)
+            for n, machine in enumerate(each, 1):
+                if several:
+                    print("\n".join(computer_heading(machine, n, len(each))))
+                print("\n".join(system_text(machine.registry)))
+                tail = format_problems(machine.problems,
+                                       [m for m in machine.missing if m.what in _REGISTRY_MISSING])
+                if tail:
+                    print("\n".join(["", *tail]))
         sys.stdout.flush()
-        return EXIT_OK if ev.registry is not None else EXIT_UNREADABLE
+        return EXIT_OK if any(m.registry is not None for m in each) else EXIT_UNREADABLE
 
     return with_source(args, body)

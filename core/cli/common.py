@@ -11,6 +11,7 @@ from typing import Any, TextIO
 
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
 from core.errors import DumpDoctorError, UsageError
+from core.evidence import Evidence
 from core.evidence_ref import Missing, Problem
 from core.jsonutil import to_jsonable
 from core.sources import open_source
@@ -72,3 +73,31 @@ def format_problems(problems: list[Problem], missing: list[Missing]) -> list[str
         lines.append("Problems reading evidence:")
         lines.extend(f"  - [{p.severity}] {p}" for p in problems)
     return lines
+
+
+def computers(ev: Evidence) -> list[Evidence]:
+    """Every computer's own evidence: one per computer when the files come from several (the scan tells
+    them apart, core.machines), else the evidence itself."""
+    return list(ev.machines) if len(ev.machines) > 1 else [ev]
+
+
+def computer_heading(ev: Evidence, number: int, count: int) -> list[str]:
+    """The line that opens one computer's section when the files come from several."""
+    label = ev.machine.label if ev.machine is not None else f"computer {number}"
+    return ["", f"##### Computer {number} of {count}: {label} #####"]
+
+
+def computers_notice(evs: list[Evidence]) -> list[str]:
+    """Said first when the files come from several computers (the same words as `scan`)."""
+    if len(evs) < 2:
+        return []
+    labels = [e.machine.label if e.machine else f"computer {i}" for i, e in enumerate(evs, 1)]
+    return [f"These files come from {len(labels)} computers: {'; '.join(labels)}. Each is shown on its "
+            "own files only."]
+
+
+def whole_source(ev: Evidence) -> str:
+    """The source's description without the first computer's name (which the per-computer sections
+    give)."""
+    return ev.source_description.rsplit(" \u2014 computer ", 1)[0] if len(ev.machines) > 1 \
+        else ev.source_description

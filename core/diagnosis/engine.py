@@ -17,8 +17,9 @@ from dataclasses import replace
 
 from core.diagnosis.facts import missing_evidence, nothing_readable
 from core.diagnosis.findings import find_all
-from core.diagnosis.knowledge import Knowledge, load_knowledge
+from core.diagnosis.knowledge import Knowledge, KnownIssue, load_knowledge
 from core.diagnosis.model import (
+    Condition,
     ConditionState,
     ConfidenceInfo,
     Diagnosis,
@@ -34,6 +35,7 @@ from core.diagnosis.wording import OUTCOME_HEADLINES, machines_notice
 from core.drivers.model import Confidence
 from core.evidence import Evidence
 from core.evidence_ref import Severity
+from core.readiness.model import ReadinessId, ReadinessVerdict
 
 _RELEVANCE = {VerdictId.MATCHES: 0, VerdictId.AT_RISK: 1, VerdictId.CANT_TELL: 2, VerdictId.NOT_THIS_ISSUE: 3}
 
@@ -50,13 +52,18 @@ def enforce_evidence(verdict: Verdict, ev: Evidence) -> Verdict:
         proven = bool(resting) and all(c.state is ConditionState.NO and c.evidence for c in resting)
     elif verdict.id in (VerdictId.MATCHES, VerdictId.AT_RISK):
         proven = bool(resting) and all(c.state is ConditionState.YES for c in resting)
-    else:
+    elif verdict.missing or not verdict.conditions:
         return verdict
+    else:
+        # A predicate's own "can't tell" that did not say what would tell it: the engine names it from
+        # the unknown conditions, so every "can't tell" says what to add.
+        missing = missing_evidence(ev, _wanted(verdict, resting))
+        return replace(verdict, missing=missing, next_steps=verdict.next_steps + [
+            NextStep(f"add-{m.what}", "evidence", m.message, m.how_to_get) for m in missing])
     if proven:
         return verdict
     unknown = [c for c in verdict.conditions if c.state is ConditionState.UNKNOWN] or resting
-    wanted = list(dict.fromkeys(_CONDITION_EVIDENCE.get(c.id, "system-hive") for c in unknown))
-    missing = missing_evidence(ev, wanted)
+    missing = missing_evidence(ev, _wanted(verdict, resting))
     return replace(
         verdict, id=VerdictId.CANT_TELL, reason="missing-evidence",
         headline="Dump Doctor can't tell yet whether this is the known issue: some evidence is missing.",
@@ -66,47 +73,85 @@ def enforce_evidence(verdict: Verdict, ev: Evidence) -> Verdict:
         next_steps=[NextStep(f"add-{m.what}", "evidence", m.message, m.how_to_get) for m in missing])
 
 
-def _headline(outcome: Outcome, verdicts: list[Verdict], findings: list[Finding]) -> str:
-    """What was found, not only that something was."""
-    if verdicts and verdicts[0].is_problem:
-        return verdicts[0].headline
+def _wanted(verdict: Verdict, resting: list[Condition]) -> list[str]:
+    """The missing-evidence ids that would tell the verdict's unknown conditions."""
+    unknown = [c for c in verdict.conditions if c.state is ConditionState.UNKNOWN] or resting
+    return list(dict.fromkeys(c.needs or _CONDITION_EVIDENCE.get(c.id, "system-hive") for c in unknown))
+
+
+def _headline(outcome: Outcome, diagnosis: Diagnosis) -> str:
+    """What was found, not only that something was: a known issue that applies (the primary one first),
+    else a machine not ready for dumps, else the most serious finding."""
+    applies = next((v for v in diagnosis.verdicts if v.is_problem), None)
+    if applies is not None:
+        return applies.headline
+    readiness = diagnosis.readiness
+    if readiness is not None and diagnosis.primary_kind == "readiness" and outcome is Outcome.PROBLEM:
+        return readiness.headline
     if outcome is Outcome.PROBLEM:
-        serious = [f for f in findings if f.severity in (Severity.ERROR, Severity.WARNING)]
+        serious = [f for f in diagnosis.findings if f.severity in (Severity.ERROR, Severity.WARNING)]
         if serious:
             more = f" (and {len(serious) - 1} more finding{'s' if len(serious) > 2 else ''})" \
                 if len(serious) > 1 else ""
             return serious[0].headline.rstrip(".") + more + "."
+    if outcome is Outcome.CANT_TELL and diagnosis.verdict.id is not VerdictId.CANT_TELL \
+            and readiness is not None:
+        return readiness.headline  # the known issue is settled; whether a dump would be left is not
     return OUTCOME_HEADLINES[outcome]
 
 
-def _diagnose_one(evidence: Evidence, knowledge: Knowledge) -> Diagnosis:
-    verdicts = [enforce_evidence(get_predicate(issue.predicate)(issue, evidence), evidence)
+def evaluate_issues(evidence: Evidence, knowledge: Knowledge) -> list[Verdict]:
+    """Every known issue's verdict, each through enforce_evidence: the primary issue's first, then the
+    other articles, those that apply first (stable: the knowledge file's order breaks ties)."""
+    verdicts = [_from_data(enforce_evidence(get_predicate(issue.predicate)(issue, evidence), evidence), issue)
                 for issue in knowledge.issues]
-    # Stable sort: with equal relevance the knowledge file's order (this tool's own issue first) wins.
-    verdicts.sort(key=lambda v: _RELEVANCE[v.id])
+    verdicts.sort(key=lambda v: (not v.primary, _RELEVANCE[v.id]))
+    return verdicts
+
+
+def _from_data(verdict: Verdict, issue: KnownIssue) -> Verdict:
+    """What the issue's data says about every verdict, so a predicate need not: its role, whether
+    hibernation triggers it, and — when it applies and the predicate named no step — the next steps
+    written in the knowledge file."""
+    steps = verdict.next_steps
+    if verdict.is_problem and not steps:
+        steps = [NextStep(f"{issue.id}-{key}", str(step.get("kind", "info")), step["title"],
+                          step.get("detail", ""), step.get("link", issue.link), step.get("command"))
+                 for key, step in issue.next_steps.items()]
+    return replace(verdict, primary=issue.primary, hibernation_triggers=issue.hibernation_triggers,
+                   next_steps=steps)
+
+
+def decide_outcome(evidence: Evidence, verdicts: list[Verdict], findings: list[Finding],
+                   readiness: ReadinessVerdict) -> Outcome:
+    """The one-word answer (and exit code). It comes from the primary known issue's verdict, the
+    readiness verdict and warning findings; another article counts only when it applies — one that
+    cannot be told yet (a guidance article without its symptom's log, say) never turns the answer into
+    "can't tell", while the primary issue's "can't tell" always does (unknown stays unknown)."""
+    serious = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in findings)
+    primary = next((v for v in verdicts if v.primary), verdicts[0] if verdicts else None)
+    if nothing_readable(evidence):
+        return Outcome.UNREADABLE
+    if any(v.is_problem for v in verdicts) or serious or readiness.is_problem:
+        return Outcome.PROBLEM
+    if (primary is not None and primary.id is VerdictId.CANT_TELL) or readiness.id is ReadinessId.CANT_TELL:
+        return Outcome.CANT_TELL
+    return Outcome.OK
+
+
+def _diagnose_one(evidence: Evidence, knowledge: Knowledge) -> Diagnosis:
+    verdicts = evaluate_issues(evidence, knowledge)
     findings = find_all(evidence, verdicts)
     # Imported here: core.readiness builds on this package (its checks read core.diagnosis.facts).
     from core.readiness.engine import assess_readiness
 
     readiness = assess_readiness(evidence, verdicts)
-    serious = any(f.severity in (Severity.WARNING, Severity.ERROR) for f in findings)
-    if nothing_readable(evidence):
-        outcome = Outcome.UNREADABLE
-    elif any(v.is_problem for v in verdicts) or serious or readiness.is_problem:
-        outcome = Outcome.PROBLEM
-    elif verdicts and verdicts[0].id is VerdictId.CANT_TELL:
-        outcome = Outcome.CANT_TELL
-    else:
-        outcome = Outcome.OK
+    outcome = decide_outcome(evidence, verdicts, findings, readiness)
     diagnosis = Diagnosis(verdicts=verdicts, findings=findings, outcome=outcome,
                           knowledge_version=knowledge.version, readiness=readiness)
     if evidence.machine is not None and evidence.machine.notes:
         findings.insert(0, _identity_finding(evidence))
-    if diagnosis.primary_kind == "readiness" and outcome is Outcome.PROBLEM and not (
-            verdicts and verdicts[0].is_problem):
-        diagnosis.headline = readiness.headline
-    else:
-        diagnosis.headline = _headline(outcome, verdicts, findings)
+    diagnosis.headline = _headline(outcome, diagnosis)
     return diagnosis
 
 

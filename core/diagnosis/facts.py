@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from core.advice import HOW_TO_GET
 from core.diagnosis.model import EvidenceItem, MissingEvidence
-from core.diagnosis.wording import MISSING_MESSAGES, hex_code
+from core.diagnosis.wording import MISSING_MESSAGES
 from core.dumps import bugchecks
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -69,7 +69,8 @@ def stop_label(code: int) -> str:
     """'0x000000D1 DRIVER_IRQL_NOT_LESS_OR_EQUAL', or '0x00010001 (not a documented code)' — never the
     hex value twice."""
     info = bugchecks.lookup(code)
-    return f"{hex_code(code)} {info.name}" if info.documented else f"{hex_code(code)} (not a documented code)"
+    code_text = bugchecks.format_code(code)
+    return f"{code_text} {info.name}" if info.documented else f"{code_text} (not a documented code)"
 
 
 def missing_evidence(ev: Evidence, wanted: list[str]) -> list[MissingEvidence]:
@@ -89,6 +90,6 @@ def missing_evidence(ev: Evidence, wanted: list[str]) -> list[MissingEvidence]:
 
 def nothing_readable(ev: Evidence) -> bool:
     """True when the scan produced no usable evidence at all (exit code 3)."""
-    has_storage = ev.storage is not None and (bool(ev.storage.drivers) or ev.storage.diskdump is not None)
+    has_storage = ev.storage is not None and (bool(ev.storage.drivers) or bool(ev.storage.dump_stack_files))
     has_events = ev.timeline is not None and ev.timeline.records_read > 0
     return ev.registry is None and not ev.dumps and not has_storage and not has_events

@@ -11,9 +11,11 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
 
+from core.advice import with_advice
 from core.diagnosis.facts import bugcheck_words, physical_memory, stop_label
 from core.diagnosis.model import EvidenceItem, Finding, NextStep, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code, plural
+from core.diagnosis.wording import DUMP_TYPE_WORDS, plural
+from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpKind, IntegrityStatus
 from core.events.model import NoDumpReason, TimelineKind
 from core.evidence import Evidence
@@ -164,7 +166,7 @@ def recent_bugchecks(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]:
         when = f"{format_time(d.system_time)}: " if d.system_time else ""
         driver = f", in {d.faulting_driver}" if d.faulting_driver else ""
         meaning = f" \u2014 {b.meaning}" if b.meaning else ""
-        items.append(EvidenceItem(f"{when}Stop {hex_code(b.code)} {b.name}{driver}{meaning}",
+        items.append(EvidenceItem(f"{when}Stop {format_code(b.code)} {b.name}{driver}{meaning}",
                                   EvidenceRef("dump", d.path, "bugcheck in dump header")))
         codes.append(b.code)
     dump_count = len(codes)
@@ -290,16 +292,24 @@ def boot_driver_missing(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
 
 
 def hibernation_on_affected(ev: Evidence, verdicts: list[Verdict]) -> list[Finding]:
+    """Hibernation on, and a known issue that hibernating can trigger applies (its `hibernation_triggers`
+    in the knowledge file): the finding names that issue. Another issue applying says nothing about
+    hibernation."""
     hib = ev.registry.hibernation if ev.registry else None
-    if hib is None or not hib.enabled or not any(v.is_problem for v in verdicts):
+    triggered = [v for v in verdicts if v.is_problem and v.hibernation_triggers]
+    if hib is None or not hib.enabled or not triggered:
         return []
+    names = "; ".join(v.issue_title for v in triggered)
     return [Finding(
         "hibernation-on-affected", Severity.WARNING,
         "Hibernation is turned on, and on this machine hibernating can trigger the crash.",
-        "Hibernation writes memory to disk through the same faulty driver path as crash dumps. Until the "
-        "fix is installed, turning hibernation off avoids that crash (Sleep still works).",
-        f"Control\\Power\\HibernateEnabled = 1 (HiberFileSizePercent {hib.file_size_percent})",
-        [EvidenceItem("Hibernation is enabled", hib.ref)],
+        "Hibernation writes memory to disk through the same driver path as crash dumps, and the known "
+        f"issue that applies here can be triggered by it ({names}). Until the fix is installed, turning "
+        "hibernation off avoids that crash (Sleep still works).",
+        f"Control\\Power\\HibernateEnabled = 1 (HiberFileSizePercent {hib.file_size_percent}); "
+        f"issues: {', '.join(v.issue_id for v in triggered)}",
+        [EvidenceItem("Hibernation is enabled", hib.ref)]
+        + [EvidenceItem(f"{v.issue_title}: {v.headline}", None) for v in triggered],
         [NextStep("disable-hibernation", "interim", "Turn hibernation off until the fix is installed",
                   "Run in an administrator command prompt; undo later with powercfg -h on.",
                   command="powercfg -h off")])]
@@ -322,10 +332,21 @@ def unreadable_evidence(ev: Evidence, _verdicts: list[Verdict]) -> list[Finding]
     items += [EvidenceItem(n) for n in notes]
     by_step = Counter(p.step or "other" for p in ev.problems)
     summary = ", ".join(f"{step}: {n}" for step, n in by_step.most_common())
+    # An info problem (a dirty header read past, a replayed hive) says how a file was read, not that
+    # part of it was lost: such files are "read, with notes", never "could not be read (0 files)".
+    lost_files = {p.path for p in ev.problems if p.severity is not Severity.INFO}
+    if not lost_files and not bad_records:
+        return [Finding(
+            "evidence-read-notes", Severity.INFO,
+            f"Every file was read; {plural(len({p.path for p in ev.problems}) + len(notes), 'note')} on "
+            "how (for example a stale header read past, or a registry hive's pending changes replayed).",
+            "Nothing was skipped. The notes below say what was unusual about these files.",
+            summary or "; ".join(notes), items)]
     return [Finding(
         "unreadable-evidence", Severity.INFO,
-        f"Some evidence could not be read ({plural(len(ev.problems), 'file')}"
-        + (f", {plural(bad_records, 'event record')}" if bad_records else "") + ").",
+        "Some evidence could not be read ("
+        + ", ".join(x for x in (plural(len(lost_files), "file") if lost_files else "",
+                                plural(bad_records, "event record") if bad_records else "") if x) + ").",
         "Dump Doctor skipped what it could not read and used the rest. The list below says which files "
         "and why; fixing them (for example running as administrator) may make the answer more certain.",
         summary or "; ".join(notes), items)]
@@ -342,7 +363,7 @@ def missing_evidence_summary(ev: Evidence, verdicts: list[Verdict]) -> list[Find
         f"{plural(len(rest), 'kind')} of evidence {'was' if len(rest) == 1 else 'were'} not available.",
         " ".join(m.message for m in rest),
         ", ".join(m.what for m in rest),
-        [EvidenceItem(f"{m.message} {m.how_to_get}".strip()) for m in rest])]
+        [EvidenceItem(with_advice(m.message, m.how_to_get)) for m in rest])]
 
 
 FindingCheck = Callable[[Evidence, list[Verdict]], list[Finding]]

@@ -15,6 +15,10 @@ from core.resources import load_json, resource_path
 
 KNOWLEDGE_FILE = ("knowledge", "known_issues.json")
 COVERAGES = {"covered", "needs-prerequisite", "unknown", "cannot-hit"}
+# "primary": the known issue this tool exists for (exactly one); its verdict is always `Diagnosis.verdict`
+# and, with the readiness verdict and the findings, decides the outcome. "secondary": another article
+# about the same dump stack, shown in full only when it matches or is at risk (core.diagnosis.engine).
+ROLES = {"primary", "secondary"}
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,14 @@ class KnownIssue:
     known_virtual_miniports: dict[str, str]  # lower-case file name -> product
     wording: dict[str, Any]
     next_steps: dict[str, dict[str, str]]
+    role: str = "secondary"  # one of ROLES
+    # Hibernation writes through the same path, so hibernating can trigger the issue: when its verdict is
+    # a problem, the "hibernation-on-affected" finding and the readiness hibernation check name it.
+    hibernation_triggers: bool = False
+
+    @property
+    def primary(self) -> bool:
+        return self.role == "primary"
 
     def coverage(self, build: int) -> BuildCoverage | None:
         return self.builds.get(build)
@@ -61,6 +73,10 @@ class Knowledge:
     version: str
     issues: list[KnownIssue] = field(default_factory=list)
 
+    @property
+    def primary(self) -> KnownIssue:
+        return next(i for i in self.issues if i.primary)
+
     def issue(self, issue_id: str) -> KnownIssue:
         for issue in self.issues:
             if issue.id == issue_id:
@@ -74,6 +90,14 @@ def _require(entry: dict[str, Any], key: str, kind: type, where: str) -> Any:
         raise FormatError(f"{where}: '{key}' is missing or not a {kind.__name__}",
                           path=resource_path(*KNOWLEDGE_FILE), expected=f"a {kind.__name__}")
     return value
+
+
+def _role(raw: dict[str, Any], where: str) -> str:
+    role = raw.get("role", "secondary")
+    if role not in ROLES:
+        raise FormatError(f"{where}: bad role {role!r}", path=resource_path(*KNOWLEDGE_FILE),
+                          expected=f"one of {sorted(ROLES)}")
+    return str(role)
 
 
 def parse_knowledge(data: Any) -> Knowledge:
@@ -111,7 +135,13 @@ def parse_knowledge(data: Any) -> Knowledge:
                                      for m in raw.get("known_virtual_miniports", [])},
             wording=_require(raw, "wording", dict, where),
             next_steps=_require(raw, "next_steps", dict, where),
+            role=_role(raw, where),
+            hibernation_triggers=bool(raw.get("hibernation_triggers", False)),
         ))
+    primaries = [i.id for i in issues if i.primary]
+    if len(primaries) != 1:
+        raise FormatError(f"knowledge: {len(primaries)} issues have role 'primary' ({', '.join(primaries)})",
+                          path=resource_path(*KNOWLEDGE_FILE), expected="exactly one primary known issue")
     return Knowledge(version=str(data.get("knowledge_version", "")), issues=issues)
 
 

@@ -72,6 +72,9 @@ class Condition:
     state: ConditionState
     text: str
     evidence: list[EvidenceItem] = field(default_factory=list)
+    # The missing-evidence id that would tell this condition when it is unknown ("event-log", "drivers",
+    # ...; core.advice). None: the engine's table for the built-in condition ids decides.
+    needs: str | None = None
 
 
 @dataclass
@@ -92,10 +95,21 @@ class Verdict:
     # The conditions (Condition.id) this verdict rests on; the engine turns a verdict into "can't tell"
     # when one of them is unknown (core.diagnosis.engine.enforce_evidence).
     rests_on: list[str] = field(default_factory=list)
+    # Set by the engine from the issue's data (resources/knowledge/known_issues.json `role`): the primary
+    # issue's verdict is always shown first and decides the outcome; a secondary one only when it applies.
+    # A verdict built outside the engine counts as primary (shown in full).
+    primary: bool = True
+    hibernation_triggers: bool = False  # hibernating can trigger the issue (known_issues.json)
 
     @property
     def is_problem(self) -> bool:
         return self.id in (VerdictId.MATCHES, VerdictId.AT_RISK)
+
+    @property
+    def prominent(self) -> bool:
+        """Shown as a full block: the primary issue always, another article only when it applies (else
+        it is listed in one line: what it is and why it does not, or cannot yet, apply)."""
+        return self.primary or self.is_problem
 
 
 @dataclass
@@ -132,7 +146,8 @@ class MachineDiagnosis:
 
 @dataclass
 class Diagnosis:
-    verdicts: list[Verdict]  # one per known issue, the most relevant first
+    # One per known issue: the primary issue's first, then the other articles, those that apply first.
+    verdicts: list[Verdict]
     findings: list[Finding] = field(default_factory=list)  # most severe first
     outcome: Outcome = Outcome.OK
     headline: str = ""
@@ -145,25 +160,37 @@ class Diagnosis:
     @property
     def primary_kind(self) -> str:
         """Which verdict leads: a known issue that applies, else a machine not ready for dumps, else the
-        known-issue verdict."""
-        if self.verdicts and self.verdicts[0].is_problem:
+        primary known-issue verdict."""
+        if any(v.is_problem for v in self.verdicts):
             return "known-issue"
         if self.readiness is not None and self.readiness.is_problem:
             return "readiness"
         return "known-issue"
 
     @property
+    def prominent_verdicts(self) -> list[Verdict]:
+        """The known-issue verdicts shown in full: the primary issue's, then other articles that apply."""
+        return [v for v in self.verdicts if v.prominent]
+
+    @property
+    def brief_verdicts(self) -> list[Verdict]:
+        """Other articles checked that do not apply or cannot be told yet: listed in one line each."""
+        return [v for v in self.verdicts if not v.prominent]
+
+    @property
     def all_verdicts(self) -> list[Verdict | ReadinessVerdict]:
-        """Every verdict of both kinds, the primary one first."""
-        out: list[Verdict | ReadinessVerdict] = list(self.verdicts)
+        """Every verdict of both kinds in the order every front end shows them: the primary one first
+        (readiness when the machine is not ready and no known issue applies), the known issues shown in
+        full, the readiness verdict, then the other articles listed briefly."""
+        out: list[Verdict | ReadinessVerdict] = list(self.prominent_verdicts)
         if self.readiness is not None:
             out.insert(0 if self.primary_kind == "readiness" else len(out), self.readiness)
-        return out
+        return out + list(self.brief_verdicts)
 
     @property
     def verdict(self) -> Verdict:
-        """The verdict shown first: the known issue this tool exists for, or the most relevant."""
-        return self.verdicts[0]
+        """The primary known issue's verdict (the issue this tool exists for): JSON `verdict`."""
+        return next((v for v in self.verdicts if v.primary), self.verdicts[0])
 
     @property
     def exit_code(self) -> int:

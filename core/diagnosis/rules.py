@@ -1,7 +1,10 @@
 """Predicates by name: a known issue in the knowledge file names the predicate that evaluates it.
 
-A predicate takes the issue's data and the evidence and returns a Verdict. Register new ones with
-`@predicate("name")`; the knowledge file refers to them by that name.
+A predicate takes the issue's data and the evidence and returns a Verdict whose conditions say met / not
+met / unknown with the evidence read (the engine's enforce_evidence holds every predicate to that).
+Register one with `@predicate("name")` in a module listed in RULE_MODULES; the knowledge file refers to
+it by that name. An article that needs only a Windows build list and a Stop-code symptom needs no new
+predicate at all: `symptom_guidance` (core.diagnosis.guidance) evaluates it from its data.
 """
 
 from __future__ import annotations
@@ -11,29 +14,28 @@ from collections.abc import Callable
 from core.diagnosis.knowledge import KnownIssue
 from core.diagnosis.model import Verdict
 from core.evidence import Evidence
+from core.named_registry import NamedRegistry
 
 Predicate = Callable[[KnownIssue, Evidence], Verdict]
-_PREDICATES: dict[str, Predicate] = {}
+
+
+def _load_rule_modules() -> None:
+    # The modules whose @predicate decorators fill the registry, imported by name here (statically, so
+    # the frozen build finds them): a new rule module is one more name on this line.
+    from core.diagnosis import guidance, virtual_storport  # noqa: F401
+
+
+_REGISTRY: NamedRegistry[Predicate] = NamedRegistry("known issue", _load_rule_modules)
+_PREDICATES = _REGISTRY.entries  # tests add predicates here
 
 
 def predicate(name: str) -> Callable[[Predicate], Predicate]:
-    def register(fn: Predicate) -> Predicate:
-        _PREDICATES[name] = fn
-        return fn
-    return register
+    return _REGISTRY.register(name)
 
 
 def get_predicate(name: str) -> Predicate:
-    # Importing the rule modules registers their predicates.
-    from core.diagnosis import guidance, virtual_storport  # noqa: F401
-
-    try:
-        return _PREDICATES[name]
-    except KeyError:
-        raise KeyError(f"known issue refers to predicate {name!r}, which is not registered") from None
+    return _REGISTRY.get(name)
 
 
 def registered() -> list[str]:
-    from core.diagnosis import guidance, virtual_storport  # noqa: F401
-
-    return sorted(_PREDICATES)
+    return _REGISTRY.names()

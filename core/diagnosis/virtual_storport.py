@@ -24,9 +24,10 @@ from core.diagnosis.model import (
     VerdictId,
 )
 from core.diagnosis.rules import predicate
-from core.diagnosis.wording import hex_code, plural
+from core.diagnosis.wording import plural
 from core.drivers.kind_words import KIND_WORDS
 from core.drivers.model import Confidence, DriverKind, FixState, StorageDriver, StorageReport
+from core.dumps.bugchecks import format_code
 from core.events.model import NoDumpReason, TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
@@ -246,7 +247,7 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
     for dump in ev.dumps:
         if dump.bugcheck is not None and dump.kind.value == "kernel":
             result.dump_written.append(EvidenceItem(
-                f"A crash dump was written: {dump.path} (Stop {hex_code(dump.bugcheck.code)})",
+                f"A crash dump was written: {dump.path} (Stop {format_code(dump.bugcheck.code)})",
                 EvidenceRef("dump", dump.path, "dump header")))
     timeline = ev.timeline
     if timeline is not None:
@@ -268,7 +269,7 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
                 result.coded = True
             elif e.bugcheck_code == code:
                 result.inconclusive.append(_entry_item(
-                    e, f"Stop {hex_code(e.bugcheck_code or 0)} while crash dumps were turned off: the "
+                    e, f"Stop {format_code(e.bugcheck_code or 0)} while crash dumps were turned off: the "
                     "dump writer was not used, so this crash is not the issue's signature"))
             elif not e.bugcheck_code and hibernating and e.dump_written is False:
                 result.signature.append(e)
@@ -279,7 +280,7 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
     if result.signature:
         cond.state = YES
         for e in result.signature[:5]:
-            what = (f"Stop {hex_code(e.bugcheck_code)}" if e.bugcheck_code
+            what = (f"Stop {format_code(e.bugcheck_code)}" if e.bugcheck_code
                     else "unexpected restart with no Stop code recorded")
             during = " while going into hibernation" if e.sleep_in_progress or e.during_hibernate else ""
             cond.evidence.append(_entry_item(e, f"{what}{during}; no dump was written"))
@@ -306,6 +307,12 @@ def _check_symptom(issue: KnownIssue, ev: Evidence) -> Symptom:
     if timeline is None:
         cond.text = "The System event log was not available, so past crashes cannot be seen."
         result.check.missing = ["event-log"]
+        return result
+    if timeline.unreadable_records:  # the lost records may hold the crash: "no" only from a whole log
+        cond.text = (f"No crash with this signature is among the records read, but "
+                     f"{plural(timeline.unreadable_records, 'record')} of the System log could not be "
+                     "read and may hold one.")
+        cond.evidence += result.inconclusive[:5]
         return result
     cond.state = NO
     cond.text = "No crash with this signature is recorded in the event log."

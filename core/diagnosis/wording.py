@@ -7,8 +7,7 @@ the words every report uses: verdict and severity labels, section titles, glossa
 
 from __future__ import annotations
 
-from core.diagnosis.model import Outcome, VerdictId
-from core.dumps.bugchecks import format_code
+from core.diagnosis.model import ConditionState, Outcome, Verdict, VerdictId
 from core.evidence_ref import Severity
 
 VERDICT_LABELS: dict[VerdictId, str] = {
@@ -35,6 +34,8 @@ OUTCOME_HEADLINES: dict[Outcome, str] = {
 
 SECTION_TITLES = {
     "verdict": "Is this the known issue?",
+    "other_verdict": "Another known issue:",
+    "other_issues": "Other known issues checked",
     "next_steps": "What to do",
     "findings": "Other findings",
     "conditions": "What Dump Doctor checked",
@@ -77,11 +78,18 @@ DUMP_TYPE_WORDS = {
 }
 
 
-def hex_code(code: int) -> str:
-    """'0x000000D1': the one spelling of a Stop code (core.dumps names codes the same way)."""
-    return format_code(code)
+def brief_verdict_text(v: Verdict) -> str:
+    """One line for an article that is not shown in full (Verdict.prominent is false): which article,
+    the answer, and why — the conditions that could not be read when it can't tell yet."""
+    return f"{v.issue_title}: {VERDICT_LABELS[v.id]}. {brief_verdict_reason(v)}".strip()
 
 
+def brief_verdict_reason(v: Verdict) -> str:
+    """Why another article does not apply, or what would tell: the unknown conditions for "can't tell"."""
+    if v.id is VerdictId.CANT_TELL:
+        unknown = [f"{c.label}: {c.text}" for c in v.conditions if c.state is ConditionState.UNKNOWN]
+        return " ".join(u if u.endswith(".") else u + "." for u in unknown) or v.explanation
+    return v.explanation
 
 
 def machines_notice(labels: list[str]) -> str:

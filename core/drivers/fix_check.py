@@ -73,14 +73,17 @@ def _system_words(system: SystemFacts | None) -> str:
     return f" (this Windows is {system.version_text})"
 
 
-def check_fix(file_name: str, pe: PeInfo | None, system: SystemFacts | None) -> FixCheck:
+def check_fix(file_name: str, pe: PeInfo | None, system: SystemFacts | None, *,
+              absent: bool = False) -> FixCheck:
     """Judge one dump-stack file against the article. Crashdmp.sys gets its version reported only:
-    the article names no fixed Crashdmp.sys version."""
+    the article names no fixed Crashdmp.sys version. `absent`: the file was not in the evidence at all
+    (nothing failed to read it)."""
     name = file_name.lower()
     display = {"crashdmp.sys": "Crashdmp.sys", "diskdump.sys": "Diskdump.sys"}.get(name, file_name)
     if pe is None:
+        what = "was not in the evidence" if absent else "could not be read"
         return FixCheck(name, None, None, None, FixState.UNKNOWN,
-                        f"{display} could not be read, so whether the fix is installed is unknown"
+                        f"{display} {what}, so whether the fix is installed is unknown"
                         f"{_system_words(system)}.")
     ref = EvidenceRef("file", pe.path, f"FileVersion {pe.file_version}" if pe.file_version else "no version")
     version = parse_version(pe.file_version)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Any
 
 from core.evidence_ref import EvidenceRef
 
@@ -111,13 +112,71 @@ class BootMiniport:
     candidates: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(init=False)
 class StorageReport:
+    """The storage drivers in the dump path and the checks of the dump-stack files.
+
+    `dump_stack_files` is the one list of dump-stack file checks (Diskdump.sys, Crashdmp.sys, and any
+    other file a known issue names as its fixed file), in the order they were checked. `diskdump` and
+    `crashdmp` are derived from it and kept, as attributes, constructor keywords and JSON keys, for
+    the report schema and existing callers (docs/report-schema.md)."""
+
     drivers: list[StorageDriver] = field(default_factory=list)
     boot_miniport: BootMiniport | None = None
-    diskdump: FixCheck | None = None
-    crashdmp: FixCheck | None = None
+    dump_stack_files: list[FixCheck] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+    def __init__(self, drivers: list[StorageDriver] | None = None, boot_miniport: BootMiniport | None = None,
+                 diskdump: FixCheck | None = None, crashdmp: FixCheck | None = None,
+                 notes: list[str] | None = None, dump_stack_files: list[FixCheck] | None = None) -> None:
+        self.drivers = list(drivers or [])
+        self.boot_miniport = boot_miniport
+        self.dump_stack_files = list(dump_stack_files or [])
+        self.notes = list(notes or [])
+        for check in (diskdump, crashdmp):
+            if check is not None:
+                self.set_fix_check(check)
+
+    def fix_check(self, file_name: str) -> FixCheck | None:
+        wanted = file_name.lower()
+        return next((c for c in self.dump_stack_files if c.file_name.lower() == wanted), None)
+
+    def set_fix_check(self, check: FixCheck) -> None:
+        """Add the check of one dump-stack file, replacing an earlier check of the same file."""
+        wanted = check.file_name.lower()
+        self.dump_stack_files = [c for c in self.dump_stack_files if c.file_name.lower() != wanted]
+        self.dump_stack_files.append(check)
+
+    @property
+    def diskdump(self) -> FixCheck | None:
+        return self.fix_check("diskdump.sys")
+
+    @diskdump.setter
+    def diskdump(self, check: FixCheck | None) -> None:
+        self._replace("diskdump.sys", check)
+
+    @property
+    def crashdmp(self) -> FixCheck | None:
+        return self.fix_check("crashdmp.sys")
+
+    @crashdmp.setter
+    def crashdmp(self, check: FixCheck | None) -> None:
+        self._replace("crashdmp.sys", check)
+
+    def _replace(self, file_name: str, check: FixCheck | None) -> None:
+        if check is None:
+            self.dump_stack_files = [c for c in self.dump_stack_files if c.file_name.lower() != file_name]
+        else:
+            self.set_fix_check(replace(check, file_name=file_name) if check.file_name.lower() != file_name
+                               else check)
+
+    def to_json(self) -> dict[str, Any]:
+        """The fields, plus the derived `diskdump` and `crashdmp` keys the report schema has always had."""
+        from core.jsonutil import to_jsonable  # core.jsonutil is generic; imported late to stay a leaf
+
+        return {"drivers": to_jsonable(self.drivers), "boot_miniport": to_jsonable(self.boot_miniport),
+                "diskdump": to_jsonable(self.diskdump), "crashdmp": to_jsonable(self.crashdmp),
+                "dump_stack_files": to_jsonable(self.dump_stack_files), "notes": list(self.notes)}
 
     def driver(self, service: str) -> StorageDriver | None:
         wanted = service.casefold()

@@ -48,6 +48,9 @@ FindFile = Callable[[str, str | None], Path | None]
 SCSI_ADAPTER_CLASS = "4d36e97b-e325-11ce-bfc1-08002be10318"
 MINIPORT_GROUPS = {"scsi miniport"}
 DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "dumpata.sys", "storport.sys")
+# The dump-stack files whose version is checked (StorageReport.dump_stack_files): the writer the known
+# issue's fix replaces, and Crashdmp.sys, reported for information.
+FIX_CHECKED_FILES = ("diskdump.sys", "crashdmp.sys")
 # dump_<x>.sys modules that are dump ports or filters, not the boot disk's miniport
 DUMP_NON_MINIPORTS = {"diskdump", "dumpata", "dumpfve", "dumpstorport", "scsiport", "ataport", "storport"}
 MINIPORT_KINDS = {DriverKind.STORPORT_VIRTUAL, DriverKind.STORPORT_PHYSICAL, DriverKind.SCSIPORT,
@@ -308,10 +311,9 @@ def assess_storage(
         driver = _dump_stack_driver(file_name, inspect)
         driver.in_use = file_name.removesuffix(".sys") in stack_stems
         report.drivers.append(driver)
-        if file_name == "diskdump.sys":
-            report.diskdump = check_fix(file_name, driver.pe, facts.system)
-        elif file_name == "crashdmp.sys":
-            report.crashdmp = check_fix(file_name, driver.pe, facts.system)
+        if file_name in FIX_CHECKED_FILES:
+            absent = driver.file_path is None  # not found at all, as opposed to found and unreadable
+            report.set_fix_check(check_fix(file_name, driver.pe, facts.system, absent=absent))
 
     # Files a service names were judged through the registry (a bundle from the collector carries every
     # boot-start driver, pci.sys and acpi.sys included): only files no service names are added.
@@ -366,12 +368,9 @@ def assess_loose(files: list[Path], display: Callable[[Path], str] = str,
                                             "dump's driver list naming one of the files", Confidence.LOW,
                                             [])
     for d in report.drivers:
-        if d.kind is DriverKind.DUMP_STACK and d.file_name in ("diskdump.sys", "crashdmp.sys"):
-            check = check_fix(d.file_name, d.pe, None)
-            if d.file_name == "diskdump.sys" and report.diskdump is None:
-                report.diskdump = check
-            elif d.file_name == "crashdmp.sys" and report.crashdmp is None:
-                report.crashdmp = check
+        if d.kind is DriverKind.DUMP_STACK and d.file_name in FIX_CHECKED_FILES \
+                and report.fix_check(d.file_name) is None:
+            report.set_fix_check(check_fix(d.file_name, d.pe, None))
     if not files:
         report.notes.append("No driver files were given.")
     return report

@@ -190,10 +190,10 @@ def _account(result: EventReadResult, census: ChunkCensus, errors: list[str], la
                        f"{'was' if len(chunk_errors) == 1 else 'were'} skipped; first: {chunk_errors[0]}",
                 Severity.WARNING, "events"))
     if census.truncated_chunk is not None:
-        text, lost = _truncation(census, label)
+        text, lost = _truncation(census)
         result.problems.append(Problem(label, text, Severity.WARNING if lost else Severity.INFO, "events"))
     if census.missing_chunks() or missing_ids:
-        result.problems.append(Problem(label, _missing_end(census, label, missing_ids), Severity.WARNING,
+        result.problems.append(Problem(label, _missing_end(census, missing_ids), Severity.WARNING,
                                        "events"))
     if damaged:
         shown = ", ".join(str(i) for i in damaged[:5]) + (" ..." if len(damaged) > 5 else "")
@@ -204,12 +204,13 @@ def _account(result: EventReadResult, census: ChunkCensus, errors: list[str], la
             Severity.WARNING, "events"))
 
 
-def _truncation(census: ChunkCensus, label: str) -> tuple[str, bool]:
+def _truncation(census: ChunkCensus) -> tuple[str, bool]:
     """The sentence about a file that ends inside a chunk, and whether records were lost to it."""
     index = census.truncated_chunk
     assert index is not None
     into = census.file_size - (HEADER_BLOCK + index * CHUNK_SIZE)
-    text = (f"{label} is truncated: the file is {census.file_size:,} bytes and ends {into:,} bytes into "
+    # The Problem names the file; the message says what is wrong with it (reports show both).
+    text = (f"The file is truncated: it is {census.file_size:,} bytes and ends {into:,} bytes into "
             f"chunk {index} (offset 0x{census.file_size:X}), before the chunk's 65,536 bytes")
     cut = census.cut
     if cut is None:
@@ -233,13 +234,13 @@ def _ids(lo: int, hi: int, *, verb: bool = False) -> str:
     return f"records {lo}–{hi} are" if verb else f"records {lo}–{hi}"
 
 
-def _missing_end(census: ChunkCensus, label: str, missing_ids: tuple[int, int] | None) -> str:
+def _missing_end(census: ChunkCensus, missing_ids: tuple[int, int] | None) -> str:
     if census.missing_chunks():
         whole = census.chunk_slots - (1 if census.ends_mid_chunk else 0)
-        text = (f"{label} ends after {whole} of the {census.header_chunk_count} chunks its header lists"
+        text = (f"The file ends after {whole} of the {census.header_chunk_count} chunks its header lists"
                 + (", inside the next one" if census.ends_mid_chunk else ""))
     else:
-        text = (f"{label}'s header gives {census.header_next_record} as the next record number, but no "
+        text = (f"The file's header gives {census.header_next_record} as the next record number, but no "
                 f"chunk holds a record after {census.highest_record_id}")
     if missing_ids:
         lo, hi = missing_ids

@@ -89,7 +89,11 @@ def parse_kp41(rec: EventRecord) -> KernelPower41:
         bugcheck_code=to_int(d.get("BugcheckCode")),
         bugcheck_parameters=(params[0], params[1], params[2], params[3])  # type: ignore[arg-type]
         if all(p is not None for p in params) else None,
-        sleep_in_progress=to_bool(raw_sleep),
+        # Windows 10 gives the power state it was heading for: only a sleep state (S1-S4) is a transition
+        # to sleep; 1 (working) or 6 (shutdown, S5) is not, though non-zero.
+        # A number outside the known states stays unknown.
+        sleep_in_progress=to_bool(raw_sleep) if sleep_state is None
+        else (sleep_state in SLEEP_STATES if sleep_state in POWER_STATES else None),
         sleep_in_progress_raw=raw_sleep,
         sleep_state=sleep_state,
         power_button_timestamp=to_int(d.get("PowerButtonTimestamp")),

@@ -13,9 +13,10 @@ import os
 from pathlib import Path
 
 from core.safefs import open_regular
+from core.seekview import SeekableView
 
 
-class ZeroPaddedFile(io.RawIOBase):
+class ZeroPaddedFile(SeekableView):
     """`path` read as if it were `padded_size` bytes long, the extra bytes all zero."""
 
     def __init__(self, path: Path, padded_size: int) -> None:
@@ -23,23 +24,10 @@ class ZeroPaddedFile(io.RawIOBase):
         self._fh: io.BufferedReader = open_regular(path)
         self._real_size = os.fstat(self._fh.fileno()).st_size
         self._size = max(padded_size, self._real_size)
-        self._pos = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise ValueError(f"negative seek position {base + offset}")
-        self._pos = base + offset
-        return self._pos
+    @property
+    def view_size(self) -> int:
+        return self._size
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         view = memoryview(buffer).cast("B")

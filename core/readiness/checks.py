@@ -19,6 +19,7 @@ from core.events.model import TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_size
+from core.named_registry import NamedRegistry
 from core.readiness.facts_model import LIVE_KERNEL_REPORTS, PathSeen, filter_path
 from core.readiness.knowledge import CheckSpec
 from core.readiness.sizes import (
@@ -88,25 +89,22 @@ class Context:
 
 
 Predicate = Callable[[CheckSpec, Context], Outcome]
-_CHECKS: dict[str, Predicate] = {}
+# The same mechanism as the known issues' predicates (core.named_registry); the checks are all in this
+# module, so nothing needs loading first.
+_REGISTRY: NamedRegistry[Predicate] = NamedRegistry("readiness check")
+_CHECKS = _REGISTRY.entries
 
 
 def readiness_check(name: str) -> Callable[[Predicate], Predicate]:
-    def register(fn: Predicate) -> Predicate:
-        _CHECKS[name] = fn
-        return fn
-    return register
+    return _REGISTRY.register(name)
 
 
 def get_check(name: str) -> Predicate:
-    try:
-        return _CHECKS[name]
-    except KeyError:
-        raise KeyError(f"readiness check refers to predicate {name!r}, which is not registered") from None
+    return _REGISTRY.get(name)
 
 
 def registered_checks() -> list[str]:
-    return sorted(_CHECKS)
+    return _REGISTRY.names()
 
 
 def _words(dump_type: int) -> str:
@@ -128,12 +126,17 @@ def _cc_missing() -> Outcome:
 # -- the checks ----------------------------------------------------------------------------------------
 
 
+def _setting(name: str, value: object, ref: EvidenceRef | None) -> EvidenceItem:
+    """A registry value as evidence; an absent one is said to be absent, never shown as "None"."""
+    return EvidenceItem(f"{name} is not set" if value is None else f"{name} = {value}", ref)
+
+
 @readiness_check("dump_enabled")
 def dump_enabled(_spec: CheckSpec, ctx: Context) -> Outcome:
     cc = ctx.cc
     if cc is None:
         return _cc_missing()
-    item = EvidenceItem(f"CrashDumpEnabled = {cc.crash_dump_enabled}", cc.ref)
+    item = _setting("CrashDumpEnabled", cc.crash_dump_enabled, cc.ref)
     if "CrashDumpEnabled" in cc.defaults_used:
         return Outcome(UNKNOWN, "CrashDumpEnabled is not set; what Windows does without it is not confirmed.",
                        [EvidenceItem("CrashDumpEnabled is absent", cc.ref)])
@@ -330,7 +333,7 @@ def always_keep_memory_dump(_spec: CheckSpec, ctx: Context) -> Outcome:
         return _cc_missing()
     if dump_type in (0, SMALL):
         return not_applicable("No MEMORY.DMP is written with this dump type.")
-    items = [EvidenceItem(f"AlwaysKeepMemoryDump = {cc.always_keep_memory_dump}", cc.ref)]
+    items = [_setting("AlwaysKeepMemoryDump", cc.always_keep_memory_dump, cc.ref)]
     if cc.always_keep_memory_dump == 1:
         return Outcome(YES, "Windows is told to keep MEMORY.DMP even when disk space is low.", items)
     system = ctx.evidence.registry.system if ctx.evidence.registry else None
@@ -428,7 +431,9 @@ def dump_capable_miniport(_spec: CheckSpec, ctx: Context) -> Outcome:
         return Outcome(NO, "A known issue stops the storage driver from writing dumps: "
                            + "; ".join(v.issue_title for v in problems) + ".",
                        [EvidenceItem(v.headline, None, supports=False) for v in problems])
-    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL]
+    # Only the primary issue's "can't tell" leaves this unknown: another article that cannot be told yet
+    # (a guidance article whose symptom needs a log) is listed with the known issues, not here.
+    unsure = [v for v in ctx.known_issues if v.id is VerdictId.CANT_TELL and v.primary]
     if unsure:
         return Outcome(UNKNOWN, "Whether a known issue applies can't be told yet: "
                                 + "; ".join(v.headline for v in unsure))
@@ -445,7 +450,7 @@ def auto_reboot(_spec: CheckSpec, ctx: Context) -> Outcome:
     cc = ctx.cc
     if cc is None:
         return _cc_missing()
-    item = [EvidenceItem(f"AutoReboot = {cc.auto_reboot}", cc.ref)]
+    item = [_setting("AutoReboot", cc.auto_reboot, cc.ref)]
     if cc.auto_reboot is None:
         return Outcome(UNKNOWN, "AutoReboot is not set.", item)
     if cc.auto_reboot == 0:
@@ -465,7 +470,7 @@ def minidump_dir(_spec: CheckSpec, ctx: Context) -> Outcome:
     seen = ctx.seen(cc.minidump_dir)
     if seen is None or seen.exists is None:
         return Outcome(UNKNOWN, f"Whether {cc.minidump_dir} exists could not be seen in this evidence.",
-                       [EvidenceItem(f"MinidumpDir = {cc.minidump_dir}", cc.ref)])
+                       [_setting("MinidumpDir", cc.minidump_dir, cc.ref)])
     if seen.exists:
         return Outcome(YES, f"{cc.minidump_dir} exists.",
                        [EvidenceItem(f"{cc.minidump_dir} exists", seen.ref)])
@@ -506,8 +511,13 @@ def hibernation_path(_spec: CheckSpec, ctx: Context) -> Outcome:
                            "to fail the same way.",
                        items + [EvidenceItem(e.summary, e.events[0] if e.events else None, supports=False)
                                 for e in crashed[-3:]])
-    if any(v.is_problem for v in ctx.known_issues):
-        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue "
-                           "applies to "
-                           "it.", items)
+    triggered = [v for v in ctx.known_issues if v.is_problem and v.hibernation_triggers]
+    if triggered:
+        return Outcome(NO, "Hibernation uses the same dump stack as a crash dump, and a known issue that "
+                           "hibernating can trigger applies: "
+                           + "; ".join(v.issue_title for v in triggered) + ".",
+                       items + [EvidenceItem(v.headline, None, supports=False) for v in triggered])
+    if tl is None:  # a failure would be recorded in the System log: without it, nothing is known
+        return Outcome(UNKNOWN, "Hibernation is on; whether it ever failed is not known: no System log "
+                                "was read.", items)
     return Outcome(YES, "Hibernation is on and no failed hibernation was recorded.", items)

@@ -69,7 +69,7 @@ def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = No
             "; some optional facts are not in the evidence (see the checks)." if any(
                 c.state is ConditionState.UNKNOWN for c in applicable) else ".")
     else:
-        explanation = " ".join(c.text for c in why)
+        explanation = " ".join(dict.fromkeys(c.text for c in why))  # several checks may share one reason
     steps: list[NextStep] = []
     for c in blocking + degrading:
         steps += [s for s in c.next_steps if s.id not in {x.id for x in steps}]

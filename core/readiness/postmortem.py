@@ -26,9 +26,11 @@ def _items(entry: TimelineEntry) -> list[EvidenceItem]:
     items = [EvidenceItem(entry.summary, ref) for ref in entry.events[:1]]
     # Newer Kernel-Power 41 versions record these; Microsoft documents no meaning for them, so they
     # are shown as recorded, never interpreted.
-    recorded = [f"{name} = {value}" for name, value in (("BugcheckInfoFromEFI", entry.bugcheck_info_from_efi),
-                                                          ("CheckpointStatus", entry.checkpoint_status))
-                if value is not None]
+    # Booleans as the log writes them ("false"), not as Python prints them ("False").
+    fields: tuple[tuple[str, object], ...] = (("BugcheckInfoFromEFI", entry.bugcheck_info_from_efi),
+                                              ("CheckpointStatus", entry.checkpoint_status))
+    recorded = [f"{name} = {str(value).lower() if isinstance(value, bool) else value}"
+                for name, value in fields if value is not None]
     if recorded:
         items.append(EvidenceItem("Kernel-Power 41 also recorded " + ", ".join(recorded)
                                   + " (meaning not documented)", entry.events[0] if entry.events else None))

@@ -9,6 +9,7 @@ checks it against python-registry's on random inputs of every tail length.
 
 from __future__ import annotations
 
+import itertools
 import struct
 
 REGISTRY_SEED = 0x82EF4D887A4E55C5  # the seed the registry uses (python-registry's HvLEBlock)
@@ -20,17 +21,10 @@ def marvin32(data: bytes | bytearray | memoryview, seed: int = REGISTRY_SEED) ->
     hi = (seed >> 32) & _MASK
     words, tail = divmod(len(data), 4)
     mask = _MASK
-    for value in struct.unpack_from(f"<{words}I", data):
-        lo = (lo + value) & mask
-        hi ^= lo
-        lo = (((lo << 20) | (lo >> 12)) + hi) & mask
-        hi = (((hi << 9) | (hi >> 23)) & mask) ^ lo
-        lo = (((lo << 27) | (lo >> 5)) + hi) & mask
-        hi = ((hi << 19) | (hi >> 13)) & mask
     # The tail as python-registry folds it in (log entries are whole 512-byte pages, so real data
-    # never has one): 0x80, then the tail's last byte.
+    # never has one): 0x80, then the tail's last byte. After the words come that and a zero.
     final = 0x80 if not tail else (0x80 << 8) | data[words * 4 + tail - 1]
-    for value in (final, 0):
+    for value in itertools.chain(struct.unpack_from(f"<{words}I", data), (final, 0)):
         lo = (lo + value) & mask
         hi ^= lo
         lo = (((lo << 20) | (lo >> 12)) + hi) & mask

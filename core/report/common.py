@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 
 from core.diagnosis.facts import nothing_readable
 from core.diagnosis.model import MissingEvidence, Verdict
-from core.diagnosis.wording import DUMP_TYPE_WORDS, hex_code
-from core.drivers.kind_words import KIND_WORDS
+from core.diagnosis.wording import DUMP_TYPE_WORDS
+from core.drivers.kind_words import KIND_WORDS, in_use_words
+from core.dumps.bugchecks import format_code
 from core.evidence import Evidence
 from core.evidence_ref import EvidenceRef
 from core.formatting import format_time
@@ -41,7 +42,10 @@ def aligned_columns(rows: Sequence[Sequence[str]], cap: int | None = None) -> li
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     if cap is not None:
         widths = [min(cap, w) for w in widths]
-    return ["  ".join(c[:w].ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
+    def fit(c: str, w: int) -> str:  # a cut cell ends in "…", so nobody reads it as whole
+        return c.ljust(w) if len(c) <= w else c[:max(w - 1, 0)] + "\u2026"
+
+    return ["  ".join(fit(c, w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
 
 
 def system_rows(ev: Evidence) -> list[tuple[str, str]]:
@@ -84,10 +88,8 @@ def system_rows(ev: Evidence) -> list[tuple[str, str]]:
     if ev.storage and ev.storage.boot_miniport:
         bm = ev.storage.boot_miniport
         rows.append(("Dump-path miniport", f"{bm.service or 'unknown'} ({bm.how}; {bm.confidence.value})"))
-    if ev.storage and ev.storage.diskdump:
-        rows.append(("Diskdump.sys", ev.storage.diskdump.message))
-    if ev.storage and ev.storage.crashdmp:
-        rows.append(("Crashdmp.sys", ev.storage.crashdmp.message))
+    for fix in ev.storage.dump_stack_files if ev.storage else []:
+        rows.append((fix.file_name.capitalize(), fix.message))
     if ev.scanned_at:
         rows.append(("Scanned at", format_time(ev.scanned_at, seconds=True)))
     return [(k, clean(v)) for k, v in rows]
@@ -99,13 +101,15 @@ def dumps_table(ev: Evidence) -> Table:
     for d in ev.dumps:
         t.rows.append([clean(x) for x in (
             d.path, format_time(d.system_time, zone=False) if d.system_time else "",
-            f"{hex_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
+            f"{format_code(d.bugcheck.code)} {d.bugcheck.name}" if d.bugcheck else d.kind.value,
             d.faulting_driver or "", d.dump_type or "", d.integrity.status.value if d.integrity else "")])
     return t
 
 
 def drivers_table(ev: Evidence) -> Table:
-    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In dump path"],
+    # "In use", as the wizard and the CSV say it: several candidates can be in use while only one
+    # serves the boot disk, so "in dump path" would claim what the boot-miniport line leaves open.
+    t = Table("drivers", ["Service", "File", "Version", "Kind", "Confidence", "In use"],
               empty="No storage drivers were inspected.")
     if ev.storage is None:
         return t
@@ -113,7 +117,7 @@ def drivers_table(ev: Evidence) -> Table:
         version = d.pe.file_version if d.pe and d.pe.file_version else ("missing" if not d.file_path else "")
         t.rows.append([clean(x) for x in (d.service, d.file_path or d.file_name, version or "",
                                           KIND_WORDS.get(d.kind, d.kind.value), d.confidence.value,
-                                          "yes" if d.in_use else "")])
+                                          in_use_words(d))])
     return t
 
 
@@ -125,7 +129,7 @@ def timeline_table(ev: Evidence) -> Table:
     for e in ev.timeline.entries[-200:]:
         written = {True: "yes", False: "no", None: ""}[e.dump_written]
         t.rows.append([clean(x) for x in (format_time(e.time, seconds=True, zone=False), e.summary,
-                                          hex_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
+                                          format_code(e.bugcheck_code) if e.bugcheck_code is not None else "",
                                           written)])
     return t
 

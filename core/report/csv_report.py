@@ -24,7 +24,8 @@ CRASH_COLUMNS = (
     # the BlueScreenView /scomma columns Dump Doctor can fill, in its order
     "Dump File", "Crash Time", "Bug Check String", "Bug Check Code",
     "Parameter 1", "Parameter 2", "Parameter 3", "Parameter 4", "Caused By Driver",
-    "Processor", "Full Path", "Processors Count", "Major Version", "Minor Version", "Dump File Size",
+    "Processor", "Computer Name", "Full Path", "Processors Count", "Major Version", "Minor Version",
+    "Dump File Size",
     # Dump Doctor's own
     "Dump Type", "Integrity", "Kind",
 )
@@ -52,20 +53,30 @@ def _csv(header: Sequence[str], rows: list[list[object]]) -> str:
     return out.getvalue()
 
 
-def _crash_row(d: DumpInfo) -> list[object]:
+def _crash_row(d: DumpInfo, computer: str) -> list[object]:
     bc = d.bugcheck
     params: list[object] = [_hex(p) for p in bc.parameters] if bc else ["", "", "", ""]
     when = d.system_time.strftime("%Y-%m-%dT%H:%M:%SZ") if d.system_time else ""
     major = ("" if d.checked_build is None else ("0xC" if d.checked_build else "0xF"))
     integrity = d.integrity.message if d.integrity else ""
     return [PureWindowsPath(d.path).name, when, bc.name if bc else "", _hex(bc.code) if bc else "",
-            *params, d.faulting_driver or "", d.machine or "", d.path, d.processors or "", major,
+            *params, d.faulting_driver or "", d.machine or "", computer, d.path, d.processors or "", major,
             d.build or "", d.file_size, d.dump_type or "", integrity, d.kind]
 
 
+def _computer_name(ev: Evidence) -> str:
+    """The name the computer's own files show; empty when none does (a dump alone names none)."""
+    if ev.machine is not None:
+        return ev.machine.label if ev.machine.names else ""
+    system = ev.registry.system if ev.registry else None
+    return (system.computer_name or "") if system else ""
+
+
 def crashes_csv(ev: Evidence) -> str:
-    """One row per crash dump file, newest first (as the wizard lists them)."""
-    return _csv(CRASH_COLUMNS, [_crash_row(d) for d in ev.dumps])
+    """One row per crash dump file, newest first (as the wizard lists them); with files from several
+    computers, every computer's dumps, each with the computer it came from."""
+    computers = ev.machines or [ev]
+    return _csv(CRASH_COLUMNS, [_crash_row(d, _computer_name(m)) for m in computers for d in m.dumps])
 
 
 def drivers_csv(ev: Evidence) -> str:

@@ -108,9 +108,7 @@ def driver_table(storage: StorageReport | None) -> DriverTable:
             in_use_known=not d.loose or d.in_use,
             in_use_words=in_use_words(d),
         ))
-    for fix in (storage.diskdump, storage.crashdmp):
-        if fix is not None:
-            table.fixes.append(_fix_row(fix))
+    table.fixes += [_fix_row(fix) for fix in storage.dump_stack_files]
     bm = storage.boot_miniport
     if bm is not None:
         who = bm.service or "could not be determined"

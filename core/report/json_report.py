@@ -88,7 +88,7 @@ def _render_one(diag: Diagnosis, ev: Evidence, generated_at: datetime | None) ->
         "tool": {"name": "Dump Doctor", "version": __version__},
         "knowledge_version": diag.knowledge_version,
         "generated_at": iso_utc(generated_at or datetime.now(UTC)),
-        "source": {"description": ev.source_description, "kind": ev.source_kind,
+        "source": {"description": ev.whole_source_description, "kind": ev.source_kind,
                    "scanned_at": iso_utc(ev.scanned_at) if ev.scanned_at else None},
         "outcome": diag.outcome.value,
         "exit_code": diag.exit_code,

@@ -142,7 +142,8 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         return out
 
     def _side_logs(self) -> list[EventInput]:
-        return [EventInput("evtx" if kind is FileKind.EVTX else "xml", path, path.name)
+        # Named by their place: a System.evtx beside the Windows folder is not the Windows folder's own.
+        return [EventInput("evtx" if kind is FileKind.EVTX else "xml", path, self.display_path(path))
                 for kind, path in self._side_files() if kind in (FileKind.EVTX, FileKind.EVENT_XML)]
 
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
@@ -163,4 +164,4 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                                         "(Windows\\System32\\winevt\\Logs\\System.evtx) in this folder.",
                                         copy_into_windows_folder("event-log")))
             return []
-        return [EventInput("evtx", path, "System.evtx"), *side]
+        return [EventInput("evtx", path, self.display_path(path)), *side]

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import UnsafeInputError, unreadable
+from core.seekview import SeekableView
 
 # signature, disk, directory disk, entries here, entries, directory size and offset, comment length
 _EOCD = struct.Struct("<4s4H2LH")
@@ -57,7 +58,7 @@ class CentralDirectory:
         return io.BufferedReader(_SplicedFile(fh, self.prefix_end, tail), buffer_size=1 << 16)
 
 
-class _SplicedFile(io.RawIOBase):
+class _SplicedFile(SeekableView):
     """The first `keep` bytes of `fh`, followed by `tail` (read-only, seekable)."""
 
     def __init__(self, fh: BinaryIO, keep: int, tail: bytes) -> None:
@@ -66,23 +67,10 @@ class _SplicedFile(io.RawIOBase):
         self._keep = keep
         self._tail = tail
         self._size = keep + len(tail)
-        self._pos = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._size}[whence]
-        if base + offset < 0:
-            raise OSError(22, "negative seek position")
-        self._pos = base + offset
-        return self._pos
+    @property
+    def view_size(self) -> int:
+        return self._size
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         view = memoryview(buffer).cast("B")

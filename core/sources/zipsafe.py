@@ -39,6 +39,7 @@ from core.errors import Cancelled, DumpDoctorError, TempSpaceError, UnsafeInputE
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 from core.safefs import open_regular, register_opener, unregister_opener
+from core.seekview import SeekableView
 from core.sources.zipdir import CentralDirectory, read_central_directory
 from core.tempfolder import remove_temp_folder
 
@@ -385,30 +386,17 @@ class _LazyFill:
             self._fh = None
 
 
-class _LazyView(io.RawIOBase):
+class _LazyView(SeekableView):
     """A read-only, seekable view of a _LazyFill: what open_regular hands a reader. It has no file
     descriptor (fileno() raises), so nobody can take a wrong size or mtime from one."""
 
     def __init__(self, fill: _LazyFill) -> None:
         super().__init__()
         self._fill = fill
-        self._pos = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def seekable(self) -> bool:
-        return True
-
-    def tell(self) -> int:
-        return self._pos
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._pos, io.SEEK_END: self._fill.size}[whence]
-        if base + offset < 0:
-            raise OSError(22, "negative seek position")
-        self._pos = base + offset
-        return self._pos
+    @property
+    def view_size(self) -> int:
+        return self._fill.size
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         view = memoryview(buffer).cast("B")

@@ -16,7 +16,15 @@ from core.diagnosis.model import (
     Verdict,
     VerdictId,
 )
-from core.diagnosis.wording import CONFIDENCE_LABELS, SEVERITY_LABELS, VERDICT_LABELS, hex_code, plural
+from core.diagnosis.wording import (
+    CONFIDENCE_LABELS,
+    SECTION_TITLES,
+    SEVERITY_LABELS,
+    VERDICT_LABELS,
+    brief_verdict_reason,
+    plural,
+)
+from core.dumps.bugchecks import format_code
 from core.dumps.model import DumpInfo, DumpKind, IntegrityStatus
 from core.events.model import Timeline, TimelineEntry
 from core.evidence import Evidence
@@ -53,7 +61,7 @@ def dump_rows(dumps: list[DumpInfo]) -> list[DumpRow]:
     rows = []
     for d in dumps:
         if d.bugcheck is not None:
-            bugcheck = f"{d.bugcheck.name} ({hex_code(d.bugcheck.code)})"
+            bugcheck = f"{d.bugcheck.name} ({format_code(d.bugcheck.code)})"
         else:
             bugcheck = "not recorded" if d.kind is DumpKind.KERNEL else "application dump, not a system crash"
         integ = d.integrity
@@ -237,9 +245,15 @@ class VerdictView:
     explanation: str
     evidence: list[str]
     missing: list[str]
+    brief: bool = False  # another article that does not apply (or can't be told yet): one line, small
 
 
 def _known_issue_view(v: Verdict) -> VerdictView:
+    if not v.prominent:
+        return VerdictView(v.id, f"{SECTION_TITLES['other_issues']}: {VERDICT_LABELS.get(v.id, str(v.id))}",
+                           f"{v.issue_title}. {brief_verdict_reason(v)}", "", "", [], "", [], [],
+                           v.issue_title, v.explanation, [evidence_line(e) for e in v.evidence], [],
+                           brief=True)
     level = CONFIDENCE_LABELS.get(str(v.confidence.level), str(v.confidence.level))
     return VerdictView(v.id, VERDICT_LABELS.get(v.id, str(v.id)), v.headline, f"Known issue: {v.issue_title}",
                        f"{level}: {v.confidence.why}", checklist(v), "", list(v.next_steps), [],
@@ -318,3 +332,18 @@ def select_machine(diagnosis: Diagnosis, evidence: Evidence, index: int) -> tupl
         return diagnosis, evidence
     chosen = diagnosis.machines[index]
     return chosen.diagnosis, chosen.evidence
+
+
+def machine_choices(diagnosis: Diagnosis) -> list[str]:
+    """The computer picker's entries: each computer with its own answer ("TESTPC — Not this known
+    issue"); empty when the files come from one computer (no picker is shown)."""
+    return [f"{r.label} \u2014 {r.verdict}" for r in machine_rows(diagnosis)]
+
+
+def machine_picker_note(diagnosis: Diagnosis) -> str:
+    """Said beside the picker, before any verdict: that the files come from several computers."""
+    rows = machine_rows(diagnosis)
+    if not rows:
+        return ""
+    return (f"These files come from {len(rows)} computers. Each is diagnosed on its own files only; "
+            "choose which computer to show.")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QThreadPool
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget, QWizardPage
 
 from core.diagnosis.model import Diagnosis
@@ -17,6 +18,7 @@ from core.report.driver_table import DriverTable
 from core.scan import EventRead
 from core.sources.base import EvidenceSource
 from core.wizard.flow import STEP_ORDER, Step, WizardFlow
+from core.wizard.present import select_machine
 from gui.operations import BackgroundOp
 from gui.services import CoreServices
 
@@ -35,6 +37,14 @@ class Results:
     event_reads: list[EventRead] | None = None  # the System-log reads of the examination
     drivers: DriverTable | None = None  # the Storage drivers page's rows, made off the GUI thread
     saved: bool = False  # a report or CSV was written: closing loses nothing
+    machine_index: int = 0  # the computer shown when the files come from several (the computer picker)
+
+    def shown(self) -> tuple[Diagnosis | None, Evidence | None]:
+        """The chosen computer's own diagnosis and evidence (the whole result for one computer)."""
+        if self.diagnosis is None or self.evidence is None or not self.diagnosis.machines:
+            return self.diagnosis, self.evidence
+        index = min(max(self.machine_index, 0), len(self.diagnosis.machines) - 1)
+        return select_machine(self.diagnosis, self.evidence, index)
 
     def close_source(self) -> None:
         if self.source is not None:
@@ -70,6 +80,15 @@ class FlowPage(QWizardPage):
         super().__init__()
         self.host = wizard  # the wizard window: the flow, the services and the shared results
         self.setObjectName(f"page-{self.step}")
+        # the computer this page was filled for (pages showing one computer's evidence set it)
+        self.shown_machine: int | None = None
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        # Going Back does not initialise a page again: one filled for another computer than the one
+        # chosen since (on the Diagnosis page) is filled again.
+        if self.shown_machine is not None and self.shown_machine != self.host.results.machine_index:
+            self.initializePage()
 
     def nextId(self) -> int:  # noqa: N802 - Qt override
         nxt = self.host.flow.next_step(self.step)

@@ -35,6 +35,7 @@ from core.wizard.present import (
     step_lines,
     verdict_views,
 )
+from gui.computer_picker import ComputerPicker
 from gui.logging_setup import where_to_look
 from gui.pages.base import FlowPage, WizardHost
 from gui.save_location import default_report_path
@@ -87,7 +88,8 @@ class VerdictBlock(QFrame):
         self.icon = QLabel()
         self.icon.setObjectName("verdict-icon")
         self.icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        size = parent_font_source.fontMetrics().height() * (4 if index == 0 else 3)
+        # the primary verdict largest; an article that does not apply is one small line
+        size = parent_font_source.fontMetrics().height() * (2 if view.brief else 4 if index == 0 else 3)
         self.icon.setPixmap(icon(style.icon).pixmap(size, size))
         self.icon.setAccessibleName(view.words)
         top.addWidget(self.icon)
@@ -95,7 +97,9 @@ class VerdictBlock(QFrame):
         self.words = wrapped(view.words, name="verdict-words")
         self.words.setFont(scaled_font(parent_font_source, 1.1, bold=True))
         self.headline = wrapped(view.headline, name="verdict-headline", selectable=True)
-        self.headline.setFont(scaled_font(parent_font_source, 1.5 if index == 0 else 1.25, bold=True))
+        scale = 1.0 if view.brief else 1.5 if index == 0 else 1.25
+        self.headline.setFont(scaled_font(parent_font_source, scale,
+                                          bold=not view.brief))
         self.issue = wrapped(view.context, name="verdict-issue")
         self.confidence = wrapped(view.confidence, name="verdict-confidence")
         for w in (self.words, self.headline, self.issue, self.confidence):
@@ -103,6 +107,7 @@ class VerdictBlock(QFrame):
         top.addLayout(text, 1)
         outer.addLayout(top)
         self.confidence.setVisible(bool(view.confidence))
+        self.issue.setVisible(bool(view.context))
 
         rows = view.checks
         self.checks_title = _heading(SECTION_TITLES["conditions"], parent_font_source, "checked-title")
@@ -163,6 +168,10 @@ class DiagnosisPage(FlowPage):
         self.setSubTitle("What the evidence shows, how sure Dump Doctor is, and what to do.")
         body = self.scrolled_body("diagnosis-details")
 
+        # files from several computers: said first, with a choice of whose diagnosis to show
+        self.computers = ComputerPicker("diagnosis-computers")
+        self.computers.chosen.connect(self._computer_chosen)
+        body.addWidget(self.computers)
         self.verdict_host = QWidget()
         self.verdict_host.setObjectName("verdicts")
         self.verdict_area = QVBoxLayout(self.verdict_host)
@@ -254,14 +263,24 @@ class DiagnosisPage(FlowPage):
     # --- showing a diagnosis ---------------------------------------------------------------
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        diagnosis = self.host.results.diagnosis
+        results = self.host.results
+        self.computers.show_for(results.diagnosis, results.machine_index)
+        diagnosis = results.shown()[0]  # the chosen computer's own, when there are several
         if diagnosis is not None:
             self.show_diagnosis(diagnosis)
         self.action_status.setText("")
 
+    def _computer_chosen(self, index: int) -> None:
+        results = self.host.results
+        results.machine_index = index
+        diagnosis = results.shown()[0]
+        if diagnosis is not None:
+            self.show_diagnosis(diagnosis)
+
     def show_diagnosis(self, diagnosis: Diagnosis) -> None:
         for block in self.blocks:
             self.verdict_area.removeWidget(block)
+            block.hide()  # deleted later: until then it must not be drawn under the new blocks
             block.deleteLater()
         views = verdict_views(diagnosis)
         self.blocks = [VerdictBlock(v, i, self, self.verdict_host) for i, v in enumerate(views)]
@@ -288,7 +307,8 @@ class DiagnosisPage(FlowPage):
                       [f"{f.headline}\n    {f.explanation}".rstrip() for f in diagnosis.findings
                        if f.explanation])
 
-        self.link = hotfix_link(diagnosis.verdict)
+        # the article of the known issue that applies (another article may apply when the primary does not)
+        self.link = hotfix_link(next((v for v in diagnosis.verdicts if v.is_problem), diagnosis.verdict))
         self.article_button.setEnabled(self.link is not None)
         self.article_button.setToolTip(self.link or "No article applies to this verdict.")
         # every diagnosis opens at the top with the details closed: the answer is what comes first
@@ -351,7 +371,7 @@ class DiagnosisPage(FlowPage):
             self.action_status.setText(f"Saved {name}")
 
     def save_csv(self) -> None:
-        evidence = self.host.results.evidence
+        evidence = self.host.results.shown()[1]  # the computer shown, when there are several
         if evidence is None:
             return
         name, _ = QFileDialog.getSaveFileName(

@@ -58,11 +58,15 @@ class DriversPage(FlowPage):
         layout.addWidget(box, 1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.host.results.evidence
+        results = self.host.results
+        evidence = results.shown()[1]  # the chosen computer's, when there are several
+        self.shown_machine = self.host.results.machine_index
         if evidence is None:
             return
-        # normally made by the scan's worker; made here only when something skipped that
-        t = self.host.results.drivers or driver_table(evidence.storage)
+        # normally made by the scan's worker (for the first computer); made here for another computer
+        # or when something skipped that
+        first = evidence is results.evidence or results.machine_index == 0
+        t = (results.drivers if first else None) or driver_table(evidence.storage)
         self._table = t
         if evidence.storage is None:
             self.boot.setText("No storage driver information: the SYSTEM registry hive was not available.")

@@ -38,7 +38,8 @@ class HistoryPage(FlowPage):
         layout.addWidget(self.events, 1)
 
     def initializePage(self) -> None:  # noqa: N802 - Qt override
-        evidence = self.host.results.evidence
+        evidence = self.host.results.shown()[1]  # the chosen computer's, when there are several
+        self.shown_machine = self.host.results.machine_index
         if evidence is None:
             return
         rows = dump_rows(evidence.dumps)

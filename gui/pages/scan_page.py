@@ -26,6 +26,7 @@ from core.wizard.evidence_check import what_was_found
 from core.wizard.flow import OpState, Step
 from core.wizard.present import SCAN_STEPS, machines_notice
 from gui import gc_policy
+from gui.computer_picker import ComputerPicker
 from gui.logging_setup import where_to_look
 from gui.operations import BackgroundOp
 from gui.pages.base import FlowPage, WizardHost
@@ -51,6 +52,10 @@ class ScanPage(FlowPage):
         self.ticker.timeout.connect(self._tick)
 
         layout = self.scrolled_body()
+        # files from several computers: which one to show, first on the page once the scan is done
+        self.computers = ComputerPicker("scan-computers")
+        self.computers.chosen.connect(self._computer_chosen)
+        layout.addWidget(self.computers)
         grid = QGridLayout()
         self.bars: dict[str, QProgressBar] = {}
         self.step_status: dict[str, QLabel] = {}
@@ -116,6 +121,7 @@ class ScanPage(FlowPage):
 
     def start_scan(self) -> None:
         flow, services = self.host.flow, self.host.services
+        self.computers.show_for(None, 0)
         try:
             spec = flow.source_spec()
         except DumpDoctorError as exc:
@@ -186,6 +192,8 @@ class ScanPage(FlowPage):
         results.memory_dmp_size = size
         results.drivers = drivers
         results.saved = False
+        results.machine_index = 0
+        self.computers.show_for(case.diagnosis, 0)
         self.host.flow.scan_finished()
         self._set_running(False)
         for step_id, bar in self.bars.items():
@@ -204,8 +212,12 @@ class ScanPage(FlowPage):
                                 "evidence." if found else "Nothing Dump Doctor reads was found. Go Back "
                                 "to choose other evidence.")
         else:
-            self.status.setText(f"Scan finished in {seconds:.1f} s: {evidence.source_description}. "
-                                f"{plural(len(evidence.dumps), 'dump file')} found. "
+            # several computers: the whole source and every computer's dumps (the picker names each)
+            each = evidence.machines if len(evidence.machines) > 1 else [evidence]
+            source = (evidence.source_description.rsplit(" \u2014 computer ", 1)[0] if len(each) > 1
+                      else evidence.source_description)
+            self.status.setText(f"Scan finished in {seconds:.1f} s: {source}. "
+                                f"{plural(sum(len(e.dumps) for e in each), 'dump file')} found. "
                                 "Choose Next to see the crash history.")
         notice = machines_notice(case.diagnosis) if case.diagnosis is not None else None
         lines = [notice] if notice else []  # files from several computers: said first
@@ -217,6 +229,9 @@ class ScanPage(FlowPage):
         self.host.refresh_buttons()
         # the Stop button that had the focus is gone: put it on Next, not on Back
         self.host.focus_forward()
+
+    def _computer_chosen(self, index: int) -> None:
+        self.host.results.machine_index = index
 
     def _fail(self, exc: Exception) -> None:
         if isinstance(exc, DumpDoctorError):

@@ -316,7 +316,7 @@ def test_an_event_log_beside_the_offline_windows_folder_is_used(tmp_path, where)
         ev = scan(source)
     assert ev.timeline is not None and ev.timeline.unexpected_restarts()
     assert "event-log" not in {m.what for m in ev.missing}
-    assert "exported events.txt" in ev.timeline.sources
+    assert any(s.endswith("exported events.txt") for s in ev.timeline.sources)
 
 
 def test_power_button_restart_is_not_called_a_power_loss(tmp_path) -> None:
@@ -462,3 +462,15 @@ def test_dumps_that_could_be_several_computers_are_kept_together_by_build() -> N
     assert len(machines) == 3  # PC-A, PC-B, and one computer for the five dumps nobody can place
     assert all(machines[2].has(d.label) for d in dumps)
     assert "could come from PC-A or PC-B" in machines[2].notes[0]
+
+
+def test_a_logs_name_count_says_which_records_were_counted() -> None:
+    """The real 1809 log: "Computer field of 128 event records" for a name that 1,367 of its records show;
+    only the records the diagnosis reads were counted, and the text must say so."""
+    from core.events.model import EventReadResult
+
+    recs = [EventRecord("EventLog", 6005, T0 + timedelta(minutes=i), record_id=i, computer="PC-A")
+            for i in range(3)]
+    piece = events_piece(EventReadResult(origin="System.evtx", records=recs, records_read=1000))
+    (claim,) = [c for c in piece.claims if c.kind == "name"]
+    assert claim.source == "Computer field of 3 of the 3 event records Dump Doctor reads (of 1000 in the log)"

@@ -50,3 +50,21 @@ def test_collector_saves_script_and_readme(tmp_path: Path, capsys: pytest.Captur
     assert (tmp_path / "stick" / "collect.cmd").read_bytes().startswith(b"@echo off\r\n")
     assert (tmp_path / "stick" / "README.txt").is_file()
     assert "Run as administrator" in capsys.readouterr().out
+
+
+def test_bundle_summary_does_not_call_a_note_unreadable() -> None:
+    """A log read whole past its stale header is a note, not 'Could not be read' (the real 2012 R2 log)."""
+    from core.bundle.export import BundleResult
+    from core.bundle.manifest import Manifest
+    from core.cli.cmd_bundle import summary_lines
+    from core.evidence_ref import Problem, Severity
+
+    manifest = Manifest("a log")
+    manifest.scan_problems = [
+        Problem("System.evtx", "dirty header; every chunk with a valid signature was read", Severity.INFO,
+                "events"),
+        Problem("x.dmp", "the file is truncated", Severity.WARNING, "dumps")]
+    text = "\n".join(summary_lines(BundleResult(Path("b.zip"), manifest, 1000)))
+    unreadable = text[text.index("Could not be read"):]
+    assert "x.dmp" in unreadable and "System.evtx" not in unreadable.split("Read whole")[0]
+    assert "System.evtx: dirty header" in text.split("Read whole")[1]

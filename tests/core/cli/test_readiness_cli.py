@@ -20,7 +20,9 @@ def _schema() -> dict:  # type: ignore[type-arg]
 
 
 def _bundle(folder: Path, **cc: object) -> str:
-    write_bundle_folder(folder, machine_for("10", AlwaysKeepMemoryDump=1, DumpFilters=None, **cc))  # type: ignore[arg-type]
+    machine = machine_for("10", AlwaysKeepMemoryDump=1, DumpFilters=None, **cc)  # type: ignore[arg-type]
+    machine.minidumps = []  # the builder's minidumps say build 7601: another computer than this Windows 10
+    write_bundle_folder(folder, machine)
     write_readiness_files(folder, free={"C:": 100 * GB}, ram=8 * GB)
     return str(folder)
 
@@ -73,3 +75,29 @@ def test_demo_keeps_the_known_issue_first(capsys: pytest.CaptureFixture[str]) ->
     assert data["all_verdicts"][0]["kind"] == "known-issue" and data["verdict"]["id"] == "matches"
     assert data["readiness"]["id"] == "not-ready"
     assert data["readiness"]["missing_dumps"][0]["reason"].startswith("known-issue:")
+
+
+def test_readiness_of_files_from_two_computers_answers_for_each(tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A ready TESTPC hive and a log from OTHERPC: the answer is not "ready" for both (exit 0) with
+    OTHERPC never mentioned; each computer is answered, and the exit code is the worst of them."""
+    from tests.builders.events import write_export
+    from tests.builders.offline_root import Machine
+    from tests.core.test_machines import _hibernate_crash, _hive
+
+    hive = _hive(tmp_path, Machine())  # TESTPC: ready on its own
+    log = write_export(tmp_path / "other.xml", _hibernate_crash("OTHERPC", (6, 1, 7600, 16385)))
+    assert main(["readiness", str(hive)]) == 0
+    capsys.readouterr()
+    assert main(["readiness", str(hive), str(log)]) == 4  # OTHERPC: no dump settings, can't tell
+    out = capsys.readouterr().out
+    assert out.startswith("These files come from 2 computers: TESTPC; OTHERPC.")
+    assert "Computer 1 of 2: TESTPC" in out and "Computer 2 of 2: OTHERPC" in out
+    assert out.count("Will the next crash leave a dump?") == 2
+    assert main(["readiness", str(hive), str(log), "--json"]) == 4
+    data = json.loads(capsys.readouterr().out)
+    assert data["exit_code"] == 4 and data["readiness"]["id"] == "cant-tell"
+    assert [(m["computer"], m["readiness"]["id"], m["exit_code"]) for m in data["machines"]] == [
+        ("TESTPC", "ready", 0), ("OTHERPC", "cant-tell", 4)]
+    for m in data["machines"]:
+        jsonschema.validate(m["readiness"], {"$defs": _schema()["$defs"], "$ref": "#/$defs/readiness"})

@@ -151,3 +151,65 @@ def test_help_mentions_source_kinds(command, capsys):
 
 def test_exit_code_constants_distinct():
     assert len({EXIT_OK, EXIT_PROBLEM, EXIT_UNREADABLE, EXIT_USAGE, EXIT_CANT_TELL}) == 5
+
+
+def _two_computers(tmp_path):  # type: ignore[no-untyped-def]
+    """SYSTEM hives of two computers (TESTPC: small dumps; OTHERPC: complete dumps), as people send them."""
+    from tests.builders.offline_root import memory_roots
+    from tests.builders.regf import build_hive
+
+    other = Machine()
+    other.system["ControlSet001\\Control\\ComputerName\\ComputerName"] = {"ComputerName": (REG_SZ, "OTHERPC")}
+    other.system["ControlSet001\\Control\\CrashControl"]["CrashDumpEnabled"] = (REG_DWORD, 1)
+    paths = []
+    for folder, machine in (("a", Machine()), ("b", other)):
+        (tmp_path / folder).mkdir()
+        path = tmp_path / folder / "SYSTEM"
+        path.write_bytes(bytes(build_hive(memory_roots(machine)["SYSTEM"]).data))
+        paths.append(str(path))
+    return paths
+
+
+def test_system_shows_every_computer_when_files_are_mixed(tmp_path, capsys):
+    hives = _two_computers(tmp_path)
+    assert main(["system", *hives]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "These files come from 2 computers: TESTPC; OTHERPC." in out
+    first, second = out.index("Computer 1 of 2: TESTPC"), out.index("Computer 2 of 2: OTHERPC")
+    assert first < out.index("3 (small)") < second < out.index("1 (complete)")
+    assert main(["system", *hives, "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert [(m["label"], m["crash_control"]["crash_dump_enabled"]) for m in data["machines"]] == [
+        ("TESTPC", 3), ("OTHERPC", 1)]
+    assert data["crash_control"]["crash_dump_enabled"] == 3  # the top level stays the first computer
+
+
+def test_drivers_shows_every_computer_when_files_are_mixed(tmp_path, capsys):
+    hives = _two_computers(tmp_path)
+    main(["drivers", *hives])
+    out = capsys.readouterr().out
+    assert "These files come from 2 computers: TESTPC; OTHERPC." in out
+    sections = out.split("##### Computer ")
+    assert len(sections) == 3 and all("LSI_SAS" in s for s in sections[1:])
+    main(["drivers", *hives, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [m["label"] for m in data["machines"]] == ["TESTPC", "OTHERPC"]
+    assert all(m["drivers"] and "exposed_to_known_issue" in m for m in data["machines"])
+
+
+def test_system_and_drivers_on_one_computer_have_no_sections(tmp_path, capsys):
+    write_bundle_folder(tmp_path / "b")
+    main(["drivers", str(tmp_path / "b"), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["machines"] == [] and data["dump_stack_files"]
+    assert data["diskdump"] == next(f for f in data["dump_stack_files"] if f["file_name"] == "diskdump.sys")
+    main(["system", str(tmp_path / "b")])
+    assert "Computer 1 of" not in capsys.readouterr().out
+
+
+def test_real_hives_of_two_computers_each_get_a_section(realdata, capsys):
+    hives = [str(realdata("hives/SYSTEM_win7sp1")), str(realdata("hives/SYSTEM_win10-1709"))]
+    assert main(["system", *hives, "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    got = {m["label"]: m["crash_control"]["crash_dump_enabled"] for m in data["machines"]}
+    assert got == {"WKS-WIN732BITA": 2, "DESKTOP-PM6C56D": 7}  # MANIFEST: kernel and automatic

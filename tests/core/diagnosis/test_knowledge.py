@@ -35,18 +35,27 @@ def test_every_issue_names_a_registered_predicate_and_no_kb_number_is_invented()
         assert issue.predicate in registered()
         assert issue.link.startswith("https://")
     main = knowledge.issue("virtual-storport-dump-0xd1")
+    assert knowledge.primary is main and knowledge.issues[0] is main
+    assert [i.id for i in knowledge.issues if i.primary] == [main.id]
     assert main.kb_number is None
     assert main.builds[7600].fixed_version == "6.1.7600.20882"
     assert main.builds[6002].fixed_version == "6.0.6002.22588"
 
 
-@pytest.mark.parametrize("breakage", ["no-format", "bad-build", "no-title"])
+@pytest.mark.parametrize("breakage", ["no-format", "bad-build", "no-title", "two-primaries", "no-primary",
+                                      "bad-role"])
 def test_bad_knowledge_edits_raise_format_errors(breakage: str) -> None:
     data = copy.deepcopy(load_json("knowledge", "known_issues.json"))
     if breakage == "no-format":
         data["format_version"] = 99
     elif breakage == "bad-build":
         data["issues"][0]["builds"]["7600"]["coverage"] = "maybe"
+    elif breakage == "two-primaries":
+        data["issues"][1]["role"] = "primary"
+    elif breakage == "no-primary":
+        data["issues"][0]["role"] = "secondary"
+    elif breakage == "bad-role":
+        data["issues"][1]["role"] = "main"
     else:
         del data["issues"][0]["title"]
     with pytest.raises(FormatError):
@@ -73,12 +82,15 @@ def test_a_second_issue_gets_its_own_verdict(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setitem(rules._PREDICATES, "test-other-issue", _other_issue_predicate)
     base = load_knowledge()
     other = replace(base.issues[0], id="another-issue", predicate="test-other-issue", title="Another article",
-                    short_name="Another issue", link="https://example.invalid/another", builds={})
-    knowledge = Knowledge(base.version, [base.issues[0], other])
+                    short_name="Another issue", link="https://example.invalid/another", builds={},
+                    role="secondary")
+    knowledge = Knowledge(base.version, [other, base.issues[0]])  # its place in the file does not matter
     not_ours = Scenario(build=9200).build_evidence()  # the first issue: not this issue (not covered)
     diag = diagnose(not_ours, knowledge)
-    assert [v.issue_id for v in diag.verdicts] == ["another-issue", "virtual-storport-dump-0xd1"]
-    assert diag.verdicts[0].id is VerdictId.MATCHES and diag.verdicts[1].id is VerdictId.NOT_THIS_ISSUE
+    # The primary issue stays `verdict` (JSON verdict.id), first; the one that applies decides the answer.
+    assert [v.issue_id for v in diag.verdicts] == ["virtual-storport-dump-0xd1", "another-issue"]
+    assert diag.verdict.id is VerdictId.NOT_THIS_ISSUE and diag.verdicts[1].id is VerdictId.MATCHES
+    assert diag.verdicts[1].prominent
     assert diag.outcome is Outcome.PROBLEM and diag.headline == "Another issue: headline"
     # Both answers reach the user.
     text = render_text(diag, not_ours)

@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from core.diagnosis import diagnose
-from core.diagnosis.model import Outcome
+from core.diagnosis.knowledge import load_knowledge
+from core.diagnosis.model import Outcome, Verdict
 from core.drivers.model import Confidence, DriverKind
 from core.dumps.model import IntegrityStatus
 from core.evidence_ref import Missing, Problem
@@ -31,6 +32,8 @@ class Case:
     outcome: Outcome = Outcome.PROBLEM
     steps: list[str] = field(default_factory=list)  # next-step ids that must be present
     missing: list[str] = field(default_factory=list)  # missing-evidence ids on the verdict
+    secondary: dict[str, str] = field(default_factory=dict)  # other articles' verdict ids, by issue id
+    headline_from: str | None = None  # the issue whose verdict headline is the diagnosis headline
 
 
 CASES = [
@@ -117,8 +120,10 @@ CASES = [
     Case("pagefile-size-unknown-ram", {"crash_dump_enabled": 1, "build": 9200, "diskdump": "6.2.9200.16384",
                                        "page_files": [PageFile("C:\\pagefile.sys", 1024, 1024)],
                                        "timeline": QUIET},
+         # Readiness can't tell whether the page file holds a complete dump (the RAM is not known): the
+         # answer is "can't tell", not "no problem found".
          "not-this-issue", "os-not-covered", {"high"}, findings=["pagefile-size-unknown"],
-         outcome=Outcome.OK),
+         outcome=Outcome.CANT_TELL),
     Case("damaged-and-repeated-driver", {"build": 9200, "diskdump": "6.2.9200.16384", "timeline": QUIET,
                                          "dumps": [kernel_dump(0x50, status=IntegrityStatus.TRUNCATED),
                                                    kernel_dump(0x50, path="C:\\b.dmp")]},
@@ -132,6 +137,21 @@ CASES = [
     Case("affected-bundle-without-dumps", {"missing": [Missing("dumps", "No crash dump files in this bundle.",
                                                                "Add Windows\\Minidump\\*.dmp.")]},
          "matches", None, {"high"}, findings=["missing-evidence", "hibernation-on-affected"]),
+    # Another article that cannot be told yet (KB 976746 needs the System log for its symptom) is listed,
+    # never the headline, and never turns a settled primary verdict into "can't tell" (the real
+    # SYSTEM_win7sp1 hive alone once said "can't tell yet" with KB 976746 first).
+    Case("physical-boot-miniport-no-log", {"miniport_kind": DriverKind.STORPORT_PHYSICAL,
+                                           "miniport_name": "lsi_sas", "timeline": None},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], outcome=Outcome.OK,
+         secondary={"diskdump-hibernation-0xa": "cant-tell"}),
+    # Another article that matches is shown in full and makes the outcome a problem, its headline the
+    # answer; the primary verdict is still `verdict` (JSON verdict.id), first in the list.
+    Case("secondary-article-matches",
+         {"miniport_kind": DriverKind.STORPORT_PHYSICAL, "miniport_name": "lsi_sas",
+          "timeline": [restart(0xA, hibernating=True)]},
+         "not-this-issue", "no-virtual-miniport", {"high"}, ["lsi_sas.sys"], ["hibernation-on-affected"],
+         outcome=Outcome.PROBLEM, secondary={"diskdump-hibernation-0xa": "matches"},
+         headline_from="diskdump-hibernation-0xa"),
     Case("nothing-readable", {"registry": False, "drivers_inspected": False, "timeline": None,
                               "problems": [Problem("C:\\SYSTEM", "permission denied", step="registry")]},
          "cant-tell", "missing-evidence", {"low"}, findings=["unreadable-evidence"],
@@ -161,6 +181,19 @@ def test_scenario(case: Case) -> None:
         assert wanted in missing_ids
         assert all(m.how_to_get for m in v.missing)
     assert diag.outcome is case.outcome, [(f.id, f.severity) for f in diag.findings]
+    # The primary known issue (the tool's own) is always the verdict shown first, whatever the others say.
+    primary = load_knowledge().primary.id
+    assert v.issue_id == primary and diag.verdicts[0] is v
+    assert next(x for x in diag.all_verdicts if isinstance(x, Verdict)) is v
+    others = {x.issue_id: x for x in diag.verdicts[1:]}
+    for issue_id, wanted in case.secondary.items():
+        assert others[issue_id].id.value == wanted
+        # shown in full only when it applies, else listed in one line
+        assert others[issue_id].prominent is others[issue_id].is_problem
+    if case.headline_from:
+        assert diag.headline == others[case.headline_from].headline
+    elif not any(x.is_problem for x in diag.verdicts[1:]):
+        assert all(x.headline != diag.headline for x in diag.verdicts[1:])
 
 
 def test_matrix_covers_every_verdict_and_finding() -> None:
@@ -202,3 +235,58 @@ def test_evidence_items_point_at_their_sources() -> None:
 def test_at_risk_says_the_article_asks_to_apply_only_when_affected() -> None:
     v = diagnose(Scenario(timeline=[]).build_evidence()).verdict
     assert "only" in v.explanation and "affected" in v.explanation
+
+
+def test_a_file_read_whole_despite_a_note_is_not_called_unreadable() -> None:
+    """The real Server 2012 R2 log has a dirty header yet every record is read (an info note); a dirty
+    hive whose logs were replayed is read whole too. Neither is "Some evidence could not be read"
+    (the hive alone gave "... could not be read (0 files)")."""
+    from core.evidence_ref import Severity
+
+    note = Problem("System.evtx", "dirty header: 247 chunks hold records but the header counts 10; every "
+                   "chunk with a valid signature was read", Severity.INFO, "events")
+    ev = Scenario(problems=[note]).build_evidence()
+    assert ev.registry is not None
+    ev.registry.hive_notes.append("SYSTEM: dirty hive; transaction logs replayed (SYSTEM.LOG1, SYSTEM.LOG2)")
+    findings = diagnose(ev).findings
+    assert "unreadable-evidence" not in [f.id for f in findings]
+    (notes,) = [f for f in findings if f.id == "evidence-read-notes"]
+    assert "could not be read" not in notes.headline
+    assert "dirty header" in " ".join(i.text for i in notes.evidence)
+
+
+def test_unreadable_evidence_counts_files_not_problems() -> None:
+    ev = Scenario(problems=[Problem("System.evtx", "1326 records could not be read", step="events"),
+                            Problem("System.evtx", "the file is truncated", step="events")]).build_evidence()
+    (finding,) = [f for f in diagnose(ev).findings if f.id == "unreadable-evidence"]
+    assert finding.headline.startswith("Some evidence could not be read (1 file")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
+def test_an_article_that_does_not_apply_never_changes_the_answer(case: Case) -> None:
+    # Matrix-wide: with the secondary articles left out of the knowledge, the outcome and headline are the
+    # same unless one of them applies (then it is a problem, and its headline leads).
+    from core.diagnosis.knowledge import Knowledge
+
+    full = load_knowledge()
+    only_primary = Knowledge(full.version, [full.primary])
+    ev = Scenario(**case.scenario).build_evidence()
+    with_all, alone = diagnose(ev, full), diagnose(Scenario(**case.scenario).build_evidence(), only_primary)
+    assert with_all.verdict.id is alone.verdict.id
+    if not any(v.is_problem for v in with_all.verdicts if not v.primary):
+        assert (with_all.outcome, with_all.headline) == (alone.outcome, alone.headline)
+    else:
+        assert with_all.outcome is Outcome.PROBLEM
+
+
+def test_a_log_with_lost_records_does_not_say_no_crash_was_recorded() -> None:
+    """A SYSTEM hive and its own System log cut short (14 of 18 records lost): "[no] Crash with Stop 0xD1
+    and no dump written: No crash with this signature is recorded" was said of records never read."""
+    ev = Scenario(timeline=QUIET).build_evidence()
+    assert ev.timeline is not None
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "no"  # every record read, none is a crash: a real "no"
+    ev.timeline.unreadable_records = 14
+    symptom = next(c for c in diagnose(ev).verdict.conditions if c.id == "symptom")
+    assert symptom.state.value == "unknown"
+    assert "14" in symptom.text and "could not be read" in symptom.text

@@ -246,3 +246,25 @@ def test_real_samples_no_verdict_rests_on_what_was_not_read(realdata, files) -> 
     with open_source([realdata(f) for f in files]) as source:
         ev = scan(source)
     _assert_every_no_was_read(diagnose(ev))
+
+
+def test_real_win7_hive_alone_is_not_the_known_issue_and_the_guidance_article_is_listed(realdata) -> None:
+    # MANIFEST: "Expected verdict for this machine: not the known issue". KB 976746 (guidance, needs the
+    # System log for its symptom) can't tell, and must neither lead nor turn the answer into "can't tell".
+    from core.report import render_json, render_text
+
+    ev, diag = _scan_file(realdata("hives/SYSTEM_win7sp1"))
+    assert diag.verdict.issue_id == "virtual-storport-dump-0xd1"
+    assert diag.verdict.id is VerdictId.NOT_THIS_ISSUE and diag.verdict.reason == "no-virtual-miniport"
+    assert diag.outcome is not Outcome.CANT_TELL and "can't tell" not in diag.headline
+    data = render_json(diag, ev)
+    assert data["verdict"]["issue_id"] == "virtual-storport-dump-0xd1" and data["verdict"]["primary"]
+    assert data["verdicts"][1]["issue_id"] == "diskdump-hibernation-0xa"
+    assert data["verdicts"][1]["id"] == "cant-tell"
+    text = render_text(diag, ev)
+    assert text.index("This is not the known issue.") < text.index("Other known issues checked")
+    assert "KB 976746): Can't tell yet" in " ".join(text.split())
+    # Readiness: the storage driver check rests on the primary issue, settled here, not on KB 976746.
+    assert diag.readiness is not None
+    miniport = next(c for c in diag.readiness.checks if c.id == "dump-capable-miniport")
+    assert miniport.state is ConditionState.YES and "976746" not in miniport.text

@@ -86,3 +86,22 @@ def test_fixed_versions_and_covered_builds_come_from_the_knowledge_data(monkeypa
         assert "6.1.7601" in check_fix("diskdump.sys", pe("10.0.19041.1"), None).message
     finally:
         fix_check.fix_builds.cache_clear()
+
+
+def test_a_file_that_is_not_in_the_evidence_is_not_called_unreadable(tmp_path):
+    """A SYSTEM hive alone said "Diskdump.sys could not be read": nothing was tried, the file was not
+    given. Only a file that was there and failed is "could not be read"."""
+    from core.scan import scan
+    from core.sources import open_source
+    from tests.builders.offline_root import write_offline_root
+
+    result = check_fix("diskdump.sys", None, None, absent=True)
+    assert result.state == FixState.UNKNOWN
+    assert "Diskdump.sys was not in the evidence" in result.message
+    assert "could not be read" not in result.message
+    layout = write_offline_root(tmp_path / "vol")
+    (layout.windows / "system32" / "DRIVERS" / "diskdump.sys").unlink()
+    with open_source(tmp_path / "vol") as source:
+        ev = scan(source)
+    assert ev.storage is not None and ev.storage.diskdump is not None
+    assert "was not in the evidence" in ev.storage.diskdump.message

@@ -103,3 +103,43 @@ def test_an_empty_but_readable_log_exits_ok_not_unreadable(monkeypatch, capsys):
     monkeypatch.setattr("core.examine.open_source", lambda spec: _empty_log_source())
     assert main(["events"]) == 0
     assert "holds none of the events" in capsys.readouterr().out
+
+
+def _cut_log(tmp_path, computer: str = "PC-ONE"):
+    """A log of 12 boots in three chunks, cut inside the second: records 5-12 are lost."""
+    from tests.builders.evtx import EvtxImage, build_evtx_image
+
+    events = []
+    for i in range(6):
+        for ev in b.boot(T0 + timedelta(days=i)):
+            ev.computer = computer
+            events.append(ev)
+    image = build_evtx_image(events, records_per_chunk=4)
+    path = tmp_path / f"{computer}.evtx"
+    path.write_bytes(image.data[:EvtxImage.chunk_offset(1) + 300])
+    return path
+
+
+def test_a_log_cut_short_is_not_an_all_clear(tmp_path, capsys):
+    """The real Windows 7 log cut at 70,000 bytes: 1,326 of 1,601 records lost (both crashes with them),
+    and `events` exited 0, "no unexpected restart". Unread records can hold restarts: exit 4."""
+    path = _cut_log(tmp_path)
+    assert main(["events", str(path)]) == 4
+    assert "could not be read" in capsys.readouterr().out
+    assert main(["events", str(path), "--json"]) == 4
+
+
+def test_json_of_logs_from_two_computers_keeps_them_apart(tmp_path, capsys):
+    """`events --json` of two computers' logs printed one merged timeline (the text output did not)."""
+    first, second = [*b.boot(T0)], [*b.hibernate_crash_d1(T0 + timedelta(days=2))]
+    for events, name in ((first, "PC-ONE"), (second, "PC-TWO")):
+        for ev in events:
+            ev.computer = name
+    one = b.write_export(tmp_path / "one.xml", first)
+    two = b.write_export(tmp_path / "two.xml", second)
+    assert main(["events", str(one), str(two), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert "timeline" not in data
+    assert [m["computer"] for m in data["machines"]] == ["PC-ONE", "PC-TWO"]
+    kinds = [[e["kind"] for e in m["timeline"]["entries"]] for m in data["machines"]]
+    assert "unexpected-restart" not in kinds[0] and "unexpected-restart" in kinds[1]

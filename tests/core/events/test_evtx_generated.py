@@ -220,8 +220,9 @@ def test_file_cut_mid_chunk_reads_records_before_the_cut(tmp_path):
     # the zeros the library is fed for the rest of the chunk never show up as an event of 1601
     assert result.first_event == T0.replace(microsecond=0)
     assert result.last_event == (T0 + timedelta(minutes=9)).replace(microsecond=0)
-    (truncated,) = [p.message for p in result.problems if "truncated" in p.message]
-    assert "System.evtx" in truncated and f"{len(data):,} bytes" in truncated
+    (problem,) = [p for p in result.problems if "truncated" in p.message]
+    truncated = problem.message
+    assert problem.path.endswith("System.evtx") and f"{len(data):,} bytes" in truncated
     assert f"offset 0x{len(data):X}" in truncated and "chunk 2" in truncated
     assert "records 9–10 before the cut were read, records 11–12 are lost" in truncated
     assert path.read_bytes() == data  # the evidence file is read, never padded in place
@@ -242,6 +243,7 @@ def test_file_cut_inside_an_unused_chunk_loses_nothing(tmp_path):
     assert result.records_read == 12 and result.unreadable_records == 0
     (problem,) = result.problems
     assert "is truncated" in problem.message and "no record is lost" in problem.message
+    assert problem.message.startswith("The file is truncated: it is ")
     assert problem.severity is Severity.INFO
 
 
@@ -275,8 +277,10 @@ def test_file_cut_at_a_chunk_boundary_reports_the_missing_chunks(tmp_path):
     assert result.unreadable_records == 4
     messages = [p.message for p in result.problems]
     assert messages[0].startswith("4 records could not be read")
-    assert ("System.evtx ends after 2 of the 3 chunks its header lists; records 9–12 are missing — the file "
+    assert ("The file ends after 2 of the 3 chunks its header lists; records 9–12 are missing — the file "
             "was cut or copied incompletely") in messages
+    # The problem names the file already: a message that names it again showed it twice in reports.
+    assert not any("System.evtx" in m for m in messages)
     assert not any("truncated" in m for m in messages)  # nothing is cut inside a chunk
 
 

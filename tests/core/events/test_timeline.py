@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from core.dumps.model import DumpInfo, DumpKind
 from core.events import build_timeline, read_events
 from core.events.model import EventInput, NoDumpReason, TimelineKind
@@ -187,3 +189,14 @@ def test_windows_10_resume_is_shown_once_at_the_real_wake_time(tmp_path):
     assert [e.time for e in resumes] == [wake]
     (sleep,) = [e for e in tl.entries if e.kind is TimelineKind.SLEEP]
     assert "hibernate" in sleep.summary and "unconfirmed" in sleep.summary
+
+
+@pytest.mark.parametrize("state", [0, 1, 6])
+def test_windows_10_restart_while_working_or_shutting_down_is_not_during_sleep(tmp_path, state):
+    """The real Windows 10 1809 log: a Kernel-Power 41 with SleepInProgress 6 (shutdown, S5) was called
+    "going to sleep or hibernating (SleepInProgress 6: shutdown (S5))" and counted as the known issue's
+    hibernation signature. Only a sleep state (S1–S4) is a transition to sleep."""
+    tl = _timeline(tmp_path, [*b.boot(T0), *_crash(bugcheck=0, sleep=state, shape="win10")])
+    (restart,) = tl.unexpected_restarts()
+    assert restart.during_hibernate is not True
+    assert "sleep" not in restart.summary and "hibernat" not in restart.summary

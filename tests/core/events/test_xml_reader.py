@@ -143,3 +143,14 @@ def test_memory_stays_flat_as_the_export_grows(tmp_path):
     large = b.write_export(tmp_path / "large.xml", filler * 30)  # 15x the events
     assert large.stat().st_size > 10 * small.stat().st_size
     assert _peak(large) < 3 * _peak(small)
+
+
+@pytest.mark.parametrize("html", [
+    b'<!DOCTYPE html>\n<html lang="en">',
+    b"\xef\xbb\xbf<!doctype HTML><html>",
+    b'<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN">',
+])
+def test_an_html_page_is_not_taken_for_an_event_export(html: bytes) -> None:
+    from core.events.xml_reader import detect
+    assert not detect(html)
+    assert detect(b'<!DOCTYPE Event [<!ENTITY a "a">]><Event/>')  # still claimed, then refused as unsafe

@@ -239,3 +239,26 @@ def test_system_managed_page_file_that_could_not_grow(tmp_path: Path, layout: st
     _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK, ram=16 * GB,
                             page_files_mb={"C:\\pagefile.sys": 17000})
     assert check(diag, "page-file").state is YES
+
+
+def test_hibernation_without_a_system_log_is_not_said_to_have_never_failed(tmp_path: Path) -> None:
+    """A SYSTEM hive alone (the real Windows 7 one): "Hibernation is on and no failed hibernation was
+    recorded" was a [yes] although no System log, where a failure would be recorded, was read."""
+    _ev, diag = scan_bundle(tmp_path / "b", _ready_machine("7"), free=BIG_DISK)  # no events
+    hib = check(diag, "hibernation-path")
+    assert hib.applies and hib.state is UNKNOWN
+    assert "System log" in hib.text
+    start = at("2024-05-01 08:00:00")
+    _ev, diag = scan_bundle(tmp_path / "c", _ready_machine("7"), [*boot(start)], free=BIG_DISK)
+    assert check(diag, "hibernation-path").state is YES  # a log was read and holds no failure
+
+
+def test_a_value_that_is_not_set_is_never_shown_as_python_none(tmp_path: Path) -> None:
+    """The real Windows 7 hive: "AlwaysKeepMemoryDump = None  [HKLM\\...\\CrashControl]"."""
+    import re
+
+    machine = machine_for("7", AlwaysKeepMemoryDump=None, AutoReboot=None, CrashDumpEnabled=2)
+    _ev, diag = scan_bundle(tmp_path / "b", machine, free=BIG_DISK)
+    texts = [i.text for c in readiness(diag).checks for i in c.evidence]
+    assert any("AlwaysKeepMemoryDump is not set" in t for t in texts)
+    assert not [t for t in texts if re.search(r"\b(None|True|False)\b", t)]

@@ -157,7 +157,7 @@ def test_undocumented_kernel_power_41_fields_are_shown_as_recorded(tmp_path: Pat
               kernel_power_41(at("2024-05-01 12:00:00"), shape="win10", bugcheck=0x50)]
     [lost] = _explanations(tmp_path, events)
     text = " ".join(i.text for i in lost.evidence)
-    assert "BugcheckInfoFromEFI = False" in text and "CheckpointStatus = 0" in text
+    assert "BugcheckInfoFromEFI = false" in text and "CheckpointStatus = 0" in text  # as the log writes it
     assert "meaning not documented" in text
 
 

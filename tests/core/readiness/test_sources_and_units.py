@@ -142,3 +142,16 @@ def test_bundle_export_carries_the_readiness_facts(tmp_path: Path) -> None:
         again = diagnose(scan(source))
     assert again.readiness is not None and diag.readiness is not None
     assert again.readiness.check("free-space").state is diag.readiness.check("free-space").state is NO  # type: ignore[union-attr]
+
+
+def test_a_reason_shared_by_several_checks_is_said_once() -> None:
+    """A System log alone: three essential checks are unknown for one reason; the summary said
+    "The dump settings (CrashControl) were not in the evidence." three times in a row."""
+    from core.evidence import Evidence
+    from core.readiness.engine import assess_readiness
+    from core.readiness.model import ReadinessId
+
+    verdict = assess_readiness(Evidence(source_description="a log", source_kind="files"))
+    assert verdict.id is ReadinessId.CANT_TELL
+    sentences = [s.strip() for s in verdict.explanation.split(".") if s.strip()]
+    assert sentences and len(sentences) == len(set(sentences)), verdict.explanation

@@ -75,3 +75,23 @@ def test_cli_csv_to_an_unwritable_place_is_a_usage_error(tmp_path: Path,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", "--demo", "--csv", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
     assert "cannot write" in capsys.readouterr().err
+
+
+def test_crash_list_of_files_from_several_computers_lists_every_computers_dumps(tmp_path: Path) -> None:
+    """`scan LOG DUMP --csv` with a log from one computer and a dump from another wrote a header and no
+    row: only the first computer's (dump-less) evidence was listed. Each dump is listed, with the
+    computer it came from in BlueScreenView's "Computer Name" column (empty when no name is known)."""
+    from core.machines import MachineIdentity, Piece
+
+    a = write_kernel_dump(tmp_path / "a.dmp", 64, 0xD1, (0x28, 2, 0, 0xFFFFF880))
+    b = write_kernel_dump(tmp_path / "b.dmp", 64, 0x50, (0x28, 2, 0, 0xFFFFF880))
+    first = Evidence("t", "files", machine=MachineIdentity("PC-ONE"))
+    second = Evidence("t", "files", dumps=[read_dump(a)],
+                      machine=MachineIdentity("PC-TWO", [Piece("SYSTEM", "registry", ["PC-TWO"])]))
+    third = Evidence("t", "files", dumps=[read_dump(b)],
+                     machine=MachineIdentity("the computer that wrote b.dmp (Windows build 7601, x64)"))
+    top = Evidence("t", "files", machines=[first, second, third])
+    rows = _rows(crashes_csv(top))
+    named = [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+    assert [(r["Dump File"], r["Computer Name"]) for r in named] == [("a.dmp", "PC-TWO"), ("b.dmp", "")]
+    assert rows[0].index("Computer Name") == rows[0].index("Processor") + 1  # BlueScreenView's order

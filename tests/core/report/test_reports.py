@@ -105,3 +105,57 @@ def test_hostile_json_round_trips(schema) -> None:  # type: ignore[no-untyped-de
     data = json.loads(text)
     jsonschema.validate(data, schema)
     assert data["source"]["description"] == HOSTILE
+
+
+def test_text_report_lists_each_unreadable_file_with_its_whole_reason() -> None:
+    """The "Files that could not be read" table cut the reason at 60 characters without a mark, so a
+    truncated System log showed only the start of "1326 records could not be read (chunk 1 is cut ..."."""
+    reason = ("1326 records could not be read (chunk 1 is cut short; 1143 more records are in chunks "
+              "past the end of the file), so crashes in that part of the log cannot be seen")
+    ev = Scenario(problems=[Problem("/evidence/logs/System.evtx", reason, step="events")]).build_evidence()
+    text = render_text(diagnose(ev), ev)
+    section = text[text.index("Files that could not be read"):]
+    assert " ".join(section.split()).count(reason) == 1
+    assert "/evidence/logs/System.evtx" in section
+
+
+def test_advice_for_missing_evidence_reads_as_sentences() -> None:
+    """"No System event log (.evtx or XML export) among the files chosen. add Windows\\...": the advice
+    began in lower case after a full stop in the text report and in the missing-evidence finding."""
+    from core.evidence_ref import Missing
+
+    ev = Scenario(missing=[Missing("event-log", "No System event log among the files chosen.",
+                                   "add Windows\\System32\\winevt\\Logs\\System.evtx, or run the collector"),
+                           Missing("dumps", "No crash dump files among the files chosen.",
+                                   "add Windows\\Minidump\\*.dmp, or run the collector")]).build_evidence()
+    diag = diagnose(ev)
+    text = render_text(diag, ev)
+    flat = " ".join(text.split())
+    assert ". add " not in flat
+    assert "chosen. Add Windows\\Minidump\\*.dmp, or run the collector." in flat
+
+
+def test_a_cell_cut_to_its_column_says_so() -> None:
+    """The crash list cut "/tmp/.../triage_x64_19041.dmp" to "...triage_x64_19041.dm" with no mark."""
+    from core.report.common import aligned_columns
+
+    long = "/evidence/" + "x" * 60 + "/triage_x64_19041.dmp"
+    _header, row = aligned_columns([["File", "State"], [long, "complete"]], cap=60)
+    assert row.split("  ")[0].endswith("\u2026") and len(row.split("  ")[0]) == 60
+    assert aligned_columns([["a", "b"], ["short", "ok"]], cap=60)[1] == "short  ok"
+
+
+def test_the_reports_driver_table_says_in_use_as_the_wizard_and_csv_do() -> None:
+    """The real Windows 7 hive: atapi and LSI_SAS were both "In dump path: yes" while the report said the
+    boot disk is on one of them; the column was "in use" (a boot-start driver with a present device)
+    under another name, and Diskdump.sys showed nothing where the CSV says "only while a dump is written"."""
+    from core.drivers.model import Confidence, DriverKind, StorageDriver, StorageReport
+    from core.evidence import Evidence
+    from core.report.common import drivers_table
+
+    ev = Evidence("t", "files", storage=StorageReport(drivers=[
+        StorageDriver("atapi", "atapi.sys", None, None, DriverKind.ATA, Confidence.MEDIUM, in_use=True),
+        StorageDriver("diskdump.sys", "diskdump.sys", None, None, DriverKind.DUMP_STACK, Confidence.HIGH)]))
+    t = drivers_table(ev)
+    assert t.headers[-1] == "In use"
+    assert [r[-1] for r in t.rows] == ["yes", "only while a dump is written"]

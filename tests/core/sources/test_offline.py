@@ -136,3 +136,21 @@ def test_event_log_found_case_insensitively(tmp_path):
     with OfflineSource(tmp_path / "vol") as source:
         (inp,) = source.event_inputs()
         assert inp.kind == "evtx" and inp.path == logs / "SYSTEM.EVTX"
+
+
+def test_each_system_log_of_an_offline_folder_is_named_by_its_place(tmp_path: Path) -> None:
+    """The Windows folder's System.evtx and another System.evtx copied beside the Windows folder were both
+    cited as plain "System.evtx", so an evidence line did not say which file it came from."""
+    from tests.builders.events import at, hibernate_crash_d1, write_export
+
+    layout = write_offline_root(tmp_path / "vol")
+    logs = layout.windows / "System32" / "winevt" / "Logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    write_export(logs / "System.evtx.xml", hibernate_crash_d1(at("2011-03-15 08:00:00")))
+    (logs / "System.evtx.xml").rename(logs / "System.evtx")  # content decides; the reader is told "evtx"
+    write_export(tmp_path / "vol" / "System.xml", hibernate_crash_d1(at("2011-04-15 08:00:00")))
+    with open_source(tmp_path / "vol") as source:
+        labels = [i.label for i in source.event_inputs()]
+    assert len(labels) == len(set(labels)) == 2
+    assert any(label.endswith("System32/winevt/Logs/System.evtx") for label in labels)
+    assert any(label.endswith("vol/System.xml") for label in labels)
