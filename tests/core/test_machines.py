@@ -100,7 +100,8 @@ def test_a_dump_that_contradicts_the_other_files_is_another_computer(dump: Piece
 def test_a_crash_after_the_log_was_copied_is_unconfirmed_never_another_computer(build) -> None:
     """A log copied before the machine crashed is normal: a crash after its last record (with an update
     the log never shows) cannot say "not the same computer", only that it could not be confirmed."""
-    log = Piece("System.evtx", "events", names=["PC-A"], build=7600, when=T0, last_seen=T0 + timedelta(days=1))
+    log = Piece("System.evtx", "events", names=["PC-A"], build=7600, when=T0,
+                last_seen=T0 + timedelta(days=1))
     late = Piece("late.dmp", "dump", build=build, when=T0 + timedelta(days=30))
     machines = group_pieces([log, late])
     if build is None:  # nothing to doubt: no build the log never shows
