@@ -83,10 +83,8 @@ def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None 
     if diag.machines:
         # The whole's verdict and readiness are the most serious over the computers (core.diagnosis.engine):
         # say whose they are.
-        data["verdict_from"] = next((m.label for m in diag.machines if m.diagnosis.verdict is diag.verdict),
-                                    None)
-        data["readiness_from"] = next((m.label for m in diag.machines
-                                       if m.diagnosis.readiness is diag.readiness), None)
+        data["verdict_from"] = diag.whose(diag.verdict)
+        data["readiness_from"] = diag.whose(diag.readiness) if diag.readiness is not None else None
     return data
 
 

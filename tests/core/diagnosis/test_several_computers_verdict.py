@@ -28,7 +28,8 @@ def _log(path: Path, computer: str) -> Path:
     crash_boot = T0 + timedelta(minutes=5)
     evs = [kernel_general(T0, 12, version=version), eventlog(T0 + timedelta(seconds=20), 6005),
            kernel_power_42(T0 + timedelta(minutes=2), target_state=5),
-           kernel_general(crash_boot, 12, version=version), eventlog(crash_boot + timedelta(seconds=20), 6005),
+           kernel_general(crash_boot, 12, version=version),
+           eventlog(crash_boot + timedelta(seconds=20), 6005),
            kernel_power_41(crash_boot + timedelta(seconds=3), bugcheck=0xD1,
                            params=(0, 2, 0, 0xFFFFF88001234567), sleep=True)]
     for ev in evs:
@@ -80,3 +81,18 @@ def test_real_samples_of_several_computers_give_the_most_serious_verdict(realdat
     data = json.loads(capsys.readouterr().out)
     assert (data["verdict"]["id"], data["readiness"]["id"]) == _most_serious(data)
     assert data["exit_code"] == code
+
+
+def test_the_wizard_names_the_computer_whose_verdict_it_shows_first(tmp_path) -> None:
+    from core.diagnosis import diagnose
+    from core.scan import scan
+    from core.sources import open_source
+    from core.wizard.present import verdict_headline
+
+    files = _files(tmp_path)
+    for order in (files, files[::-1]):
+        with open_source([Path(f) for f in order]) as source:
+            diag = diagnose(scan(source))
+        worst = min(diag.machines, key=lambda m: VERDICT_SERIOUSNESS.index(m.diagnosis.verdict.id))
+        assert diag.verdict.id is worst.diagnosis.verdict.id
+        assert verdict_headline(diag).endswith(f"{worst.label}: {worst.diagnosis.verdict.headline}")
