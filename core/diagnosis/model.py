@@ -195,8 +195,8 @@ class Diagnosis:
 
     def whose(self, verdict: Verdict | ReadinessVerdict) -> str | None:
         """With several computers: the label of the computer a top-level verdict is taken from."""
-        return next((m.label for m in self.machines
-                     if verdict is m.diagnosis.readiness or any(verdict is v for v in m.diagnosis.verdicts)), None)
+        return next((m.label for m in self.machines if verdict is m.diagnosis.readiness
+                     or any(verdict is v for v in m.diagnosis.verdicts)), None)
 
     @property
     def exit_code(self) -> int:
