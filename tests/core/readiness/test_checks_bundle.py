@@ -40,7 +40,8 @@ def _started(layout: str) -> list[Ev]:
 
 
 def test_a_well_configured_machine_is_ready(tmp_path: Path, layout: str) -> None:
-    _ev, diag = scan_bundle(tmp_path / "b", _ready_machine(layout), _started(layout), free=BIG_DISK, ram=8 * GB)
+    _ev, diag = scan_bundle(tmp_path / "b", _ready_machine(layout), _started(layout), free=BIG_DISK,
+                            ram=8 * GB)
     r = readiness(diag)
     assert r.id is ReadinessId.READY, [(c.id, c.state, c.text) for c in r.checks]
     assert r.exit_code == 0
@@ -170,8 +171,8 @@ def test_always_keep_memory_dump(tmp_path: Path, layout: str) -> None:
 # -- AutoReboot, dump filters, dump stack ---------------------------------------------------------------
 
 def test_auto_reboot(tmp_path: Path, layout: str) -> None:
-    _ev, diag = scan_bundle(tmp_path / "a", _ready_machine(layout, AutoReboot=0), _started(layout), free=BIG_DISK,
-                            ram=GB)
+    _ev, diag = scan_bundle(tmp_path / "a", _ready_machine(layout, AutoReboot=0), _started(layout),
+                            free=BIG_DISK, ram=GB)
     assert check(diag, "auto-reboot").state is NO
     assert readiness(diag).id is ReadinessId.DEGRADED
     _ev, diag = scan_bundle(tmp_path / "b", _ready_machine(layout, AutoReboot=None), free=BIG_DISK)
