@@ -109,3 +109,12 @@ def test_readiness_of_files_from_two_computers_answers_for_each(tmp_path: Path,
         ("TESTPC", "cant-tell", 4), ("OTHERPC", "cant-tell", 4)]
     for m in data["machines"]:
         jsonschema.validate(m["readiness"], {"$defs": _schema()["$defs"], "$ref": "#/$defs/readiness"})
+
+
+def test_real_hive_alone_is_not_ready_on_unknown_checks(realdata, capsys: pytest.CaptureFixture[str]) -> None:
+    """A SYSTEM hive alone shows neither the free space nor whether the dump stack was set up: either could
+    stop the dump, so the answer is "can't tell", naming them, never "ready"."""
+    assert main(["readiness", str(realdata("hives/SYSTEM_win7sp1"))]) == 4
+    out = " ".join(capsys.readouterr().out.split())
+    assert "Can't tell" in out and "Not known, and each could stop the dump:" in out
+    assert "The dump stack (dump_*.sys) was set up" in out and "has room for it" in out
