@@ -291,3 +291,14 @@ def test_system_on_a_real_log_or_dump_alone_gives_the_scans_version(realdata, ca
     assert version in out and source in out and "version and dump settings are unknown" not in out
     main(["scan", path])
     assert version in capsys.readouterr().out  # the same version as the scan
+
+
+def test_loose_files_are_reported_as_files_not_a_bundle(tmp_path, capsys):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    main(["system", files[0], "--json"])
+    assert json.loads(capsys.readouterr().out)["source_kind"] == "files"
+    main(["scan", *files, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"]["kind"] == "files" and all(m["source"]["kind"] == "files" for m in data["machines"])
+    main(["scan", str(write_bundle_folder(tmp_path / "b")), "--json"])
+    assert json.loads(capsys.readouterr().out)["source"]["kind"] == "bundle"
