@@ -302,3 +302,15 @@ def test_loose_files_are_reported_as_files_not_a_bundle(tmp_path, capsys):
     assert data["source"]["kind"] == "files" and all(m["source"]["kind"] == "files" for m in data["machines"])
     main(["scan", str(write_bundle_folder(tmp_path / "b")), "--json"])
     assert json.loads(capsys.readouterr().out)["source"]["kind"] == "bundle"
+
+
+def test_after_a_bundle_round_trip_a_computer_is_not_named_by_one_reg_file(tmp_path, capsys):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    out_zip = tmp_path / "round.zip"
+    main(["bundle", "-o", str(out_zip), *files])
+    capsys.readouterr()
+    main(["scan", str(out_zip), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    testpc = next(m for m in data["machines"] if m["label"] == "TESTPC")
+    shown = [p["file"] for p in testpc["machine"]["pieces"] if p["kind"] == "registry"]
+    assert shown == [f"the registry exports (.reg) in {out_zip.name}!registry"]
