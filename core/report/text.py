@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from core.advice import with_advice
-from core.diagnosis.model import ConditionState, Diagnosis, Verdict
+from core.diagnosis.model import Diagnosis, Verdict
 from core.diagnosis.wording import (
     CONFIDENCE_LABELS,
     SECTION_TITLES,
@@ -23,62 +21,45 @@ from core.report.common import (
     ref_text,
     system_rows,
 )
+from core.report.markup import MARK, steps_text, title, wrap
 from core.report.readiness_section import readiness_text
-
-WIDTH = 100
-_MARK = {ConditionState.YES: "yes", ConditionState.NO: "no ", ConditionState.UNKNOWN: " ? "}
-
-
-def _wrap(text: str, indent: str = "  ") -> list[str]:
-    return textwrap.wrap(clean(text), WIDTH, initial_indent=indent, subsequent_indent=indent) or [indent]
-
-
-def _title(text: str) -> list[str]:
-    return ["", text, "-" * len(text)]
 
 
 def _verdict(v: Verdict, lines: list[str]) -> None:
-    lines += _title(f"{SECTION_TITLES['verdict' if v.primary else 'other_verdict']} {VERDICT_LABELS[v.id]} "
+    lines += title(f"{SECTION_TITLES['verdict' if v.primary else 'other_verdict']} {VERDICT_LABELS[v.id]} "
                     f"({CONFIDENCE_LABELS[v.confidence.level.value].lower()})")
-    lines += _wrap(v.headline)
-    lines += _wrap(v.explanation)
-    lines += _wrap(f"How sure: {v.confidence.why}")
-    lines += _wrap(f"Known issue: \u201c{v.issue_title}\u201d")
+    lines += wrap(v.headline)
+    lines += wrap(v.explanation)
+    lines += wrap(f"How sure: {v.confidence.why}")
+    lines += wrap(f"Known issue: \u201c{v.issue_title}\u201d")
     if v.link:
         lines.append(f"  {v.link}")
-    lines += _title(SECTION_TITLES["conditions"])
+    lines += title(SECTION_TITLES["conditions"])
     for c in v.conditions:
-        lines += _wrap(f"[{_MARK[c.state]}] {c.label}: {c.text}")
+        lines += wrap(f"[{MARK[c.state]}] {c.label}: {c.text}")
     if v.next_steps:
-        lines += _title(SECTION_TITLES["next_steps"])
-        for n, step in enumerate(v.next_steps, 1):
-            lines += _wrap(f"{n}. {step.title}")
-            if step.detail:
-                lines += _wrap(step.detail, "     ")
-            if step.command:
-                lines.append(f"     > {clean(step.command)}")
-            if step.link:
-                lines.append(f"     {clean(step.link)}")
+        lines += title(SECTION_TITLES["next_steps"])
+        lines += steps_text(v.next_steps)
     if v.evidence:
-        lines += _title("Evidence")
+        lines += title("Evidence")
         for item in v.evidence:
             where = ref_text(item.ref)
-            lines += _wrap(f"{'+' if item.supports else '-'} {item.text}" + (f"  [{where}]" if where else ""))
+            lines += wrap(f"{'+' if item.supports else '-'} {item.text}" + (f"  [{where}]" if where else ""))
     missing = missing_not_in_steps(v)
     if missing:
-        lines += _title(SECTION_TITLES["missing"])
+        lines += title(SECTION_TITLES["missing"])
         for m in missing:
-            lines += _wrap(f"- {with_advice(m.message, m.how_to_get)}")
+            lines += wrap(f"- {with_advice(m.message, m.how_to_get)}")
 
 
 def _table(t: Table, lines: list[str]) -> None:
-    lines += _title(SECTION_TITLES[t.title_key])
+    lines += title(SECTION_TITLES[t.title_key])
     if not t.rows:
         lines.append(f"  {t.empty}")
         return
     if t.title_key == "problems":  # the reason is the point: never cut it to a column's width
         for path, message, step in t.rows:
-            lines += _wrap(f"- {path} ({step}): {message}", "  ")
+            lines += wrap(f"- {path} ({step}): {message}", "  ")
         return
     lines += [("  " + line).rstrip() for line in aligned_columns([t.headers, *t.rows], cap=60)]
 
@@ -88,13 +69,13 @@ def render_text(diag: Diagnosis, ev: Evidence) -> str:
     report per computer."""
     if not diag.machines:
         return _render_one(diag, ev)
-    out = [*_wrap(diag.headline, ""), ""]
+    out = [*wrap(diag.headline, ""), ""]
     for machine in diag.machines:
         identity = machine.evidence.machine
         files = ", ".join(p.label for p in identity.pieces) if identity else ""
-        out += _wrap(f"- {machine.label}: {VERDICT_LABELS[machine.diagnosis.verdict.id]}. Files: {files}.")
+        out += wrap(f"- {machine.label}: {VERDICT_LABELS[machine.diagnosis.verdict.id]}. Files: {files}.")
         for note in identity.notes if identity else []:
-            out += _wrap(note, "    ")
+            out += wrap(note, "    ")
     for n, machine in enumerate(diag.machines, 1):
         out += ["", f"##### Computer {n} of {len(diag.machines)}: {clean(machine.label)} #####",
                 _render_one(machine.diagnosis, machine.evidence)]
@@ -103,7 +84,7 @@ def render_text(diag: Diagnosis, ev: Evidence) -> str:
 
 def _render_one(diag: Diagnosis, ev: Evidence) -> str:
     lines = [f"Dump Doctor report \u2014 {clean(ev.source_description)}", "=" * 40]
-    lines += _wrap(diag.headline, "")
+    lines += wrap(diag.headline, "")
     readiness = readiness_text(diag.readiness) if diag.readiness is not None else []
     if diag.primary_kind == "readiness":
         lines += readiness
@@ -112,27 +93,27 @@ def _render_one(diag: Diagnosis, ev: Evidence) -> str:
     if diag.primary_kind != "readiness":
         lines += readiness
     if diag.brief_verdicts:
-        lines += _title(SECTION_TITLES["other_issues"])
+        lines += title(SECTION_TITLES["other_issues"])
         for v in diag.brief_verdicts:
-            lines += _wrap(f"- {brief_verdict_text(v)}" + (f" {v.link}" if v.link else ""))
-    lines += _title(SECTION_TITLES["findings"])
+            lines += wrap(f"- {brief_verdict_text(v)}" + (f" {v.link}" if v.link else ""))
+    lines += title(SECTION_TITLES["findings"])
     if not diag.findings:
         lines.append("  Nothing else to report.")
     for f in diag.findings:
-        lines += _wrap(f"[{SEVERITY_LABELS[f.severity]}] {f.headline}")
-        lines += _wrap(f.explanation, "      ")
+        lines += wrap(f"[{SEVERITY_LABELS[f.severity]}] {f.headline}")
+        lines += wrap(f.explanation, "      ")
         if f.technical:
-            lines += _wrap(f"Technical: {f.technical}", "      ")
+            lines += wrap(f"Technical: {f.technical}", "      ")
         for item in f.evidence[:10]:
             where = ref_text(item.ref)
-            lines += _wrap(f"- {item.text}" + (f"  [{where}]" if where else ""), "      ")
+            lines += wrap(f"- {item.text}" + (f"  [{where}]" if where else ""), "      ")
         for step in f.next_steps:
-            lines += _wrap(f"> {step.title}" + (f": {step.command}" if step.command else ""), "      ")
-    lines += _title(SECTION_TITLES["technical"])
+            lines += wrap(f"> {step.title}" + (f": {step.command}" if step.command else ""), "      ")
+    lines += title(SECTION_TITLES["technical"])
     for key, value in system_rows(ev):
-        lines += _wrap(f"{key}: {value}")
+        lines += wrap(f"{key}: {value}")
     for v in diag.verdicts:
-        lines += _wrap(f"Rule {v.issue_id}: {v.technical}")
+        lines += wrap(f"Rule {v.issue_id}: {v.technical}")
     for t in appendix_tables(ev):
         _table(t, lines)
     return "\n".join(lines) + "\n"

@@ -110,7 +110,7 @@ def test_a_fifo_where_a_file_is_expected_never_hangs(tmp_path: Path, where: str,
     else:
         target = pipe = hostile.fifo(tmp_path / "pipe.zip")
     _code, out, err = _run(["scan", str(target)], capsys)
-    assert "named pipe (FIFO)" in " ".join((out + err).split())  # the text report wraps lines
+    assert "named pipe (FIFO)" in " ".join((out + err).split())  # the report wraps long reasons
     assert str(pipe) in out + err or pipe.name in out + err
 
 
