@@ -70,6 +70,9 @@ class MachineIdentity:
     label: str  # "WKS-WIN732BITA", or "the computer that wrote x.dmp (build 19041, x64)"
     pieces: list[Piece] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "could not confirm x.dmp comes from this computer"
+    # Kept apart only because nothing confirmed it is the same computer as the others (see _doubt): it
+    # may be the same, so the user is told "may come from N computers", not "come from".
+    unconfirmed: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -275,6 +278,7 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
             alike[0].pieces.append(piece)
             continue
         note = ""
+        doubtful = False
         if not fits and machines:
             firm = [r for r in (_contradiction(piece, m) for m in machines) if r]
             doubts = [r for m in machines if _contradiction(piece, m) is None
@@ -286,12 +290,13 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
                 parts.append("Dump Doctor could not confirm it is the same computer as the other files: "
                              + "; ".join(doubts) + ". It is diagnosed on its own.")
             note = " ".join(parts)
+            doubtful = not firm and bool(doubts)
         if len(fits) > 1:
             for m in fits:
                 m.label = m.label or _label(m)
             note = (f"{piece.label} shows no computer name and could come from "
                     + " or ".join(m.label for m in fits) + "; it is diagnosed on its own.")
-        machines.append(MachineIdentity("", [piece], [note] if note else []))
+        machines.append(MachineIdentity("", [piece], [note] if note else [], unconfirmed=doubtful))
     for machine in machines:
         machine.label = _label(machine)  # after grouping: names may have been added
     return machines

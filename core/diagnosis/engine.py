@@ -195,7 +195,8 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
     outcome = next(o for o in _OUTCOME_ORDER if o in outcomes)
     if outcome is Outcome.UNREADABLE and Outcome.OK in outcomes:
         outcome = Outcome.OK
-    notice = machines_notice([m.label for m in per_machine])
+    unconfirmed = [m.label for m in per_machine if m.evidence.machine and m.evidence.machine.unconfirmed]
+    notice = machines_notice([m.label for m in per_machine], unconfirmed)
     mixed = _mixed_finding(evidence, per_machine, notice)
     worst = most_serious_verdict(per_machine)
     ready = most_serious_readiness(per_machine)

@@ -111,6 +111,7 @@ def test_a_crash_after_the_log_was_copied_is_unconfirmed_never_another_computer(
     note = machines[1].notes[0]
     assert "Not the same computer" not in note and "not the same" not in note.casefold()
     assert "could not confirm it is the same computer" in note and "after the last record" in note
+    assert machines[1].unconfirmed and not machines[0].unconfirmed  # "may come from 2 computers"
 
 
 def test_a_dump_that_could_be_either_of_two_computers_stands_alone() -> None:
@@ -499,3 +500,4 @@ def test_real_log_and_a_later_dump_are_unconfirmed_not_another_computer(realdata
     main(["scan", str(realdata("evtx/System_win10-1809.evtx")), str(realdata("dumps/triage_x64_19041.dmp"))])
     out = " ".join(capsys.readouterr().out.split())
     assert "could not confirm it is the same computer" in out and "Not the same computer" not in out
+    assert out.startswith("These files may come from 2 computers: DESKTOP-23PS6ES;")
