@@ -118,3 +118,20 @@ def test_real_hive_alone_is_not_ready_on_unknown_checks(realdata, capsys: pytest
     out = " ".join(capsys.readouterr().out.split())
     assert "Can't tell" in out and "Not known, and each could stop the dump:" in out
     assert "The dump stack (dump_*.sys) was set up" in out and "has room for it" in out
+
+
+def test_readiness_of_several_computers_is_the_most_serious_by_the_scans_rule(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A degraded computer (AutoReboot 0) and one that cannot be judged: "can't tell" is the more serious
+    (a dump may not be written at all), in `readiness` as in `scan --json`."""
+    from tests.builders.events import write_export
+    from tests.core.test_machines import _hibernate_crash
+
+    source = _bundle(tmp_path / "b", AutoReboot=0)
+    write_export(tmp_path / "b" / "events" / "other.xml", _hibernate_crash("OTHERPC", (6, 1, 7600, 16385)))
+    code = main(["readiness", source, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(m["readiness"]["id"] for m in data["machines"]) == ["cant-tell", "degraded"]
+    assert data["readiness"]["id"] == "cant-tell" and code == data["exit_code"] == 4
+    main(["scan", source, "--json"])
+    assert json.loads(capsys.readouterr().out)["readiness"]["id"] == "cant-tell"
