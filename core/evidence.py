@@ -26,7 +26,7 @@ from core.registry.model import RegistryFacts
 @dataclass
 class Evidence:
     source_description: str  # "Offline Windows folder /mnt/win7", "Bundle PC42.zip"
-    source_kind: str  # "live" | "offline" | "bundle" (display only)
+    source_kind: str  # "live" | "offline" | "bundle" | "files" (display only)
     registry: RegistryFacts | None = None  # None: no SYSTEM hive/.reg at all
     dumps: list[DumpInfo] = field(default_factory=list)  # newest first
     storage: StorageReport | None = None

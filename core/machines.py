@@ -5,7 +5,8 @@ second and a crash dump from a third. Each piece shows some identity — the hiv
 Tcpip Hostname, the Computer field of event records, a dump header's build and architecture — and
 pieces are put together only when nothing they show disagrees. Named pieces (hive, log) belong together
 when they share a name; unnamed pieces (dumps) join the one named machine they are compatible with, and
-stand alone when they contradict it or could belong to more than one.
+stand alone when they contradict it, could belong to more than one, or could not be confirmed to
+belong to it (kept apart then, with the reason: see _doubt).
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class MachineIdentity:
     label: str  # "WKS-WIN732BITA", or "the computer that wrote x.dmp (build 19041, x64)"
     pieces: list[Piece] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # "could not confirm x.dmp comes from this computer"
+    # Kept apart only because nothing confirmed it is the same computer as the others (see _doubt): it
+    # may be the same, so the user is told "may come from N computers", not "come from".
+    unconfirmed: bool = False
 
     @property
     def names(self) -> list[str]:
@@ -197,19 +201,31 @@ def _contradiction(piece: Piece, machine: MachineIdentity) -> str | None:
             if piece.when is not None and seen and piece.when < max(seen):
                 return (f"{piece.label} is from Windows build {piece.build}, but the other files show build "
                         f"{newest} running after it")
+    disks = [p.disk_drivers for p in machine.pieces if p.disk_drivers is not None]
+    if piece.dump_miniports and disks and not any(set(piece.dump_miniports) & d for d in disks):
+        return (f"{piece.label} wrote its dump through {', '.join(piece.dump_miniports)}, a disk driver no "
+                "device uses in the other files' registry")
+    return None
+
+
+def _doubt(piece: Piece, machine: MachineIdentity) -> str | None:
+    """Why it could not be confirmed that `piece` comes from `machine`, when nothing contradicts it.
+
+    A dump whose crash comes after the last record of the machine's log, with a newer build of the same
+    Windows than the log shows: the log may simply have been copied before the crash (the normal case:
+    people export the log, then the machine crashes), and the update may have come after it. Nothing read
+    says it is another computer, so this is never a firm "not the same computer"; but nothing read
+    confirms it is the same either, and a dump decides a machine's verdict. The piece is therefore kept
+    apart (diagnosed on its own, so it can never decide the log's computer's verdict) and the user is
+    told it could not be confirmed, and why."""
     logs_end = [p.last_seen for p in machine.pieces if p.kind == "events" and p.last_seen is not None]
     crashed = piece.when
     upgraded = piece.build is not None and machine.builds and piece.build not in machine.builds
     if (piece.kind == "dump" and upgraded and crashed is not None and logs_end
             and crashed > max(logs_end) + LOG_SLACK):
-        # Only an upgrade after the log ended could make this the same computer: a build the other files
-        # never show, on a crash the log (which would record the restart after it) does not cover.
-        return (f"{piece.label} records a crash on {crashed:%Y-%m-%d}, after the last record of the "
-                "other files' event log")
-    disks = [p.disk_drivers for p in machine.pieces if p.disk_drivers is not None]
-    if piece.dump_miniports and disks and not any(set(piece.dump_miniports) & d for d in disks):
-        return (f"{piece.label} wrote its dump through {', '.join(piece.dump_miniports)}, a disk driver no "
-                "device uses in the other files' registry")
+        return (f"{piece.label} records a crash on {crashed:%Y-%m-%d} with Windows build {piece.build}, "
+                f"after the last record of the other files' event log, which never shows that build (a log "
+                "copied before the crash looks the same)")
     return None
 
 
@@ -238,13 +254,13 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
         for other in matching[1:]:  # the piece bridges two machines: they are one
             target.pieces += other.pieces
             machines.remove(other)
-        reason = _contradiction(piece, target)
+        reason = _contradiction(piece, target) or _doubt(piece, target)
         if reason:
             target.notes.append(f"The files share the computer name but {reason[0].lower()}{reason[1:]} "
                                 "(perhaps Windows was upgraded between them).")
         target.pieces.append(piece)
     for piece in (p for p in pieces if not p.keys):
-        fits = [m for m in machines if _contradiction(piece, m) is None]
+        fits = [m for m in machines if _contradiction(piece, m) is None and _doubt(piece, m) is None]
         confirmed = [m for m in fits if (piece.build is not None and piece.build in m.builds)
                      or (piece.architecture is not None and piece.architecture in m.architectures)]
         if len(fits) == 1 or len(confirmed) == 1:
@@ -262,15 +278,25 @@ def group_pieces(pieces: list[Piece]) -> list[MachineIdentity]:
             alike[0].pieces.append(piece)
             continue
         note = ""
+        doubtful = False
         if not fits and machines:
-            reasons = [r for r in (_contradiction(piece, m) for m in machines) if r]
-            note = "Not the same computer as the other files: " + "; ".join(reasons) + "."
+            firm = [r for r in (_contradiction(piece, m) for m in machines) if r]
+            doubts = [r for m in machines if _contradiction(piece, m) is None
+                      for r in [_doubt(piece, m)] if r]
+            parts = []
+            if firm:
+                parts.append("Not the same computer as the other files: " + "; ".join(firm) + ".")
+            if doubts:
+                parts.append("Dump Doctor could not confirm it is the same computer as the other files: "
+                             + "; ".join(doubts) + ". It is diagnosed on its own.")
+            note = " ".join(parts)
+            doubtful = not firm and bool(doubts)
         if len(fits) > 1:
             for m in fits:
                 m.label = m.label or _label(m)
             note = (f"{piece.label} shows no computer name and could come from "
                     + " or ".join(m.label for m in fits) + "; it is diagnosed on its own.")
-        machines.append(MachineIdentity("", [piece], [note] if note else []))
+        machines.append(MachineIdentity("", [piece], [note] if note else [], unconfirmed=doubtful))
     for machine in machines:
         machine.label = _label(machine)  # after grouping: names may have been added
     return machines

@@ -42,6 +42,7 @@ from core.registry.facts_common import current_control_set
 from core.registry.keys import RegKey
 from core.registry.model import CrashControl, RegistryFacts, SystemFacts
 from core.sources.base import EvidenceSource
+from core.sources.identify import FileKind
 from core.sources.relabel import relabel
 
 log = logging.getLogger(__name__)
@@ -137,7 +138,14 @@ class _Run:
         origin = getattr(system, "origin", "") or "registry"
         if origin in ("registry", "live registry"):
             return origin
-        return self.source.display_path(Path(origin))
+        shown = self.source.display_path(Path(origin))
+        exports = [i for i in getattr(self.source, "items", []) if i.kind is FileKind.REG_EXPORT]
+        if len(exports) > 1 and shown.casefold().endswith(".reg"):
+            # Several `reg export` files make one registry: the first file's name (Select.reg) would
+            # stand for the whole computer's registry. Name the registry and where its exports are.
+            where = shown.replace("\\", "/").rsplit("/", 1)[0] if "/" in shown.replace("\\", "/") else shown
+            return f"the registry exports (.reg) in {where}"
+        return shown
 
     def _registry_piece(self, label: str, facts: RegistryFacts, system: RegKey | None) -> Piece:
         control_set: RegKey | None = None

@@ -21,7 +21,7 @@ from core.errors import DumpDoctorError
 from core.evidence import Evidence
 from core.examine import examine
 from core.jsonutil import iso_utc, to_jsonable
-from core.readiness.model import ReadinessId, ReadinessVerdict
+from core.readiness.model import ReadinessVerdict
 from core.report.json_report import SCHEMA_VERSION, readiness_json
 from core.report.readiness_section import readiness_text
 from core.sources.base import EvidenceSource
@@ -34,17 +34,14 @@ def add_parser(sub: Any) -> None:
     p = sub.add_parser("readiness", help="will the next crash leave a crash dump?",
                        description="Check whether the next crash on this machine will leave a usable crash "
                                    "dump, and why past crashes left none. Exit codes: 0 ready, 1 not ready, "
-                                   "4 can't tell, 5 degraded (a dump may be lost or delayed), 3 unreadable.")
+                                   "4 can't tell, 5 degraded (a dump may be lost or delayed), 3 unreadable; "
+                                   "with several computers the most serious: not ready > can't tell > "
+                                   "degraded > ready.")
     add_source_argument(p)
     add_json_argument(p)
     p.add_argument("--summary", "--oneline", dest="summary", action="store_true",
                    help="print only the one-line summary (at most 2,048 characters) for fleet tools")
     p.set_defaults(func=run)
-
-
-# The worst answer over several computers decides the exit code: a computer that will leave no dump
-# first, then one whose dump may be lost, then one that cannot be judged; "ready" only when all are.
-_WORST_FIRST = (ReadinessId.NOT_READY, ReadinessId.DEGRADED, ReadinessId.CANT_TELL, ReadinessId.READY)
 
 
 def _per_computer(evidence: Evidence, diag: Diagnosis) -> list[tuple[str | None, Evidence, ReadinessVerdict]]:
@@ -64,8 +61,11 @@ def _report(source: EvidenceSource, as_json: bool, summary: bool = False) -> int
     evidence, diag = case.evidence, case.diagnosis
     assert diag is not None
     answers = _per_computer(evidence, diag)
-    worst = min(answers, key=lambda a: _WORST_FIRST.index(a[2].id))
-    readiness = worst[2]
+    # With several computers the diagnosis already carries the most serious readiness over them, by the
+    # rule `scan --json` uses too (core.diagnosis.engine.READINESS_SERIOUSNESS: not-ready > can't tell >
+    # degraded > ready): one rule, so both commands give the same answer and exit code.
+    assert diag.readiness is not None  # diagnose always assesses readiness
+    readiness = diag.readiness
     unreadable = nothing_readable(evidence)
     code = EXIT_UNREADABLE if unreadable else readiness.exit_code
     if summary:

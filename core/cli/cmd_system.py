@@ -1,7 +1,9 @@
 """`dumpdoctor system [SOURCE...] [--json]`: what Windows this is and how it is set up to write dumps.
 
 When the files come from several computers, each gets its own section (the text) and its own object in
-`machines` (the JSON; its top level stays the first computer's, as `scan --json` does).
+`machines` (the JSON; its top level stays the first computer's, as `scan --json` does). Dumps and System
+logs are read too: they tell the computers apart, and they are how the Windows version is known when no
+SOFTWARE hive was given — the same derivation as the scan (core.osversion), naming its source.
 
 Exit codes: 0 the configuration was read; 3 no registry evidence could be read; 2 usage.
 """
@@ -26,7 +28,7 @@ from core.cli.common import (
 from core.cli.main import EXIT_OK, EXIT_UNREADABLE
 from core.evidence import Evidence
 from core.examine import examine
-from core.registry.model import CrashControl, RegistryFacts
+from core.registry.model import CrashControl, RegistryFacts, SystemFacts
 from core.sources.base import EvidenceSource
 
 _REGISTRY_MISSING = {"system-hive", "software-hive", "admin"}
@@ -70,9 +72,45 @@ def _crash_control_lines(cc: CrashControl) -> list[str]:
     return lines
 
 
-def system_text(facts: RegistryFacts | None) -> list[str]:
-    if facts is None:
+def _version_source(ev: Evidence) -> list[str]:
+    """Where the version came from (when not the SOFTWARE hive the registry lines already cite), and
+    what other sources said that disagrees."""
+    version = ev.os_version
+    if version is None:
+        return []
+    lines = []
+    if version.chosen.source != "the SOFTWARE hive":
+        ref = version.chosen.ref
+        shown = f" ({ref})" if ref is not None and ref.location not in version.chosen.source else ""
+        lines.append(f"Version from:      {version.chosen.source}{shown}")
+    lines += [f"Sources disagree:  {c}" for c in version.contradictions]
+    return lines
+
+
+def _architecture(ev: Evidence) -> str | None:
+    return next((d.machine for d in ev.dumps if d.machine), None)
+
+
+def _without_registry(ev: Evidence) -> list[str]:
+    """What the other evidence says of a computer no registry was given for: its version (as the scan
+    derives it) and what it ran on; the dump settings stay unknown."""
+    version = ev.os_version
+    if version is None:
         return ["No registry evidence: the Windows version and dump settings are unknown."]
+    names = ev.machine.names if ev.machine is not None else []
+    return [
+        f"Version:           {version.chosen.text}",
+        *_version_source(ev),
+        f"Architecture:      {_architecture(ev) or 'unknown'}",
+        f"Computer name:     {names[0] if names else 'unknown'}",
+        "No registry evidence: the dump settings (CrashControl, page files, hibernation) are unknown.",
+    ]
+
+
+def system_text(facts: RegistryFacts | None, ev: Evidence | None = None) -> list[str]:
+    if facts is None:
+        return _without_registry(ev) if ev is not None else [
+            "No registry evidence: the Windows version and dump settings are unknown."]
     lines: list[str] = []
     s = facts.system
     if s is not None:
@@ -86,6 +124,8 @@ def system_text(facts: RegistryFacts | None) -> list[str]:
             f"Computer name:     {s.computer_name or 'unknown'}",
             f"Control set:       {s.control_set or 'unknown'}",
         ]
+        if ev is not None:
+            lines[2:2] = _version_source(ev)
     else:
         lines.append("Operating system:  unknown (no SOFTWARE evidence)")
     if facts.crash_control is not None:
@@ -110,12 +150,26 @@ def system_text(facts: RegistryFacts | None) -> list[str]:
     return lines
 
 
+def _system_facts(ev: Evidence) -> SystemFacts | None:
+    """The registry's SystemFacts, or — with no registry — what the scan's version derivation gives."""
+    if ev.registry is not None:
+        return ev.registry.system
+    version = ev.os_version
+    if version is None:
+        return None
+    names = ev.machine.names if ev.machine is not None else []
+    return SystemFacts(major=version.chosen.major, minor=version.chosen.minor, build=version.chosen.build,
+                       architecture=_architecture(ev), computer_name=names[0] if names else None,
+                       refs=[version.chosen.ref] if version.chosen.ref is not None else [])
+
+
 def system_json(ev: Evidence) -> dict[str, Any]:
     facts = ev.registry
     return {
         "source": ev.source_description,
         "source_kind": ev.source_kind,
-        "system": facts.system if facts else None,
+        "system": _system_facts(ev),
+        "os_version": ev.os_version,
         "crash_control": facts.crash_control if facts else None,
         "page_files": facts.page_files if facts else [],
         "hibernation": facts.hibernation if facts else None,
@@ -131,7 +185,8 @@ def _machine_json(ev: Evidence) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> int:
     def body(source: EvidenceSource) -> int:
-        ev = examine(source, steps=("registry",), with_diagnosis=False).evidence
+        # Dumps and logs too: they tell the computers apart and give the version without a SOFTWARE hive.
+        ev = examine(source, steps=("registry", "dumps", "events"), with_diagnosis=False).evidence
         each = computers(ev)
         several = len(each) > 1
         if args.json:
@@ -143,7 +198,7 @@ def run(args: argparse.Namespace) -> int:
             for n, machine in enumerate(each, 1):
                 if several:
                     print("\n".join(computer_heading(machine, n, len(each))))
-                print("\n".join(system_text(machine.registry)))
+                print("\n".join(system_text(machine.registry, machine)))
                 tail = format_problems(machine.problems,
                                        [m for m in machine.missing if m.what in _REGISTRY_MISSING])
                 if tail:

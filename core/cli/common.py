@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 from core.cli.main import EXIT_UNREADABLE, EXIT_USAGE
+from core.diagnosis.wording import machines_notice
 from core.errors import DumpDoctorError, UsageError
 from core.evidence import Evidence
 from core.evidence_ref import Missing, Problem
@@ -92,8 +93,8 @@ def computers_notice(evs: list[Evidence]) -> list[str]:
     if len(evs) < 2:
         return []
     labels = [e.machine.label if e.machine else f"computer {i}" for i, e in enumerate(evs, 1)]
-    return [f"These files come from {len(labels)} computers: {'; '.join(labels)}. Each is shown on its "
-            "own files only."]
+    doubtful = [e.machine.label for e in evs if e.machine is not None and e.machine.unconfirmed]
+    return [machines_notice(labels, doubtful, each="Each is shown on its own files only.")]
 
 
 def whole_source(ev: Evidence) -> str:

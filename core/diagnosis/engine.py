@@ -156,6 +156,30 @@ def _diagnose_one(evidence: Evidence, knowledge: Knowledge) -> Diagnosis:
 
 
 _OUTCOME_ORDER = (Outcome.PROBLEM, Outcome.CANT_TELL, Outcome.UNREADABLE, Outcome.OK)
+# With several computers the whole's verdict and readiness are the most serious over the computers, in
+# these orders (most serious first); ties go to the computer whose label sorts first. Nothing depends on
+# the order the files were given in (docs/report-schema.md).
+VERDICT_SERIOUSNESS = (VerdictId.MATCHES, VerdictId.AT_RISK, VerdictId.CANT_TELL, VerdictId.NOT_THIS_ISSUE)
+READINESS_SERIOUSNESS = (ReadinessId.NOT_READY, ReadinessId.CANT_TELL, ReadinessId.DEGRADED,
+                         ReadinessId.READY)
+
+
+def most_serious_verdict(machines: list[MachineDiagnosis]) -> MachineDiagnosis:
+    """The computer whose primary verdict is the most serious (file order plays no part)."""
+    return min(machines, key=lambda m: (VERDICT_SERIOUSNESS.index(m.diagnosis.verdict.id), _order(m)))
+
+
+def most_serious_readiness(machines: list[MachineDiagnosis]) -> MachineDiagnosis | None:
+    rated = [(m, m.diagnosis.readiness) for m in machines if m.diagnosis.readiness is not None]
+    chosen = min(rated, key=lambda pair: (READINESS_SERIOUSNESS.index(pair[1].id), _order(pair[0])),
+                 default=None)
+    return chosen[0] if chosen is not None else None
+
+
+def _order(m: MachineDiagnosis) -> tuple[str, list[str]]:
+    """A tie-break that is the same whatever order the files came in: the label, then the files."""
+    pieces = m.evidence.machine.pieces if m.evidence.machine is not None else []
+    return m.label.casefold(), sorted(p.label for p in pieces)
 
 
 def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosis:
@@ -165,17 +189,20 @@ def diagnose(evidence: Evidence, knowledge: Knowledge | None = None) -> Diagnosi
     per_machine = [MachineDiagnosis(ev.machine.label if ev.machine else f"computer {i + 1}",
                                     _diagnose_one(ev, knowledge), ev)
                    for i, ev in enumerate(evidence.machines)]
-    first = per_machine[0].diagnosis
     outcomes = {m.diagnosis.outcome for m in per_machine}
-    # The worst answer over the machines decides the exit code; UNREADABLE only when nothing was.
+    # The worst answer over the machines decides the exit code; UNREADABLE only when nothing was. Each
+    # machine's outcome follows its own verdict and readiness, so this is the same rule as the verdict's.
     outcome = next(o for o in _OUTCOME_ORDER if o in outcomes)
     if outcome is Outcome.UNREADABLE and Outcome.OK in outcomes:
         outcome = Outcome.OK
-    notice = machines_notice([m.label for m in per_machine])
+    unconfirmed = [m.label for m in per_machine if m.evidence.machine and m.evidence.machine.unconfirmed]
+    notice = machines_notice([m.label for m in per_machine], unconfirmed)
     mixed = _mixed_finding(evidence, per_machine, notice)
-    return Diagnosis(verdicts=first.verdicts, findings=[mixed, *first.findings], outcome=outcome,
-                     headline=notice, knowledge_version=knowledge.version, machines=per_machine,
-                     readiness=first.readiness)
+    worst = most_serious_verdict(per_machine)
+    ready = most_serious_readiness(per_machine)
+    return Diagnosis(verdicts=worst.diagnosis.verdicts, findings=[mixed, *worst.diagnosis.findings],
+                     outcome=outcome, headline=notice, knowledge_version=knowledge.version,
+                     machines=per_machine, readiness=ready.diagnosis.readiness if ready else None)
 
 
 def _identity_finding(ev: Evidence) -> Finding:

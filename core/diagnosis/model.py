@@ -152,8 +152,9 @@ class Diagnosis:
     outcome: Outcome = Outcome.OK
     headline: str = ""
     knowledge_version: str = ""
-    # One diagnosis per computer when the files come from several; the first is the top-level one
-    # (verdicts/findings above are its own, with the "several computers" finding first).
+    # One diagnosis per computer when the files come from several. The verdicts/findings above are then
+    # the computer's with the most serious verdict, the readiness the most serious readiness (whichever
+    # order the files came in: core.diagnosis.engine), with the "several computers" finding first.
     machines: list[MachineDiagnosis] = field(default_factory=list)
     readiness: ReadinessVerdict | None = None  # will the next crash leave a dump (core.readiness)
 
@@ -191,6 +192,11 @@ class Diagnosis:
     def verdict(self) -> Verdict:
         """The primary known issue's verdict (the issue this tool exists for): JSON `verdict`."""
         return next((v for v in self.verdicts if v.primary), self.verdicts[0])
+
+    def whose(self, verdict: Verdict | ReadinessVerdict) -> str | None:
+        """With several computers: the label of the computer a top-level verdict is taken from."""
+        return next((m.label for m in self.machines if verdict is m.diagnosis.readiness
+                     or any(verdict is v for v in m.diagnosis.verdicts)), None)
 
     @property
     def exit_code(self) -> int:

@@ -92,10 +92,14 @@ def brief_verdict_reason(v: Verdict) -> str:
     return v.explanation
 
 
-def machines_notice(labels: list[str]) -> str:
-    """The first thing shown when the files come from several computers."""
-    return (f"These files come from {len(labels)} computers: {'; '.join(labels)}. Each is diagnosed on "
-            "its own files.")
+def machines_notice(labels: list[str], unconfirmed: list[str] | None = None, *,
+                    each: str = "Each is diagnosed on its own files.") -> str:
+    """The first thing shown when the files come from several computers. `unconfirmed`: computers kept
+    apart only because nothing confirmed they are the same as another (core.machines): "may come from"."""
+    if unconfirmed:
+        return (f"These files may come from {len(labels)} computers: {'; '.join(labels)}. Whether "
+                f"{' and '.join(unconfirmed)} is the same computer as another could not be confirmed. {each}")
+    return f"These files come from {len(labels)} computers: {'; '.join(labels)}. {each}"
 
 
 def plural(count: int, word: str, plural_word: str | None = None) -> str:

@@ -413,8 +413,19 @@ def dump_stack(_spec: CheckSpec, ctx: Context) -> Outcome:
     if recorded is not None:
         return Outcome(YES, f"The last dump records the dump stack: {', '.join(recorded.dump_stack)}.",
                        [EvidenceItem(f"dump_*.sys in {recorded.path}", EvidenceRef("dump", recorded.path))])
-    return Outcome(UNKNOWN, "Which dump drivers are loaded can be seen only on the machine itself or in a "
-                            "crash dump, and neither was available.")
+    tl = ev.timeline
+    boots = [e for e in tl.entries if e.kind is TimelineKind.BOOT] if tl is not None else []
+    if tl is not None and boots and not tl.unreadable_records:
+        # Windows logs volmgr 44/45/46/49 at start-up when it cannot set the dump stack up (KB 2756313);
+        # a whole log with a start-up and none of them after it says the stack was set up at that boot.
+        last = boots[-1]
+        return Outcome(YES, f"The System log records a start-up at {last.time:%Y-%m-%d %H:%M} UTC and no "
+                            "report after it that the dump stack could not be set up (volmgr 44, 45, 46 or "
+                            "49).",
+                       [EvidenceItem(f"Last start-up in the log: {last.summary}",
+                                     last.events[0] if last.events else None)])
+    return Outcome(UNKNOWN, "Which dump drivers are loaded can be seen only on the machine itself, in a "
+                            "crash dump or from a System log read whole, and none was available.")
 
 
 def _event_meaning(entry: TimelineEntry) -> str:

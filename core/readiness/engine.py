@@ -1,10 +1,12 @@
 """Evidence (+ the known-issue verdicts) → the dump readiness verdict.
 
-ready      every applicable blocking and degrading check is met, and no essential one is unknown
+ready      every applicable blocking and degrading check is met, and no essential one is unknown (the
+           degrading / info checks that are unknown are named in the explanation)
 not-ready  a blocking check is not met: the next crash will leave no dump
 degraded   only degrading checks are not met: a dump will be written but may be deleted, delayed or
            less useful
-cant-tell  nothing blocking failed, but an essential fact (dump setting, page file) is not in the evidence
+cant-tell  nothing blocking failed, but an essential check is unknown: one whose being unknown could hide
+           why no dump is written (resources/knowledge/readiness.json says which, and why)
 """
 
 from __future__ import annotations
@@ -64,12 +66,17 @@ def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = No
         verdict_id, why = ReadinessId.DEGRADED, degrading
     else:
         verdict_id, why = ReadinessId.READY, []
+    unknown = [c for c in applicable if c.state is ConditionState.UNKNOWN]
     if verdict_id is ReadinessId.READY:
-        explanation = "Every check that applies is met" + (
-            "; some optional facts are not in the evidence (see the checks)." if any(
-                c.state is ConditionState.UNKNOWN for c in applicable) else ".")
+        # Only non-essential checks can be unknown here (none could hide a cause of no dump: see the
+        # review note in readiness.json): name them, so "ready" never hides what was not looked at.
+        explanation = "Every check that applies is met." if not unknown else (
+            f"Every check that could stop the dump is met; {_count(unknown)} not known: {_labels(unknown)} "
+            "(none of them is a cause that could stop the dump by itself).")
     else:
         explanation = " ".join(dict.fromkeys(c.text for c in why))  # several checks may share one reason
+        if verdict_id is ReadinessId.CANT_TELL:
+            explanation = f"Not known, and each could stop the dump: {_labels(why)}. {explanation}"
     steps: list[NextStep] = []
     for c in blocking + degrading:
         steps += [s for s in c.next_steps if s.id not in {x.id for x in steps}]
@@ -89,6 +96,14 @@ def assess_readiness(evidence: Evidence, known_issues: list[Verdict] | None = No
         next_steps=steps, missing=missing,
         missing_dumps=explain_missing_dumps(evidence, ctx.known_issues, checks, knowledge),
         dump_type=dump_type)
+
+
+def _count(checks: list[ReadinessCheck]) -> str:
+    return f"{len(checks)} check{'s' if len(checks) != 1 else ''} {'were' if len(checks) != 1 else 'was'}"
+
+
+def _labels(checks: list[ReadinessCheck]) -> str:
+    return "; ".join(c.label for c in checks)
 
 
 def evidence_lines(verdict: ReadinessVerdict) -> list[EvidenceItem]:

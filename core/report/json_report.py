@@ -74,11 +74,17 @@ def _machine(ev: Evidence) -> dict[str, Any] | None:
 
 
 def render_json(diag: Diagnosis, ev: Evidence, *, generated_at: datetime | None = None) -> dict[str, Any]:
-    """The top level describes the first computer (or the only one); `machines` holds one full report
-    per computer when the files come from several."""
+    """The top level describes the only computer; with files from several, `machines` holds one full
+    report per computer, the top level's verdict and readiness are the most serious over them (named by
+    `verdict_from` / `readiness_from`) and its evidence is the first computer's."""
     data = _render_one(diag, ev, generated_at)
     data["machines"] = [_render_one(m.diagnosis, m.evidence, generated_at) | {"label": m.label}
                         for m in diag.machines]
+    if diag.machines:
+        # The whole's verdict and readiness are the most serious over the computers (core.diagnosis.engine):
+        # say whose they are.
+        data["verdict_from"] = diag.whose(diag.verdict)
+        data["readiness_from"] = diag.whose(diag.readiness) if diag.readiness is not None else None
     return data
 
 

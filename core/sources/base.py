@@ -47,7 +47,7 @@ __all__ = ["EventInput", "EvidenceSource", "RegistryHives"]  # EventInput lives 
 
 
 class EvidenceSource(ABC):
-    kind: str = ""  # "live" | "offline" | "bundle"
+    kind: str = ""  # "live" | "offline" | "bundle" | "files" (loose files chosen one by one)
     description: str = ""
 
     def __init__(self) -> None:

@@ -518,8 +518,10 @@ def loose_bundle(paths: list[Path]) -> BundleSource:
         if item is not None:
             items.append(item)
     names = ", ".join(p.name for p in paths[:3]) + (" ..." if len(paths) > 3 else "")
-    return _finish(BundleSource(f"Evidence files {names}", items, None, problems,
-                                where="among the files chosen"))
+    source = _finish(BundleSource(f"Evidence files {names}", items, None, problems,
+                                  where="among the files chosen"))
+    source.kind = "files"  # read like a bundle, but the user chose the files: reports say so
+    return source
 
 
 def zip_bundle(path: Path, limits: ZipLimits | None = None) -> BundleSource:

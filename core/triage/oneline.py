@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 MAX_CHARS = 2048  # Intune's limit for the output it keeps
 
 
+# The problems column also names what evidence is missing, on one line that starts with this.
+MISSING_PREFIX = "missing evidence: "
+
+
 def _clean(value: object) -> str:
     """No line breaks or control characters inside the line: a value from the evidence must not
     split it (a tool would then keep only the part after the break)."""
@@ -49,8 +53,12 @@ def summary_line(row: TriageRow) -> str:
     if row.diskdump_version or row.diskdump_fix_state:
         state = row.diskdump_fix_state or "unknown"
         parts.append(f"Diskdump.sys {_clean(row.diskdump_version or '?')} {state}")
-    if row.problems:
-        parts.append(f"{len(row.problems)} problem(s) reading evidence")
+    unread = [p for p in row.problems if not p.startswith(MISSING_PREFIX)]
+    missing = [p.removeprefix(MISSING_PREFIX) for p in row.problems if p.startswith(MISSING_PREFIX)]
+    if unread:
+        parts.append(f"{len(unread)} problem(s) reading evidence")
+    if missing:
+        parts.append(_clean("missing: " + "; ".join(missing)))
     if row.exit_code is not None:
         parts.append(f"exit {row.exit_code}")
     return _fit(parts)

@@ -17,7 +17,7 @@ from core.dumps.bugchecks import format_code, lookup
 from core.events.model import TimelineEntry, TimelineKind
 from core.evidence import Evidence
 from core.jsonutil import iso_utc
-from core.triage.oneline import summary_line
+from core.triage.oneline import MISSING_PREFIX, summary_line
 
 ROW_SCHEMA = 1  # bump when a column is removed or changes meaning; adding one keeps it
 
@@ -178,12 +178,15 @@ def row_from(diag: Diagnosis, ev: Evidence, source: str) -> TriageRow:
                     dump_readiness=_readiness(diag))
     system = ev.registry.system if ev.registry is not None else None
     row.computer_name = system.computer_name if system is not None else None
+    if row.computer_name is None and ev.machine is not None and ev.machine.names:
+        # No registry name: the name the other evidence shows (a System log's Computer field).
+        row.computer_name = ev.machine.names[0]
     row.os, row.os_build = _os(ev)
     _last_crash(row, ev, diag)
     _storage(row, ev)
     shown = [str(p) for p in ev.problems if p.severity.value != "info"]
     if ev.missing:
-        shown.append("missing evidence: " + ", ".join(m.what for m in ev.missing))
+        shown.append(MISSING_PREFIX + ", ".join(m.what for m in ev.missing))
     more = len(shown) - MAX_PROBLEMS
     row.problems = shown[:MAX_PROBLEMS] + ([f"... and {more} more (see the full report)"] if more > 0 else [])
     row.summary = summary_line(row)

@@ -283,9 +283,10 @@ def verdict_views(diagnosis: Diagnosis) -> list[VerdictView]:
     views = [_readiness_view(v) if isinstance(v, ReadinessVerdict) else _known_issue_view(v)
              for v in diagnosis.all_verdicts]
     if views and diagnosis.machines:
-        # Files from several computers: that is said first, above the first computer's own verdict.
+        # Files from several computers: that is said first, above the verdict of the computer it is from
+        # (the most serious over them).
         notice = machines_notice(diagnosis)
-        label = diagnosis.machines[0].label
+        label = diagnosis.whose(diagnosis.all_verdicts[0]) or diagnosis.machines[0].label
         views[0] = replace(views[0], headline=f"{notice}\n\n{label}: {views[0].headline}")
     return views
 
@@ -323,7 +324,8 @@ def verdict_headline(diagnosis: Diagnosis) -> str:
     """The diagnosis page's headline: the several-computers notice first when there is one."""
     notice = machines_notice(diagnosis)
     head = diagnosis.verdict.headline
-    return f"{notice}\n\n{diagnosis.machines[0].label}: {head}" if notice else head
+    label = diagnosis.whose(diagnosis.verdict) or (diagnosis.machines[0].label if diagnosis.machines else "")
+    return f"{notice}\n\n{label}: {head}" if notice else head
 
 
 def select_machine(diagnosis: Diagnosis, evidence: Evidence, index: int) -> tuple[Diagnosis, Evidence]:

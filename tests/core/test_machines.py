@@ -96,6 +96,24 @@ def test_a_dump_that_contradicts_the_other_files_is_another_computer(dump: Piece
     assert why in machines[1].notes[0]  # the user is told why it is another computer
 
 
+@pytest.mark.parametrize("build", [7601, None])
+def test_a_crash_after_the_log_was_copied_is_unconfirmed_never_another_computer(build) -> None:
+    """A log copied before the machine crashed is normal: a crash after its last record (with an update
+    the log never shows) cannot say "not the same computer", only that it could not be confirmed."""
+    log = Piece("System.evtx", "events", names=["PC-A"], build=7600, when=T0,
+                last_seen=T0 + timedelta(days=1))
+    late = Piece("late.dmp", "dump", build=build, when=T0 + timedelta(days=30))
+    machines = group_pieces([log, late])
+    if build is None:  # nothing to doubt: no build the log never shows
+        assert len(machines) == 1
+        return
+    assert len(machines) == 2 and machines[1].has("late.dmp")
+    note = machines[1].notes[0]
+    assert "Not the same computer" not in note and "not the same" not in note.casefold()
+    assert "could not confirm it is the same computer" in note and "after the last record" in note
+    assert machines[1].unconfirmed and not machines[0].unconfirmed  # "may come from 2 computers"
+
+
 def test_a_dump_that_could_be_either_of_two_computers_stands_alone() -> None:
     machines = group_pieces([_named("PC-A", "registry"), _named("PC-B"), Piece("x.dmp", "dump")])
     assert len(machines) == 3 and "could come from" in machines[2].notes[0]
@@ -474,3 +492,12 @@ def test_a_logs_name_count_says_which_records_were_counted() -> None:
     piece = events_piece(EventReadResult(origin="System.evtx", records=recs, records_read=1000))
     (claim,) = [c for c in piece.claims if c.kind == "name"]
     assert claim.source == "Computer field of 3 of the 3 event records Dump Doctor reads (of 1000 in the log)"
+
+
+def test_real_log_and_a_later_dump_are_unconfirmed_not_another_computer(realdata, capsys) -> None:
+    """The Windows 10 1809 log ends before the 19041 dump's crash: that alone is no proof of another
+    computer."""
+    main(["scan", str(realdata("evtx/System_win10-1809.evtx")), str(realdata("dumps/triage_x64_19041.dmp"))])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "could not confirm it is the same computer" in out and "Not the same computer" not in out
+    assert out.startswith("These files may come from 2 computers: DESKTOP-23PS6ES;")

@@ -213,3 +213,104 @@ def test_real_hives_of_two_computers_each_get_a_section(realdata, capsys):
     data = json.loads(capsys.readouterr().out)
     got = {m["label"]: m["crash_control"]["crash_dump_enabled"] for m in data["machines"]}
     assert got == {"WKS-WIN732BITA": 2, "DESKTOP-PM6C56D": 7}  # MANIFEST: kernel and automatic
+
+
+def _hive_log_and_dump_of_three_computers(tmp_path):  # type: ignore[no-untyped-def]
+    """TESTPC's SYSTEM hive, OTHERPC's System log (Windows 6.1.7600 at its boots) and an x86 build
+    9600 dump from a third computer: generated, so this is covered without the real samples."""
+    from datetime import UTC, datetime
+
+    from tests.builders.dumps import typical_drivers, write_kernel_dump
+    from tests.builders.events import boot, write_export
+    from tests.builders.offline_root import memory_roots
+    from tests.builders.regf import build_hive
+
+    hive = tmp_path / "SYSTEM"
+    hive.write_bytes(bytes(build_hive(memory_roots(Machine())["SYSTEM"]).data))
+    events = boot(datetime(2011, 3, 1, 9, 0, tzinfo=UTC))
+    for ev in events:
+        ev.computer = "OTHERPC"
+    log = write_export(tmp_path / "other.xml", events)
+    dump = write_kernel_dump(tmp_path / "Mini32.dmp", 32, 0x50, (0, 0, 0, 0), dump_type=4,
+                             drivers=typical_drivers(32), build=9600)
+    return [str(hive), str(log), str(dump)]
+
+
+@pytest.mark.parametrize("command", ["system", "drivers"])
+def test_a_hive_a_log_and_a_dump_of_three_computers_get_a_section_each(tmp_path, capsys, command):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    main([command, *files])
+    out = capsys.readouterr().out
+    notice = out.index("These files come from 3 computers: TESTPC; OTHERPC; "
+                       "the computer that wrote Mini32.dmp")
+    assert notice < out.index("##### Computer 1 of 3: TESTPC") < out.index("##### Computer 2 of 3: OTHERPC")
+    assert "##### Computer 3 of 3: the computer that wrote Mini32.dmp" in out
+    main([command, *files, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [m["label"] for m in data["machines"]][:2] == ["TESTPC", "OTHERPC"] and len(data["machines"]) == 3
+
+
+def test_system_names_the_version_of_a_computer_known_only_from_its_log_or_dump(tmp_path, capsys):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    main(["system", *files])
+    out = capsys.readouterr().out
+    other = out[out.index("Computer 2 of 3"):out.index("Computer 3 of 3")]
+    assert "6.1.7600" in other and "the System log" in other and "other.xml" in other
+    third = out[out.index("Computer 3 of 3"):]
+    assert "6.3.9600" in third and "dump header" in third and "x86" in third
+    assert "version and dump settings are unknown" not in out
+    main(["system", files[1], "--json"])  # the log alone
+    data = json.loads(capsys.readouterr().out)
+    assert data["system"]["build"] == 7600
+    assert data["os_version"]["chosen"]["source"].startswith("the System log")
+
+
+def test_real_hive_log_and_dump_of_three_computers_in_system(realdata, capsys):
+    files = [str(realdata("hives/SYSTEM_win7sp1")), str(realdata("evtx/System_win7sp1.evtx")),
+             str(realdata("dumps/triage_x64_19041.dmp"))]
+    assert main(["system", *files]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.index("These files come from 3 computers") < out.index("##### Computer 1 of 3")
+    log_pc = out[out.index("Computer 2 of 3"):out.index("Computer 3 of 3")]
+    assert "6.1.7601" in log_pc and "EventLog 6009" in log_pc
+    dump_pc = out[out.index("Computer 3 of 3"):]
+    assert "19041" in dump_pc and "x64" in dump_pc
+    main(["system", *files, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [m["system"]["build"] if m["system"] else None for m in data["machines"]][1:] == [7601, 19041]
+
+
+@pytest.mark.parametrize(("sample", "version", "source"), [
+    ("evtx/System_win10-1809.evtx", "10.0.17763", "EventLog 6009"),
+    ("dumps/triage_x64_19041.dmp", "10.0.19041", "dump header")])
+def test_system_on_a_real_log_or_dump_alone_gives_the_scans_version(realdata, capsys, sample, version,
+                                                                     source):
+    path = str(realdata(sample))
+    main(["system", path])
+    out = capsys.readouterr().out
+    assert version in out and source in out and "version and dump settings are unknown" not in out
+    main(["scan", path])
+    assert version in capsys.readouterr().out  # the same version as the scan
+
+
+def test_loose_files_are_reported_as_files_not_a_bundle(tmp_path, capsys):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    main(["system", files[0], "--json"])
+    assert json.loads(capsys.readouterr().out)["source_kind"] == "files"
+    main(["scan", *files, "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["source"]["kind"] == "files" and all(m["source"]["kind"] == "files" for m in data["machines"])
+    main(["scan", str(write_bundle_folder(tmp_path / "b")), "--json"])
+    assert json.loads(capsys.readouterr().out)["source"]["kind"] == "bundle"
+
+
+def test_after_a_bundle_round_trip_a_computer_is_not_named_by_one_reg_file(tmp_path, capsys):
+    files = _hive_log_and_dump_of_three_computers(tmp_path)
+    out_zip = tmp_path / "round.zip"
+    main(["bundle", "-o", str(out_zip), *files])
+    capsys.readouterr()
+    main(["scan", str(out_zip), "--json"])
+    data = json.loads(capsys.readouterr().out)
+    testpc = next(m for m in data["machines"] if m["label"] == "TESTPC")
+    shown = [p["file"] for p in testpc["machine"]["pieces"] if p["kind"] == "registry"]
+    assert shown == [f"the registry exports (.reg) in {out_zip.name}!registry"]

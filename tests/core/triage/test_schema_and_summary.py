@@ -100,3 +100,24 @@ def test_lines_survive_a_windows_code_page() -> None:
     assert for_console(summary_line(row), "cp1252").startswith("Dump Doctor: ??-01 ?")
     (line,) = ndjson_lines([row])
     assert line.isascii() and json.loads(line)["computer_name"] == "ПК-01 機"
+
+
+def test_summary_tells_missing_evidence_apart_from_files_that_could_not_be_read() -> None:
+    row = TriageRow(source="x", verdict="matches", dump_readiness="ready",
+                    problems=["a.dmp: the file ends at byte 12", "missing evidence: dumps, system-hive"])
+    line = summary_line(row)
+    assert "1 problem(s) reading evidence" in line
+    assert "missing: dumps, system-hive" in line
+    only_missing = summary_line(TriageRow(source="x", verdict="matches", dump_readiness="ready",
+                                          problems=["missing evidence: dumps"]))
+    assert "problem(s)" not in only_missing and "missing: dumps" in only_missing
+
+
+def test_a_log_alone_names_its_computer_in_the_summary(tmp_path: Path) -> None:
+    from tests.builders.events import at, kernel_power_41, write_export
+
+    log = write_export(tmp_path / "System.xml", [kernel_power_41(at("2011-03-04T08:05:03Z"))])
+    result = subprocess.run([sys.executable, "-m", "core.cli.main", "scan", "--summary", str(log)],
+                            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[3],
+                            check=False)
+    assert result.stdout.startswith("Dump Doctor: TESTPC |"), result.stdout
