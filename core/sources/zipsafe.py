@@ -200,6 +200,16 @@ class SafeZip:
             "this computer, not a fault in the evidence: free disk space there, or point TMPDIR (TMP "
             "on Windows) at a larger disk, and run again", path=f"{self.path.name}!{info.filename}")
 
+    def _private_target(self, info: zipfile.ZipInfo, rel: str) -> tuple[str, Path, Path]:
+        """(the member as users name it, the private folder, where the member goes inside it)."""
+        where = f"{self.path.name}!{info.filename}"
+        root = self._tmpdir()
+        target = root.joinpath(*rel.split("/"))
+        # The name was validated already; this guards against anything we did not think of.
+        if not os.path.realpath(target).startswith(os.path.realpath(root) + os.sep):
+            raise UnsafeInputError("member would be written outside the private folder", path=where)
+        return where, root, target
+
     def extract(self, info: zipfile.ZipInfo, cancel: CancelToken = NEVER_CANCELLED) -> Path:
         """Stream one member into the private folder (once), counting bytes against the limits.
         Runs of zeros are skipped, not written, so the file is sparse where the member is empty.
@@ -208,12 +218,7 @@ class SafeZip:
         cached = self._extracted.get(rel)
         if cached is not None:
             return cached
-        where = f"{self.path.name}!{info.filename}"
-        root = self._tmpdir()
-        target = root.joinpath(*rel.split("/"))
-        # The name was validated already; this guards against anything we did not think of.
-        if not os.path.realpath(target).startswith(os.path.realpath(root) + os.sep):
-            raise UnsafeInputError("member would be written outside the private folder", path=where)
+        where, _root, target = self._private_target(info, rel)
         cap = min(info.file_size, self.limits.max_member_size)
         budget = self._temp_budget or 0
         size = 0
@@ -266,11 +271,7 @@ class SafeZip:
         cached = self._extracted.get(rel)
         if cached is not None:
             return cached
-        where = f"{self.path.name}!{info.filename}"
-        root = self._tmpdir()
-        target = root.joinpath(*rel.split("/"))
-        if not os.path.realpath(target).startswith(os.path.realpath(root) + os.sep):
-            raise UnsafeInputError("member would be written outside the private folder", path=where)
+        where, root, target = self._private_target(info, rel)
         backing = root / ".lazy" / f"{len(self._lazy):05d}"
         size = min(info.file_size, self.limits.max_member_size)
         try:
