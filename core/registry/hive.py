@@ -25,6 +25,7 @@ from core.registry.hive_format import (
 )
 from core.registry.hive_identify import identify_from_header, identify_from_subkeys, root_path_for
 from core.registry.hive_logs import find_logs, replay_logs
+from core.registry.hive_values import read_values
 from core.registry.keys import RegKey, RegValue
 from core.registry.values import decode_value
 from core.safefs import open_regular
@@ -99,6 +100,12 @@ class HiveKey(RegKey):
             yield HiveKey(child, name, f"{self.path}\\{name}", self._state, self._ancestors)
 
     def values(self) -> Iterator[RegValue]:
+        nk = self._inner._nkrecord
+        fast = read_values(nk._buf, nk._offset)
+        if fast is not None:
+            for name, type_, raw in fast:
+                yield RegValue(name, type_, decode_value(type_, raw))
+            return
         with _library_errors(self._state, self._offset, f"the values of {self.path} cannot be read"):
             entries = self._inner.values()
         for position, entry in enumerate(entries):
