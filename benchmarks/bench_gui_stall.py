@@ -5,7 +5,10 @@ the table, selecting rows). Goal: no gap of 50 ms or more.
 For comparison, the time the old page needed on the GUI thread to fill a QTableWidget with the same
 rows (cell items for every row, then resizeColumnsToContents / resizeRowsToContents).
 
-Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [--no-quiet-gc] [COUNT ...]
+Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [--no-quiet-gc]
+     [--default-switch-interval] [COUNT ...]
+(the two options turn off, for comparison, the quiet collector and the shorter GIL switch interval the
+wizard uses while it scans)
 """
 
 from __future__ import annotations
@@ -135,6 +138,7 @@ def run(app: QApplication, count: int) -> None:
         beat.start()
         t1 = time.perf_counter()
         wizard.next()
+        switch_interval = sys.getswitchinterval()  # while the scan runs
         while wizard.flow.data.scan is OpState.RUNNING:
             app.processEvents()
             time.sleep(0.001)
@@ -173,7 +177,8 @@ def run(app: QApplication, count: int) -> None:
               f"largest event-loop gap while scanning {scan_gap[0] * 1000:.0f} ms (GUI thread's own "
               f"work {scan_gap[1] * 1000:.0f} ms), while opening and browsing the drivers page "
               f"{browse_gap[0] * 1000:.0f} ms (own work {browse_gap[1] * 1000:.0f} ms); load average "
-              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; peak RSS {rss0 / 1024:.0f} -> "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores; GIL switch interval while scanning "
+              f"{switch_interval * 1000:g} ms; peak RSS {rss0 / 1024:.0f} -> "
               f"{rss1 / 1024:.0f} MB; longest collector pause gen 0/1/2 {pauses.report()} ms; "
               f"{deferred} unreachable objects were left for later; "
               f"the old QTableWidget fill would block {old * 1000:.0f} ms")
@@ -187,6 +192,11 @@ def main() -> None:
 
         gc_policy.QUIET.start = lambda: None  # type: ignore[method-assign]
         args.remove("--no-quiet-gc")
+    if "--default-switch-interval" in args:  # for comparison: the interpreter's 5 ms while scanning
+        from gui.operations import GIL_SHARE
+
+        GIL_SHARE.WHILE_WORKING = sys.getswitchinterval()
+        args.remove("--default-switch-interval")
     counts = [int(a) for a in args] or [400, 6400]
     for count in counts:
         run(app, count)

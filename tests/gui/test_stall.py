@@ -10,14 +10,17 @@ benchmarks/bench_gui_stall.py measures the wall-clock gaps at 400 and 6,400 driv
 from __future__ import annotations
 
 import gc
+import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 
+from core.diagnosis.model import VerdictId
 from core.wizard.flow import OpState, Step
 from gui.services import CoreServices
 from tests.builders.many_drivers import write_root_with_drivers
+from tests.gui.conftest import fake_services, make_diagnosis, problem_evidence, slow_scan
 
 DRIVERS = 3200  # enough that one full collection of the scan's objects takes over 50 ms
 LIMIT = 0.050  # seconds
@@ -95,3 +98,25 @@ def test_the_quiet_collector_restores_the_thresholds_and_keeps_collecting_young_
     quiet.stop()
     assert gc.get_threshold() == before
     gc.unfreeze()  # leave the test process as it was
+
+
+def test_a_cancelled_scan_gives_the_gui_thread_back_its_normal_gil_share_and_collector(
+        qtbot, tmp_path: Path, make_wizard) -> None:
+    """While a scan runs the GUI thread gets the GIL back quickly and no full collection runs; once
+    the user stops the scan and its worker has returned, the interpreter is as it was."""
+    before_interval, before_threshold = sys.getswitchinterval(), gc.get_threshold()
+    ev = problem_evidence()
+    wizard = make_wizard(fake_services(tmp_path, ev, make_diagnosis(VerdictId.MATCHES),
+                                       scan=slow_scan(30, ev)))
+    wizard.show()
+    wizard.next()
+    page = wizard.scan_page
+    op = page.op
+    assert op is not None and op.running
+    assert sys.getswitchinterval() < before_interval
+    assert gc.get_threshold()[2] > before_threshold[2]
+    qtbot.mouseClick(page.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: op.finished_event.is_set(), timeout=2_000)
+    assert wizard.flow.data.scan is OpState.CANCELLED
+    assert sys.getswitchinterval() == before_interval
+    assert gc.get_threshold() == before_threshold
