@@ -241,5 +241,10 @@ def inspect_pe(path: str | Path) -> PeInfo:
             TypeError, OverflowError, UnicodeError) as exc:
         raise FormatError(f"malformed PE image ({type(exc).__name__}: {exc})", path=p,
                           expected="a Windows driver image") from exc
-    # No pe.close(): pefile was given bytes, not a file, so there is no mapping to release, and its
-    # close() runs a full gc.collect() that would dominate the time per driver.
+    finally:
+        # No pe.close(): pefile was given bytes, not a file, so there is no mapping to release, and its
+        # close() runs a full gc.collect() that would dominate the time per driver. But its structures
+        # point back at it (SectionStructure.pe, ...), a cycle holding the whole file that only the
+        # cyclic collector frees; the wizard's quiet collector (gui/gc_policy.py) keeps what a tick
+        # finds alive, so such a PE was kept for good. Emptying it lets reference counting free it now.
+        pe.__dict__.clear()
