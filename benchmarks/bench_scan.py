@@ -12,6 +12,11 @@ How it compares like with like (issue 18):
   the same driver files (no `close()`: it runs gc.collect() per file, which measured the collector,
   not pefile); every record of the System log from `evtx`; each dump's header and a small dump's
   driver lists parsed with the same construct definitions.
+- Dump Doctor reads more than the raw side for some steps, and that stays in its column: the drivers
+  step also disassembles each driver's StorPortInitialize caller with capstone (every generated driver
+  here imports it), and, being the last step, also holds the scan's closing work (grouping the
+  evidence by computer, the event timeline); the registry step also reads each service's
+  StartOverride subkey.
 - A and B alternate in one process, `--rounds` times; min and median are printed.
 - Peak memory is that of the measured work alone: tracemalloc is started after the fixture is built
   and every import is done, in a separate pass from the timed rounds (tracing slows Python down).
