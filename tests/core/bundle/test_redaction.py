@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from core.bundle.export import BundleOptions, export_bundle
-from core.bundle.redact import Redactor
+from core.bundle.redact import _PIECE, Redactor
 from tests.core.bundle.fakes import COMPUTER, DOMAIN, MAC, SID, USER, personal_source
 
 SECRETS = [USER, COMPUTER, DOMAIN, SID, MAC, "Jane Q. Doeprivate", "0019E06B9C85F9A0F7A10B12",
@@ -105,3 +105,20 @@ def test_identifier_inside_a_longer_word_is_kept() -> None:
     r.learn("computer", "PC42")
     text = r.text("PC42 and PC42.corp and XPC42 and PC420")
     assert text == "COMPUTER1 and COMPUTER1.corp and XPC42 and PC420"
+
+
+def test_identifiers_anywhere_in_a_long_report_are_replaced() -> None:
+    """A report of thousands of drivers is matched in pieces (so the window keeps turning); an
+    identifier right at a piece's edge, deep in the text or on a very long line, is still found."""
+    secrets = (r"C:\Users\alice\AppData", "S-1-5-21-1004336348-1177238915-682003330-1001",
+               "00-1A-2B-3C-4D-5E")
+    filler = "stor00001.sys 1.0.0.1 Vendor physical\n"
+    lines = (filler * (3 * _PIECE // len(filler))).splitlines(keepends=True)
+    html_line = "<td>x</td>" * (2 * _PIECE // 10)  # one long line cut only at ">"
+    for at in range(len(lines) // 3 - 2, len(lines) // 3 + 2):  # around the first piece edge
+        text = "".join(lines[:at]) + " ".join(secrets) + "\n" + "".join(lines[at:])
+        text += html_line + "<td>" + " ".join(secrets) + "</td>" + html_line + " ".join(secrets)
+        out = Redactor().text(text)
+        assert "alice" not in out and "S-1-5-21-1004336348" not in out and "00-1A-2B" not in out
+        assert out.count("USER1") == 3 and out.count("SID1") == 3 and out.count("MAC1") == 3
+        assert len(out.splitlines()) == len(text.splitlines())
