@@ -189,5 +189,8 @@ def make_wizard(qtbot, settings: QSettings) -> Iterator[Callable[..., DumpDoctor
     for wizard in made:
         assert wizard.stop_work(timeout=5.0), "background work did not stop"
     import gui.gc_policy
+    import gui.operations
 
     gui.gc_policy.QUIET.stop()  # the collector's settings never leak into the next test
+    # every background operation that started has returned and given the GIL's share back
+    assert not gui.operations.GIL_SHARE.active, "a background operation never finished"
