@@ -10,8 +10,8 @@ How it compares like with like (issue 18):
   step does only what the library needs to hand over the same facts: python-registry walking the keys
   the facts reader reads; pefile with fast_load plus the import, resource and security directories of
   the same driver files (no `close()`: it runs gc.collect() per file, which measured the collector,
-  not pefile); every record of the System log from `evtx`; each dump's header pages parsed with the
-  same construct definitions.
+  not pefile); every record of the System log from `evtx`; each dump's header and a small dump's
+  driver lists parsed with the same construct definitions.
 - A and B alternate in one process, `--rounds` times; min and median are printed.
 - Peak memory is that of the measured work alone: tracemalloc is started after the fixture is built
   and every import is done, in a separate pass from the timed rounds (tracing slows Python down).
@@ -153,12 +153,39 @@ def raw_events(windows: Path) -> None:
 
 
 def raw_dumps(windows: Path) -> None:
-    from core.dumps.structs import DUMP_HEADER32, DUMP_HEADER64
+    """Each dump's header and, for a small (triage) dump, its loaded and unloaded driver lists with
+    their names: the facts the dumps step hands on, parsed with the same construct definitions, one
+    `.parse()` per structure, without any of the scan's checks."""
+    from core.dumps import structs as s
 
     for dmp in [*(windows / "Minidump").iterdir(), windows / "MEMORY.DMP"]:
         with dmp.open("rb") as fh:
-            head = fh.read(0x2000)
-        (DUMP_HEADER64 if head[4:8] == b"DU64" else DUMP_HEADER32).parse(head)
+            head = fh.read(s.HEADER_SIZE_64)
+            is64 = head[4:8] == b"DU64"
+            size = s.HEADER_SIZE_64 if is64 else s.HEADER_SIZE_32
+            header = (s.DUMP_HEADER64 if is64 else s.DUMP_HEADER32).parse(head[:size])
+            if header.DumpType != 4:  # not a triage dump: the header is all
+                continue
+            fh.seek(size)
+            triage = s.TRIAGE_DUMP.parse(fh.read(s.TRIAGE_DUMP.sizeof()))
+            entry = s.DUMP_DRIVER_ENTRY64 if is64 else s.DUMP_DRIVER_ENTRY32
+            stride = entry.sizeof()
+            fh.seek(triage.DriverListOffset)
+            table = fh.read(stride * triage.DriverCount)
+            fh.seek(triage.StringPoolOffset)
+            pool = fh.read(triage.StringPoolSize)
+            for i in range(triage.DriverCount):
+                parsed = entry.parse(table[i * stride:(i + 1) * stride])
+                name_at = parsed.DriverNameOffset - triage.StringPoolOffset
+                chars = int.from_bytes(pool[name_at:name_at + 4], "little")
+                pool[name_at + 4:name_at + 4 + 2 * chars].decode("utf-16-le")
+            fh.seek(triage.UnloadedDriversOffset)
+            count_struct = s.UNLOADED_COUNT64 if is64 else s.UNLOADED_COUNT32
+            count = count_struct.parse(fh.read(count_struct.sizeof()))
+            unloaded = s.DUMP_UNLOADED_DRIVERS64 if is64 else s.DUMP_UNLOADED_DRIVERS32
+            data = fh.read(unloaded.sizeof() * count)
+            for i in range(count):
+                unloaded.parse(data[i * unloaded.sizeof():(i + 1) * unloaded.sizeof()])
 
 
 RAW: dict[str, Callable[[Path], None]] = {"registry": raw_registry, "dumps": raw_dumps,

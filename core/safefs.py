@@ -59,25 +59,27 @@ def real_root(root: Path) -> Path:
     return Path(os.path.realpath(root))
 
 
-def is_inside(path: Path | str, root: Path) -> bool:
-    """True when `path`, with every link resolved, is `root` or lies below it (root given real)."""
-    real = os.path.realpath(path)
+def is_inside(path: Path | str, root: Path, real: str | None = None) -> bool:
+    """True when `path`, with every link resolved, is `root` or lies below it (root given real).
+    `real`: os.path.realpath(path) when the caller has it already (each costs a stat per folder)."""
+    real = os.path.realpath(path) if real is None else real
     base = str(root)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
 
 
-def check_inside(path: Path, root: Path | None) -> None:
+def check_inside(path: Path, root: Path | None, real: str | None = None) -> None:
     """Raise LinkOutsideError when `path` leaves `root` through a link (no root: nothing to check)."""
-    if root is None or is_inside(path, root):
+    if root is None or is_inside(path, root, real):
         return
-    raise LinkOutsideError(f"a link to {os.path.realpath(path)}, outside the evidence ({root}); links "
-                           "that leave the evidence are never followed", path=path)
+    target = real or os.path.realpath(path)
+    raise LinkOutsideError(f"a link to {target}, outside the evidence ({root}); links that leave the "
+                           "evidence are never followed", path=path)
 
 
-def check_regular(path: Path, root: Path | None = None) -> os.stat_result:
+def check_regular(path: Path, root: Path | None = None, real: str | None = None) -> os.stat_result:
     """stat() of a regular file inside `root`; NotAFileError / LinkOutsideError / UnreadableError
-    otherwise. Never opens the file."""
-    check_inside(path, root)
+    otherwise. Never opens the file. `real`: as for is_inside."""
+    check_inside(path, root, real)
     try:
         st = path.stat()
     except OSError as exc:

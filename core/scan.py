@@ -215,7 +215,7 @@ class _Run:
                                lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
                                                       given, self.source.display_path))
         self.cancel.check()
-        if storage is not None:
+        if storage is not None and self.source.renames_files:
             _show_paths(storage, self.source.display_path)
         if storage is not None and storage.drivers and all(d.file_path is None for d in storage.drivers):
             self.missing.append(Missing("drivers", "None of the storage driver files could be found, so "
@@ -432,7 +432,8 @@ def read_source(source: EvidenceSource, progress: ProgressSink = no_progress,
             named = label if label.startswith("the computer") else f"computer {label}"
             ev.source_description = f"{source.description} — {named}"
         # A zip's members are read from private temporary copies; the evidence must name the members.
-        relabel(ev, source.public_text)
+        if source.renames_files:
+            relabel(ev, source.public_text)
         ev.problems = list(dict.fromkeys(ev.problems))
         evidences.append(ev)
     first = evidences[0]

@@ -1,7 +1,8 @@
 """Read what the diagnosis needs from a driver file: version resource, machine and bitness (from the PE
 header, never from the folder name), link time, imports, and whether an Authenticode block is present.
 
-pefile runs with fast_load and then parses only the import and resource directories. The security
+pefile runs with fast_load and then parses only the import directory; the version resource is read
+directly (core.drivers.version_resource), with pefile's resource parser as the fallback. The security
 directory is only checked for presence: the signature is NOT verified. Images importing
 storport.sys!StorPortInitialize also get the structure each call passes read from their code
 (core.drivers.init_data_scan; x64 function bounds from the exception directory, read directly).
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pefile
 
 from core.drivers.model import PeInfo
+from core.drivers.version_resource import read_version_resource
 from core.errors import (
     DumpDoctorError,
     FormatError,
@@ -32,10 +34,8 @@ if TYPE_CHECKING:
 # Storage drivers are well under 10 MB; anything past this is not a driver we should load into memory.
 MAX_PE_SIZE = 64 * 1024 * 1024
 MACHINES = {0x14C: "x86", 0x8664: "x64", 0xAA64: "ARM64", 0x200: "IA64", 0x1C4: "ARM"}
-_DIRS = [
-    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
-    pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"],
-]
+_IMPORT = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"]
+_RESOURCE = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"]
 _SECURITY = pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_SECURITY"]
 _EXECUTE = 0x20000000
 _CODE = 0x20
@@ -97,20 +97,41 @@ def _version(ms: int, ls: int) -> str:
     return f"{ms >> 16}.{ms & 0xFFFF}.{ls >> 16}.{ls & 0xFFFF}"
 
 
-def _read_version(pe: pefile.PE, info: PeInfo) -> None:
-    fixed = getattr(pe, "VS_FIXEDFILEINFO", None)
-    if fixed:
-        f = fixed[0]
-        info.file_version = _version(f.FileVersionMS, f.FileVersionLS)
-        info.product_version = _version(f.ProductVersionMS, f.ProductVersionLS)
+def _parse_directories(pe: pefile.PE, info: PeInfo, directories: list[int]) -> None:
+    try:
+        pe.parse_data_directories(directories=directories)
+    except (pefile.PEFormatError, struct.error, ValueError, IndexError, KeyError, AttributeError,
+            TypeError, OverflowError) as exc:
+        # Headers were fine; a damaged directory only costs us imports/version: say so, keep going.
+        info.notes.append(f"import/resource directories could not be fully parsed: {exc}")
+
+
+def _read_version(pe: pefile.PE, data: bytes, info: PeInfo) -> None:
+    """The version resource, read directly (core.drivers.version_resource) or, when it is laid out
+    in a way that reader does not handle, through pefile's resource parser."""
+    dirs = pe.OPTIONAL_HEADER.DATA_DIRECTORY
+    entry = dirs[_RESOURCE] if len(dirs) > _RESOURCE else None
+    blocks = (read_version_resource(pe, data, entry.VirtualAddress, entry.Size) if entry is not None
+              else [])
     strings: dict[str, str] = {}
-    for group in getattr(pe, "FileInfo", None) or []:
-        for entry in group:
-            for table in getattr(entry, "StringTable", None) or []:
-                for key, value in table.entries.items():
-                    k, v = _text(key), _text(value)
-                    if k and v:
-                        strings.setdefault(k, v)
+    if blocks is None:
+        _parse_directories(pe, info, [_RESOURCE])
+        fixed = getattr(pe, "VS_FIXEDFILEINFO", None)
+        if fixed:
+            f = fixed[0]
+            info.file_version = _version(f.FileVersionMS, f.FileVersionLS)
+            info.product_version = _version(f.ProductVersionMS, f.ProductVersionLS)
+        for group in getattr(pe, "FileInfo", None) or []:
+            for file_info in group:
+                for table in getattr(file_info, "StringTable", None) or []:
+                    _add_strings(strings, table.entries)
+    else:
+        if blocks and blocks[0].file_version is not None and blocks[0].product_version is not None:
+            info.file_version = _version(*blocks[0].file_version)
+            info.product_version = _version(*blocks[0].product_version)
+        for block in blocks:
+            for found in block.tables:
+                _add_strings(strings, found)
     info.company = strings.get("CompanyName")
     info.description = strings.get("FileDescription")
     info.original_filename = strings.get("OriginalFilename")
@@ -120,6 +141,13 @@ def _read_version(pe: pefile.PE, info: PeInfo) -> None:
         info.notes.append("no VS_FIXEDFILEINFO; file version taken from the FileVersion string")
     if info.file_version is None:
         info.notes.append("no version resource")
+
+
+def _add_strings(strings: dict[str, str], entries: dict[Any, Any]) -> None:
+    for key, value in entries.items():
+        k, v = _text(key), _text(value)
+        if k and v:
+            strings.setdefault(k, v)
 
 
 def _read_imports(pe: pefile.PE, info: PeInfo) -> dict[tuple[str, str], int]:
@@ -210,13 +238,8 @@ def inspect_pe(path: str | Path) -> PeInfo:
         if pe.OPTIONAL_HEADER.Magic not in (pefile.OPTIONAL_HEADER_MAGIC_PE,
                                             pefile.OPTIONAL_HEADER_MAGIC_PE_PLUS):
             info.notes.append(f"unknown optional header magic 0x{pe.OPTIONAL_HEADER.Magic:X}")
-        try:
-            pe.parse_data_directories(directories=_DIRS)
-        except (pefile.PEFormatError, struct.error, ValueError, IndexError, KeyError, AttributeError,
-                TypeError, OverflowError) as exc:
-            # Headers were fine; a damaged directory only costs us imports/version: say so, keep going.
-            info.notes.append(f"import/resource directories could not be fully parsed: {exc}")
-        _read_version(pe, info)
+        _parse_directories(pe, info, [_IMPORT])
+        _read_version(pe, data, info)
         slots = _read_imports(pe, info)
         dirs = pe.OPTIONAL_HEADER.DATA_DIRECTORY
         if len(dirs) > _SECURITY and dirs[_SECURITY].Size and dirs[_SECURITY].VirtualAddress:

@@ -19,6 +19,7 @@ from core.dumps.structs import (
     PAGE_FILLER,
     PHYSICAL_MEMORY_DESCRIPTOR32,
     PHYSICAL_MEMORY_DESCRIPTOR64,
+    compiled,
 )
 from core.errors import FormatError, TruncatedError
 
@@ -103,7 +104,7 @@ def parse_header(stream: DumpStream, bits: int) -> ParsedHeader:
     padded = data + (PAGE_FILLER * (size // 4))[present:]
     struct = DUMP_HEADER64 if bits == 64 else DUMP_HEADER32
     try:
-        raw = struct.parse(padded)
+        raw = compiled(struct).parse(padded)
     except ConstructError as exc:  # pragma: no cover - fixed-size bytes always parse
         raise FormatError(f"the dump header could not be decoded: {exc}", path=stream.path) from exc
     return ParsedHeader(

@@ -42,8 +42,9 @@ def find_dump_files(resolve: Resolve, crash_control: CrashControl | None,
         try:
             if not path.exists():
                 return
-            st = check_regular(path, within)
-            found.setdefault(os.path.realpath(path), (path, st.st_mtime))
+            real = os.path.realpath(path)  # once: it both checks containment and tells duplicates
+            st = check_regular(path, within, real)
+            found.setdefault(real, (path, st.st_mtime))
         except DumpDoctorError as exc:
             if problems is not None and not path.is_dir():
                 problems.append(Problem(str(path), exc.message, Severity.WARNING, "dumps"))
@@ -56,14 +57,17 @@ def find_dump_files(resolve: Resolve, crash_control: CrashControl | None,
     for setting, recursive in ((control.minidump_dir, False), (DEFAULT_MINIDUMP_DIR, False),
                                (LIVE_KERNEL_REPORTS, True)):
         folder = resolve(setting) if setting else None
-        if folder is not None and within is not None and not is_inside(folder, within):
+        if folder is None:
+            continue
+        real_folder = os.path.realpath(folder)
+        if within is not None and not is_inside(folder, within, real_folder):
             if problems is not None:
-                problems.append(Problem(str(folder), f"a link to {os.path.realpath(folder)}, outside the "
+                problems.append(Problem(str(folder), f"a link to {real_folder}, outside the "
                                         "evidence; links that leave the evidence are never followed",
                                         Severity.WARNING, "dumps"))
             continue
-        if folder is not None and folder.is_dir() and os.path.realpath(folder) not in seen_folders:
-            seen_folders.add(os.path.realpath(folder))
+        if folder.is_dir() and real_folder not in seen_folders:
+            seen_folders.add(real_folder)
             for path in _dmp_files(folder, recursive=recursive, problems=problems, within=within):
                 if len(found) >= MAX_FILES:
                     break

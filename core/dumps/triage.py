@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from core.dumps.model import DumpInfo, LoadedDriver, UnloadedDriver
@@ -21,6 +20,7 @@ from core.dumps.structs import (
     TRIAGE_VALID,
     UNLOADED_COUNT32,
     UNLOADED_COUNT64,
+    compiled,
 )
 
 log = logging.getLogger(__name__)
@@ -34,12 +34,6 @@ MAX_NAME_CHARS = 1024
 DUMP_STACK_NAME = re.compile(r"^dump_.+\.sys$", re.IGNORECASE)
 
 
-@cache
-def _compiled(struct: Any) -> Any:
-    """A compiled parser: several times faster than the interpreted one for the long driver list."""
-    return struct.compile()
-
-
 @dataclass
 class TriageFacts:
     raw: Any  # TRIAGE_DUMP container
@@ -51,7 +45,7 @@ def read_triage_block(stream: DumpStream, offset: int) -> TriageFacts | None:
     data = stream.read_upto(offset, TRIAGE_DUMP.sizeof())
     if len(data) < TRIAGE_DUMP.sizeof():
         return None
-    raw = TRIAGE_DUMP.parse(data)
+    raw = compiled(TRIAGE_DUMP).parse(data)
     marker_bytes = stream.read_upto(raw.ValidOffset, 4)
     return TriageFacts(raw=raw, offset=offset, marker=marker_bytes if len(marker_bytes) == 4 else None)
 
@@ -120,7 +114,7 @@ def _read_drivers(stream: DumpStream, raw: Any, bits: int, pool: _StringPool,
         info.notes.append(f"the driver count {count} is implausible; read the first {MAX_DRIVERS}")
         count = MAX_DRIVERS
     stride = _choose_stride(raw, bits, info)
-    entry_struct = _compiled(DUMP_DRIVER_ENTRY64 if bits == 64 else DUMP_DRIVER_ENTRY32)
+    entry_struct = compiled(DUMP_DRIVER_ENTRY64 if bits == 64 else DUMP_DRIVER_ENTRY32)
     entry_size = entry_struct.sizeof()
     table = stream.read_upto(raw.DriverListOffset, stride * count)
     drivers: list[LoadedDriver] = []
@@ -160,10 +154,11 @@ def _read_unloaded(stream: DumpStream, offset: int, bits: int, info: DumpInfo) -
         info.notes.append(f"the unloaded-driver count {count} is implausible; list ignored")
         return []
     size = entry_struct.sizeof()
+    compiled_entry = compiled(entry_struct)
     data = stream.read_upto(offset + count_struct.sizeof(), size * count)
     result: list[UnloadedDriver] = []
     for index in range(min(count, len(data) // size)):
-        entry = entry_struct.parse(data[index * size:(index + 1) * size])
+        entry = compiled_entry.parse(data[index * size:(index + 1) * size])
         chars = min(entry.NameLength // 2, 12)  # DriverName keeps only the first 12 characters
         name = entry.DriverName[:2 * chars].decode("utf-16-le", "replace").rstrip("\0")
         result.append(UnloadedDriver(name=name, start=entry.StartAddress, end=entry.EndAddress))

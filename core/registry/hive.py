@@ -103,9 +103,13 @@ class HiveKey(RegKey):
         nk = self._inner._nkrecord
         fast = read_values(nk._buf, nk._offset)
         if fast is not None:
-            for name, type_, raw in fast:
-                yield RegValue(name, type_, decode_value(type_, raw))
-            return
+            try:
+                decoded = [RegValue(name, type_, decode_value(type_, raw)) for name, type_, raw in fast]
+            except Exception:  # the library path below skips, logs and counts the bad value
+                decoded = None
+            if decoded is not None:
+                yield from decoded
+                return
         with _library_errors(self._state, self._offset, f"the values of {self.path} cannot be read"):
             entries = self._inner.values()
         for position, entry in enumerate(entries):

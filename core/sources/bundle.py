@@ -77,6 +77,7 @@ def _layout_rank(item: BundleItem, preferred: str) -> tuple[int, str]:
 
 class BundleSource(EvidenceSource):
     kind = "bundle"
+    renames_files = True
 
     def __init__(self, description: str, items: list[BundleItem],
                  materialize: Callable[[BundleItem], Path] | None = None,

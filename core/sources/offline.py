@@ -149,10 +149,12 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
     def dump_files(self, crash_control: CrashControl | None) -> list[Path]:
         # Links that leave the copy are reported, never followed (core.safefs).
         found = find_dump_files(self.resolve, crash_control, self.problems, within=self.root)
-        known = {p.resolve() for p in found}
         # A MEMORY.DMP copied beside the Windows folder: a dump of this machine, most likely.
-        return found + [p for kind, p in self._side_files()
-                        if kind is FileKind.KERNEL_DUMP and p.resolve() not in known]
+        side = [p for kind, p in self._side_files() if kind is FileKind.KERNEL_DUMP]
+        if not side:
+            return found
+        known = {p.resolve() for p in found}
+        return found + [p for p in side if p.resolve() not in known]
 
     def event_inputs(self) -> list[EventInput]:
         path = self._win("System32\\winevt\\Logs\\System.evtx")
