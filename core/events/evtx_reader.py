@@ -1,10 +1,13 @@
 """Binary .evtx files through the Rust-backed `evtx` package (see docs/library-choices.md).
 
 The library renders each record as XML text; a cheap look at the <EventID> and provider name decides
-whether the record is worth parsing at all, so almost every record of a large log costs two string
-searches. Our own pass over the headers (core.events.evtx_census) tells how many records the file really
-holds: live-copied logs have stale headers (FACTS §7), the library skips damaged chunks and records, and
-a copy can be cut short, so the difference is what we report as unreadable.
+whether the record is worth parsing at all. Records are taken in batches and that look is one regex
+search run by C code (map, compress), so almost every record of a large log costs no Python bytecode:
+the step is bound by the library's own rendering (benchmarks/bench_events.py).
+
+Our own pass over the headers (core.events.evtx_census) tells how many records the file really holds:
+live-copied logs have stale headers (FACTS §7), the library skips damaged chunks and records, and a copy
+can be cut short, so the difference is what we report as unreadable.
 
 A file that ends inside a chunk is fed to the library through a zero-padded view (padded_file.py): the
 library drops a chunk shorter than 64 KiB outright, and that last chunk holds the newest events.
@@ -84,8 +87,9 @@ def _candidate_flag() -> re.Pattern[str]:
     event id and is certainly not relevant. Built from relevant.py's tables, never a list of its own."""
     providers = "|".join(map(re.escape, sorted(ANY_ID_PROVIDERS)))
     ids = "|".join(sorted(map(str, RELEVANT_IDS)))
-    return re.compile(rf'<Provider Name="(?:((?i:{providers}))"|[^"]*")[^<]*(?:<(?!EventID)[^<]*)*'
-                      rf"<EventID[^>]*>(?:0*({ids})|[0-9]+|(\d+))<")
+    # Possessive quantifiers (+) where giving text back could never lead to a match: less bookkeeping.
+    return re.compile(rf'<Provider Name="(?:((?i:{providers}))"|[^"]*+")[^<]*+(?:<(?!EventID)[^<]*+)*+'
+                      rf"<EventID[^>]*+>(?:0*({ids})|[0-9]++|(\d+))<")
 
 
 _CANDIDATE_FLAG = _candidate_flag()
