@@ -35,7 +35,7 @@ from core.events.evtx_census import (
 from core.events.model import EventReadResult
 from core.events.padded_file import ZeroPaddedFile
 from core.events.relevant import ANY_ID_PROVIDERS, RELEVANT_IDS, count_key, is_relevant
-from core.events.xmlrecord import BadEventError, element_to_record, parse_time
+from core.events.xmlrecord import BadEventError, event_head, head_to_record, parse_time
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 
@@ -186,11 +186,14 @@ class _Examiner:
         if event_id not in RELEVANT_IDS and provider.lower() not in ANY_ID_PROVIDERS:
             return
         try:
-            record = element_to_record(ET.fromstring(xml), self.label)
+            head = event_head(ET.fromstring(xml))
         except (ET.ParseError, BadEventError) as exc:
             self.problems.append(f"record {item.get('event_record_id')}: {exc}")
             return
-        if is_relevant(record.provider, record.event_id, record.level):
+        # Many candidates share an id with a relevant event but come from another provider: only the
+        # relevant ones are turned into EventRecords.
+        if is_relevant(head.provider, head.event_id, head.level):
+            record = head_to_record(head, self.label)
             self.result.records.append(record)
             key = count_key(record.provider, record.event_id)
             self.result.counts[key] = self.result.counts.get(key, 0) + 1
