@@ -1,6 +1,8 @@
 """One <Event> element (from the evtx library's XML rendering or from an XML export) → EventRecord.
 
-Both input kinds go through here so an event means the same thing whichever way it was read.
+Both input kinds go through here so an event means the same thing whichever way it was read. The
+readers take an event's head first (provider, id, time, level: event_head) and build the whole record
+(head_to_record) only for the events the diagnosis reads.
 """
 
 from __future__ import annotations
@@ -157,7 +159,3 @@ def head_to_record(head: EventHead, origin: str) -> EventRecord:
         source_name=head.source_name,
         origin=origin,
     )
-
-
-def element_to_record(event: ET.Element, origin: str) -> EventRecord:
-    return head_to_record(event_head(event), origin)
