@@ -8,12 +8,16 @@ and a 64 GB sparse MEMORY.DMP. Run: .venv/bin/python benchmarks/bench_scan.py [-
 How it compares like with like (issue 18):
 - Each step of the real scan is timed from the scan's own progress updates; the raw side of the same
   step does only what the library needs to hand over the same facts: python-registry walking the keys
-  the facts reader reads; pefile with fast_load plus the import, resource and security directories of
+  the facts reader reads (each service's StartOverride subkey included); pefile with fast_load plus the import, resource and security directories of
   the same driver files (no `close()`: it runs gc.collect() per file, which measured the collector,
   not pefile); every record of the System log from `evtx`, with one regex per record for its
   provider and id, the time span and ElementTree for the relevant records (raw_event_facts; the bare
   iteration of the log is printed as well, a stricter reference); each dump's header and a small dump's
   driver lists parsed with the same construct definitions.
+- Dump Doctor reads more than the raw side for some steps, and that stays in its column: the drivers
+  step also disassembles each driver's StorPortInitialize caller with capstone (every generated driver
+  here imports it), and, being the last step, also holds the scan's closing work (grouping the
+  evidence by computer, the event timeline).
 - A and B alternate in one process, `--rounds` times; min and median are printed.
 - Peak memory is that of the measured work alone: tracemalloc is started after the fixture is built
   and every import is done, in a separate pass from the timed rounds (tracing slows Python down).
@@ -126,6 +130,9 @@ def raw_registry(windows: Path) -> None:
         all_values(key)
     for svc in child(cs, "Services").subkeys():
         all_values(svc)
+        for sub in svc.subkeys():  # StartOverride (Windows 8+) decides the start type used
+            if sub.name().casefold() == "startoverride":
+                all_values(sub)
     for enumerator in child(cs, "Enum").subkeys():
         for device in enumerator.subkeys():
             for inst in device.subkeys():

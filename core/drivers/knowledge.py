@@ -4,6 +4,7 @@ physical, and why. Entries marked unconfirmed must reach the user as unconfirmed
 from __future__ import annotations
 
 import fnmatch
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -39,9 +40,19 @@ def known_drivers() -> tuple[KnownDriver, ...]:
     return tuple(out)
 
 
+@cache
+def _matcher() -> tuple[re.Pattern[str], tuple[KnownDriver, ...]]:
+    """One regex for the whole table, each entry's pattern a numbered group in table order, so the
+    first entry that matches wins as before (one search per driver instead of one fnmatch per entry;
+    a 6,400-driver folder spent 0.2 s here)."""
+    entries = known_drivers()
+    alternatives = "|".join(f"(?P<e{i}>{fnmatch.translate(e.match)})" for i, e in enumerate(entries))
+    return re.compile(alternatives or "(?!)"), entries
+
+
 def lookup(file_name: str) -> KnownDriver | None:
-    name = file_name.lower()
-    for entry in known_drivers():
-        if fnmatch.fnmatchcase(name, entry.match):
-            return entry
-    return None
+    pattern, entries = _matcher()
+    found = pattern.match(file_name.lower())
+    if found is None or found.lastgroup is None:
+        return None
+    return entries[int(found.lastgroup[1:])]

@@ -106,7 +106,9 @@ class _Inspector:
             where = f" (ImagePath {image_path})" if image_path else ""
             return _Inspected(None, None, f"{file_name} was not found in the evidence{where}")
         try:
-            return _Inspected(path, replace(inspect_pe(path), path=self.display(path)), None)
+            info = inspect_pe(path)
+            shown = self.display(path)
+            return _Inspected(path, info if shown == info.path else replace(info, path=shown), None)
         except DumpDoctorError as exc:
             return _Inspected(path, None, str(exc))
 

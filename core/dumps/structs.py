@@ -303,3 +303,9 @@ def compiled(struct: Any) -> Any:
     """`struct` compiled by construct: the same fields, parsed several times faster (the dumps step
     parses a header, a triage block and a driver list per small dump; issue 18)."""
     return struct.compile()
+
+
+@cache
+def size_of(struct: Any) -> int:
+    """struct.sizeof(), which construct works out afresh on every call by walking the fields."""
+    return int(struct.sizeof())

@@ -13,7 +13,6 @@ from core.dumps.stream import MAX_READ, DumpStream
 from core.dumps.structs import (
     DUMP_DRIVER_ENTRY32,
     DUMP_DRIVER_ENTRY64,
-    DUMP_STRING_LENGTH,
     DUMP_UNLOADED_DRIVERS32,
     DUMP_UNLOADED_DRIVERS64,
     TRIAGE_DUMP,
@@ -21,6 +20,7 @@ from core.dumps.structs import (
     UNLOADED_COUNT32,
     UNLOADED_COUNT64,
     compiled,
+    size_of,
 )
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,8 @@ class TriageFacts:
 
 
 def read_triage_block(stream: DumpStream, offset: int) -> TriageFacts | None:
-    data = stream.read_upto(offset, TRIAGE_DUMP.sizeof())
-    if len(data) < TRIAGE_DUMP.sizeof():
+    data = stream.read_upto(offset, size_of(TRIAGE_DUMP))
+    if len(data) < size_of(TRIAGE_DUMP):
         return None
     raw = compiled(TRIAGE_DUMP).parse(data)
     marker_bytes = stream.read_upto(raw.ValidOffset, 4)
@@ -81,7 +81,7 @@ class _StringPool:
             data = self._stream.read_upto(offset, 4 + 2 * MAX_NAME_CHARS)
         if len(data) < 4:
             return None
-        chars = DUMP_STRING_LENGTH.parse(data[:4])
+        chars = int.from_bytes(data[:4], "little")  # DUMP_STRING_LENGTH (Int32ul), without construct
         if chars == 0 or chars > MAX_NAME_CHARS or 4 + 2 * chars > len(data):
             return None
         text = data[4:4 + 2 * chars].decode("utf-16-le", "replace")
@@ -115,7 +115,7 @@ def _read_drivers(stream: DumpStream, raw: Any, bits: int, pool: _StringPool,
         count = MAX_DRIVERS
     stride = _choose_stride(raw, bits, info)
     entry_struct = compiled(DUMP_DRIVER_ENTRY64 if bits == 64 else DUMP_DRIVER_ENTRY32)
-    entry_size = entry_struct.sizeof()
+    entry_size = size_of(entry_struct)
     table = stream.read_upto(raw.DriverListOffset, stride * count)
     drivers: list[LoadedDriver] = []
     skipped = 0
@@ -145,17 +145,17 @@ def _read_unloaded(stream: DumpStream, offset: int, bits: int, info: DumpInfo) -
         return []
     count_struct = UNLOADED_COUNT64 if bits == 64 else UNLOADED_COUNT32
     entry_struct = DUMP_UNLOADED_DRIVERS64 if bits == 64 else DUMP_UNLOADED_DRIVERS32
-    head = stream.read_upto(offset, count_struct.sizeof())
-    if len(head) < count_struct.sizeof():
+    head = stream.read_upto(offset, size_of(count_struct))
+    if len(head) < size_of(count_struct):
         info.notes.append("the unloaded-driver list lies beyond the end of the file")
         return []
     count = count_struct.parse(head)
     if count > MAX_UNLOADED:
         info.notes.append(f"the unloaded-driver count {count} is implausible; list ignored")
         return []
-    size = entry_struct.sizeof()
+    size = size_of(entry_struct)
     compiled_entry = compiled(entry_struct)
-    data = stream.read_upto(offset + count_struct.sizeof(), size * count)
+    data = stream.read_upto(offset + size_of(count_struct), size * count)
     result: list[UnloadedDriver] = []
     for index in range(min(count, len(data) // size)):
         entry = compiled_entry.parse(data[index * size:(index + 1) * size])

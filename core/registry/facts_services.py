@@ -34,7 +34,7 @@ def read_services(cs: RegKey, notes: list[str], unreadable: list[str] | None = N
         return {}
     out: dict[str, Service] = {}
     skipped = 0
-    for svc in root.subkeys():
+    for svc in root.children():
         try:
             raw = svc.get_int("Start")
             out[svc.name.casefold()] = Service(

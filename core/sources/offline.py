@@ -53,6 +53,11 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
                                 "files outside it, such as a DumpFile on another path, cannot be seen)")
         self._registry: RegistryHives | None = None
         self._side: list[tuple[FileKind, Path]] | None = None
+        # Per source (one scan of a folder that does not change meanwhile): every driver of a
+        # 6,400-driver folder is in the same few folders, which were resolved part by part and
+        # followed link by link for each file (issue 18).
+        self._folders: dict[tuple[str, ...], Path | None] = {}
+        self._real_folders: dict[str, str] = {}
         self._check_layout()
 
     def _check_layout(self) -> None:
@@ -60,10 +65,33 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             self.missing.append(Missing("drivers", "No System32\\drivers folder in this Windows folder.",
                                         copy_into_windows_folder("drivers")))
 
+    def _real(self, path: Path) -> str:
+        """os.path.realpath(path), with the real path of its folder remembered: a name that is not a
+        link adds nothing to its folder's real path."""
+        if path.is_symlink():
+            return os.path.realpath(path)
+        folder, name = os.path.split(path)
+        real = self._real_folders.get(folder)
+        if real is None:
+            real = self._real_folders[folder] = os.path.realpath(folder or ".")
+        return f"{real.rstrip(os.sep)}{os.sep}{name}" if name else real
+
+    def _resolve_ci(self, base: Path, relative: str) -> Path | None:
+        """resolve_ci, with the folder part of `relative` resolved once per source."""
+        parts = split_windows_path(relative)
+        if len(parts) < 2 or ".." in parts:
+            return resolve_ci(base, relative)
+        key = (str(base), *(p.casefold() for p in parts[:-1]))
+        if key in self._folders:
+            folder = self._folders[key]
+        else:
+            folder = self._folders[key] = resolve_ci(base, "\\".join(parts[:-1]))
+        return None if folder is None else find_child(folder, parts[-1])
+
     def _inside(self, path: Path | None) -> Path | None:
         """`path` when it stays inside the evidence once links are resolved; a link that leaves is
         reported (once) and treated as absent."""
-        if path is None or is_inside(path, self.root):
+        if path is None or is_inside(path, self.root, self._real(path)):
             return path
         if str(path) not in self._reported_links:
             self._reported_links.add(str(path))
@@ -73,7 +101,7 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
         return None
 
     def _win(self, relative: str) -> Path | None:
-        return self._inside(resolve_ci(self.windows, relative))
+        return self._inside(self._resolve_ci(self.windows, relative))
 
     def resolve(self, win_path: str) -> Path | None:
         """The file a Windows path (C:\\..., %SystemRoot%\\..., \\??\\C:\\...) names in this copy."""
@@ -82,11 +110,11 @@ class OfflineSource(WindowsPathFiles, EvidenceSource):
             # Another drive letter: the volume we were given is the only one there is; try it.
             rel = re.sub(r"^(\\\?\?\\)?[A-Za-z]:[\\/]*", "", win_path.strip().strip('"'))
         if self.volume is not None:
-            return self._inside(resolve_ci(self.volume, rel))
+            return self._inside(self._resolve_ci(self.volume, rel))
         parts = split_windows_path(rel)
         # Only the Windows folder was given: a path inside it still resolves, whatever it is called.
         if parts and parts[0].casefold() in (self.windows.name.casefold(), "windows"):
-            return self._inside(resolve_ci(self.windows, "\\".join(parts[1:])))
+            return self._inside(self._resolve_ci(self.windows, "\\".join(parts[1:])))
         return None
 
     def registry(self) -> RegistryHives:
