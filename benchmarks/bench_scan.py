@@ -8,11 +8,12 @@ and a 64 GB sparse MEMORY.DMP. Run: .venv/bin/python benchmarks/bench_scan.py [-
 How it compares like with like (issue 18):
 - Each step of the real scan is timed from the scan's own progress updates; the raw side of the same
   step does only what the library needs to hand over the same facts: python-registry walking the keys
-  the facts reader reads (each service's StartOverride subkey included); pefile with fast_load plus the import, resource and security directories of
-  the same driver files (no `close()`: it runs gc.collect() per file, which measured the collector,
-  not pefile); every record of the System log from `evtx`, with one regex per record for its
-  provider and id, the time span and ElementTree for the relevant records (raw_event_facts; the bare
-  iteration of the log is printed as well, a stricter reference); each dump's header and a small dump's
+  the facts reader reads (each service's StartOverride subkey included); pefile with fast_load plus
+  the import, resource and security directories of the same driver files (no `close()`: it runs
+  gc.collect() per file, which measured the collector, not pefile); every record of the System log
+  from `evtx`, with one regex per record for its provider and id, the time span and ElementTree for
+  the relevant records (raw_event_facts; the bare iteration of the log is printed as well, a stricter
+  reference); each dump's header and a small dump's
   driver lists parsed with the same construct definitions.
 - Dump Doctor reads more than the raw side for some steps, and that stays in its column: the drivers
   step also disassembles each driver's StorPortInitialize caller with capstone (every generated driver
