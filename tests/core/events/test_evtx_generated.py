@@ -239,6 +239,17 @@ def test_a_cancelled_scan_stops_reading_a_big_log(tmp_path):
         read_events(EventInput("evtx", path, path.name), token)
 
 
+@pytest.mark.parametrize("written", ["0041", "\u0664\u0661"])  # leading zeros; Arabic-Indic digits
+def test_an_event_id_written_as_text_is_read_as_its_number(tmp_path, written):
+    # Windows stores the id as a number; a log written as text values may carry other spellings of it,
+    # which the reader takes as the number they spell (as int() does), deep in a log as at its start.
+    crash = dataclasses.replace(b.kernel_power_41(T0 + timedelta(hours=1), bugcheck=0x9F), event_id=written)
+    events = [ev for ev in _busy_log(BATCH + 20) if ev.event_id == 7036] + [crash]
+    result = _read(write_evtx(tmp_path / "System.evtx", events, typed=False))
+    assert [(r.provider, r.event_id) for r in result.records] == [(KP, 41)]
+    assert result.records_read == len(events) and not result.problems
+
+
 # ----------------------------------------------------------------------------- (d) truncated copies
 
 def test_file_cut_mid_chunk_keeps_earlier_chunks_and_counts_the_rest(tmp_path):
