@@ -45,10 +45,6 @@ class CutChunk:
         floor = self.first_id - 1 if self.last_complete_id is None else self.last_complete_id
         return range(floor + 1, self.last_id + 1)
 
-    def is_cut(self, record_id: int) -> bool:
-        """True for a record of this chunk that the cut reached."""
-        return record_id in self.lost_ids
-
 
 @dataclass
 class ChunkCensus:
