@@ -13,8 +13,8 @@ How it compares like with like (issue 18):
   gc.collect() per file, which measured the collector, not pefile); every record of the System log
   from `evtx`, with one regex per record for its provider and id, the time span and ElementTree for
   the relevant records (raw_event_facts; the bare iteration of the log is printed as well, a stricter
-  reference); each dump's header and a small dump's
-  driver lists parsed with the same construct definitions.
+  reference); each dump's header and a small dump's driver lists parsed with the same construct
+  definitions.
 - Dump Doctor reads more than the raw side for some steps, and that stays in its column: the drivers
   step also disassembles each driver's StorPortInitialize caller with capstone (every generated driver
   here imports it), and, being the last step, also holds the scan's closing work (grouping the
