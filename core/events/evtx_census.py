@@ -39,10 +39,11 @@ class CutChunk:
     last_id: int
     last_complete_id: int | None  # None: not one record of the chunk is whole
 
-    def is_cut(self, record_id: int) -> bool:
-        """True for a record of this chunk that the cut reached (returned by the library as a shell)."""
+    @property
+    def lost_ids(self) -> range:
+        """The record ids of this chunk that the cut reached (returned by the library as shells)."""
         floor = self.first_id - 1 if self.last_complete_id is None else self.last_complete_id
-        return floor < record_id <= self.last_id
+        return range(floor + 1, self.last_id + 1)
 
 
 @dataclass

@@ -1,10 +1,13 @@
 """Binary .evtx files through the Rust-backed `evtx` package (see docs/library-choices.md).
 
 The library renders each record as XML text; a cheap look at the <EventID> and provider name decides
-whether the record is worth parsing at all, so almost every record of a large log costs two string
-searches. Our own pass over the headers (core.events.evtx_census) tells how many records the file really
-holds: live-copied logs have stale headers (FACTS §7), the library skips damaged chunks and records, and
-a copy can be cut short, so the difference is what we report as unreadable.
+whether the record is worth parsing at all. Records are taken in batches and that look is one regex
+search run by C code (map, compress), so almost every record of a large log costs no Python bytecode:
+the step is bound by the library's own rendering (benchmarks/bench_events.py).
+
+Our own pass over the headers (core.events.evtx_census) tells how many records the file really holds:
+live-copied logs have stale headers (FACTS §7), the library skips damaged chunks and records, and a copy
+can be cut short, so the difference is what we report as unreadable.
 
 A file that ends inside a chunk is fed to the library through a zero-padded view (padded_file.py): the
 library drops a chunk shorter than 64 KiB outright, and that last chunk holds the newest events.
@@ -15,6 +18,8 @@ from __future__ import annotations
 import logging
 import re
 import xml.etree.ElementTree as ET
+from itertools import compress, islice, repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +35,7 @@ from core.events.evtx_census import (
 from core.events.model import EventReadResult
 from core.events.padded_file import ZeroPaddedFile
 from core.events.relevant import ANY_ID_PROVIDERS, RELEVANT_IDS, count_key, is_relevant
-from core.events.xmlrecord import BadEventError, element_to_record, parse_time
+from core.events.xmlrecord import BadEventError, event_head, head_to_record, parse_time
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 
@@ -39,7 +44,6 @@ __all__ = ["FILE_MAGIC", "detect", "read_evtx"]
 log = logging.getLogger(__name__)
 
 MAX_LIBRARY_ERRORS = 100_000  # a safety stop; each error consumes a record or a chunk
-CANCEL_EVERY = 2048
 CHUNK_ERROR = re.compile(r"Failed to parse chunk number (\d+)")
 
 
@@ -74,6 +78,29 @@ _EVENT_ID = re.compile(r"<EventID[^>]*>(\d+)<")
 _PROVIDER_AND_ID = re.compile(r'<Provider Name="([^"]*)"[^<]*(?:<(?!EventID)[^<]*)*<EventID[^>]*>(\d+)<')
 
 
+def _candidate_flag() -> re.Pattern[str]:
+    """_PROVIDER_AND_ID with its groups rearranged so that the match itself says whether the record may
+    be relevant: it matches exactly where _PROVIDER_AND_ID does (the same text at the same place), and
+    captures a group only for a provider that may be an any-id one (case-insensitively, a superset of
+    `provider.lower()` equality), a relevant id (ASCII digits, leading zeros allowed, as int() reads
+    them) or an id in other digits. `match.lastindex` is None for every other record: one that has an
+    event id and is certainly not relevant. Built from relevant.py's tables, never a list of its own."""
+    providers = "|".join(map(re.escape, sorted(ANY_ID_PROVIDERS)))
+    ids = "|".join(sorted(map(str, RELEVANT_IDS)))
+    # Possessive quantifiers (+) where giving text back could never lead to a match: less bookkeeping.
+    return re.compile(rf'<Provider Name="(?:((?i:{providers}))"|[^"]*+")[^<]*+(?:<(?!EventID)[^<]*+)*+'
+                      rf"<EventID[^>]*+>(?:0*({ids})|[0-9]++|(\d+))<")
+
+
+_CANDIDATE_FLAG = _candidate_flag()
+# A provider Name the XML parser reads back unchanged: no entity, no character it would normalise.
+# (An empty Name makes the parser fall back to EventSourceName, so it is not plain either.)
+_PLAIN_NAME = re.compile(r"[^&\t\n\r]+")
+# Records taken from the library at a time: few enough that their XML is still in the CPU cache when
+# it is searched, enough that the per-batch Python is nothing. Cancel is checked once per batch.
+BATCH = 256
+
+
 def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> EventReadResult:
     census = chunk_census(path)
     result = EventReadResult(origin=label)
@@ -81,63 +108,55 @@ def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> 
     # ISO timestamps compare correctly as strings; parsing every one would cost more.
     first = last = ""
     read = 0
-    relevant_ids, any_id = RELEVANT_IDS, ANY_ID_PROVIDERS
-    event_id_at, provider_and_id = _EVENT_ID.search, _PROVIDER_AND_ID.search
     records, source = _open_records(path, census)
-    next_record = records.__next__
-    cut = census.cut
+    lost = census.cut.lost_ids if census.cut is not None else None
+    timestamp_of, data_of = itemgetter("timestamp"), itemgetter("data")
+    flag_search, flags = _CANDIDATE_FLAG.search, repeat("lastindex")
+    examine = _Examiner(result, library_errors, label)
     errors = 0
     try:
-        # Hot loop, kept flat on purpose (module docstring): `next` by hand, because a `for` loop would
-        # end at the first damaged record, whose error the library raises and we report and pass.
+        # Hot loop: almost every record of a large log is looked at only by C code (itemgetter, the
+        # regex, compress); Python runs per batch and per candidate record. A damaged record makes the
+        # library raise: list.extend keeps the records taken before it, and the next batch goes on
+        # after it, so the error is reported and passed as before.
         while True:
+            batch: list[dict[str, Any]] = []
+            failure: Exception | None = None
             try:
-                item = next_record()
-            except StopIteration:
-                break
+                batch.extend(islice(records, BATCH))
             except Exception as exc:
+                failure = exc
+            taken = len(batch)
+            if lost is not None:  # left by the end of a cut file: counted as unreadable by the census
+                batch = [item for item in batch if item is not None and item["event_record_id"] not in lost]
+            try:
+                stamps = list(map(timestamp_of, batch))
+            except TypeError:  # an item that is not a record: skipped, as the library read nothing
+                batch = [item for item in batch if item is not None]
+                stamps = list(map(timestamp_of, batch))
+            if batch:
+                read += len(batch)
+                high, low = max(stamps), min(stamps)
+                if not low:  # an empty timestamp says nothing about the log's span
+                    low = min(filter(None, stamps), default="")
+                if high > last:
+                    last = high
+                if low and (not first or low < first):
+                    first = low
+                # A record whose match captured nothing is certainly irrelevant; one without a match
+                # (getattr's default) goes through the full look, which reports a missing event id.
+                for item in compress(batch, map(getattr, map(flag_search, map(data_of, batch)), flags,
+                                                repeat(True))):
+                    examine(item)
+            if failure is not None:
                 errors += 1
-                library_errors.append(str(exc))
-                log.warning("%s: unreadable evtx data: %s", label, exc)
+                library_errors.append(str(failure))
+                log.warning("%s: unreadable evtx data: %s", label, failure)
                 if errors >= MAX_LIBRARY_ERRORS:
                     break
-                continue
-            if item is None or (cut is not None and cut.is_cut(item["event_record_id"])):
-                continue  # left by the end of a cut file: counted as unreadable by the census
-            read += 1
-            if not read % CANCEL_EVERY:
-                cancel.check()
-            # Most records cost one regex search and, for other IDs, one provider-name slice.
-            stamp = item["timestamp"]
-            if stamp > last:
-                last = stamp
-                if not first:
-                    first = stamp
-            elif stamp < first:
-                first = stamp
-            xml = item["data"]
-            # One C-level search for the provider and the ID (the provider comes first in <System>);
-            # str.find calls and slices for each cost more than the library's own work per record.
-            found = provider_and_id(xml)
-            if found is not None:
-                event_id, provider = int(found.group(2)), found.group(1)
-            else:
-                only_id = event_id_at(xml)
-                if only_id is None:
-                    library_errors.append(f"record {item.get('event_record_id')} has no event id")
-                    continue
-                event_id, provider = int(only_id.group(1)), ""
-            if event_id not in relevant_ids and provider.lower() not in any_id:
-                continue
-            try:
-                record = element_to_record(ET.fromstring(xml), label)
-            except (ET.ParseError, BadEventError) as exc:
-                library_errors.append(f"record {item.get('event_record_id')}: {exc}")
-                continue
-            if is_relevant(record.provider, record.event_id, record.level):
-                result.records.append(record)
-                key = count_key(record.provider, record.event_id)
-                result.counts[key] = result.counts.get(key, 0) + 1
+            elif taken < BATCH:
+                break
+            cancel.check()
     finally:
         if source is not None:
             source.close()
@@ -147,6 +166,45 @@ def read_evtx(path: Path, label: str, cancel: CancelToken = NEVER_CANCELLED) -> 
     result.last_event = parse_time(last[:19] + "Z") if last else None
     _account(result, census, library_errors, label)
     return result
+
+
+class _Examiner:
+    """The full look at one record that may be relevant: its provider and id, then the XML parsed
+    into an EventRecord when the pair is one the diagnosis reads."""
+
+    def __init__(self, result: EventReadResult, problems: list[str], label: str) -> None:
+        self.result, self.problems, self.label = result, problems, label
+
+    def __call__(self, item: dict[str, Any]) -> None:
+        xml = item["data"]
+        found = _PROVIDER_AND_ID.search(xml)
+        if found is not None:
+            event_id, provider = int(found.group(2)), found.group(1)
+        else:
+            only_id = _EVENT_ID.search(xml)
+            if only_id is None:
+                self.problems.append(f"record {item.get('event_record_id')} has no event id")
+                return
+            event_id, provider = int(only_id.group(1)), ""
+        if event_id not in RELEVANT_IDS and provider.lower() not in ANY_ID_PROVIDERS:
+            return
+        if _PLAIN_NAME.fullmatch(provider) and not is_relevant(provider, event_id):
+            # Another provider's event that shares an id with one we read (Hyper-V-Netvsc 12, ...):
+            # the name as written is the name the parser would give, so the XML is not parsed. Its
+            # damage, if any, is not reported, as for every other record the diagnosis does not read.
+            return
+        try:
+            head = event_head(ET.fromstring(xml))
+        except (ET.ParseError, BadEventError) as exc:
+            self.problems.append(f"record {item.get('event_record_id')}: {exc}")
+            return
+        # Many candidates share an id with a relevant event but come from another provider: only the
+        # relevant ones are turned into EventRecords.
+        if is_relevant(head.provider, head.event_id, head.level):
+            record = head_to_record(head, self.label)
+            self.result.records.append(record)
+            key = count_key(record.provider, record.event_id)
+            self.result.counts[key] = self.result.counts.get(key, 0) + 1
 
 
 def _plural(count: int, noun: str) -> str:

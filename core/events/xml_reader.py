@@ -20,7 +20,7 @@ from pathlib import Path
 from core.errors import NotRecognisedError, UnsafeInputError, unreadable
 from core.events.model import EventReadResult
 from core.events.relevant import count_key, is_relevant
-from core.events.xmlrecord import BadEventError, element_to_record, local
+from core.events.xmlrecord import BadEventError, event_head, head_to_record, local
 from core.evidence_ref import Problem, Severity
 from core.progress import NEVER_CANCELLED, CancelToken
 from core.safefs import open_regular
@@ -188,17 +188,18 @@ def _drain(parser: ET.XMLPullParser[ET.Element], walk: _Walk, result: EventReadR
         walk.event_elements = 0
         result.records_read += 1
         try:
-            record = element_to_record(elem, label)
+            head = event_head(elem)
         except BadEventError as exc:
             result.unreadable_records += 1
             log.warning("%s: event %d skipped: %s", label, result.records_read, exc)
-            record = None
-        if record is not None:
-            if result.first_event is None or record.time < result.first_event:
-                result.first_event = record.time
-            if result.last_event is None or record.time > result.last_event:
-                result.last_event = record.time
-        if record is not None and is_relevant(record.provider, record.event_id, record.level):
+            head = None
+        if head is not None:
+            if result.first_event is None or head.time < result.first_event:
+                result.first_event = head.time
+            if result.last_event is None or head.time > result.last_event:
+                result.last_event = head.time
+        if head is not None and is_relevant(head.provider, head.event_id, head.level):
+            record = head_to_record(head, label)  # only the relevant events become EventRecords
             result.records.append(record)
             key = count_key(record.provider, record.event_id)
             result.counts[key] = result.counts.get(key, 0) + 1

@@ -1,12 +1,15 @@
 """One <Event> element (from the evtx library's XML rendering or from an XML export) → EventRecord.
 
-Both input kinds go through here so an event means the same thing whichever way it was read.
+Both input kinds go through here so an event means the same thing whichever way it was read. The
+readers take an event's head first (provider, id, time, level: event_head) and build the whole record
+(head_to_record) only for the events the diagnosis reads.
 """
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.events.model import EventRecord
@@ -22,8 +25,19 @@ class BadEventError(ValueError):
     """An <Event> without the parts every event has (provider, id, time)."""
 
 
+# Local names by ElementTree tag ("{namespace}Name"): a log repeats a few dozen tags in every event,
+# and splitting each one again was a third of the cost of reading an event's <System> section.
+_LOCAL_NAMES: dict[str, str] = {}
+_LOCAL_NAMES_MAX = 1024  # a hostile export may invent any number of tags: those are split each time
+
+
 def local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rsplit("}", 1)[-1] if tag.startswith("{") else tag
+        if len(_LOCAL_NAMES) < _LOCAL_NAMES_MAX:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def clean(text: str | None) -> str:
@@ -82,7 +96,22 @@ def _payload(section: ET.Element, data: dict[str, str]) -> None:
             data.setdefault(name, clean(child.text))
 
 
-def element_to_record(event: ET.Element, origin: str) -> EventRecord:
+@dataclass(frozen=True)
+class EventHead:
+    """What every event has, read from its <System> section: enough to tell whether the event is one
+    the diagnosis reads (relevant.is_relevant) before the rest of it is turned into an EventRecord."""
+
+    provider: str
+    source_name: str | None
+    event_id: int
+    time: datetime
+    level: int | None
+    fields: dict[str, ET.Element]  # <System> children by local name
+    sections: list[ET.Element]  # <EventData> / <UserData>
+
+
+def event_head(event: ET.Element) -> EventHead:
+    """The <System> facts of one <Event>; BadEventError when its provider, id or time is missing."""
     system = None
     sections: list[ET.Element] = []
     for child in event:
@@ -104,22 +133,29 @@ def element_to_record(event: ET.Element, origin: str) -> EventRecord:
     when = parse_time(created.get("SystemTime") or "") if created is not None else None
     if not provider or event_id is None or when is None:
         raise BadEventError("missing provider, event id or time")
-    data: dict[str, str] = {}
-    for section in sections:
-        _payload(section, data)
-    record_el = fields.get("EventRecordID")
     level_el = fields.get("Level")
+    level = to_int(level_el.text) if level_el is not None else None
+    return EventHead(provider, source_name, event_id, when, level, fields, sections)
+
+
+def head_to_record(head: EventHead, origin: str) -> EventRecord:
+    """The whole EventRecord of an event whose head was read."""
+    data: dict[str, str] = {}
+    for section in head.sections:
+        _payload(section, data)
+    fields = head.fields
+    record_el = fields.get("EventRecordID")
     version_el = fields.get("Version")
     computer_el = fields.get("Computer")
     return EventRecord(
-        provider=provider,
-        event_id=event_id,
-        time=when,
+        provider=head.provider,
+        event_id=head.event_id,
+        time=head.time,
         record_id=to_int(record_el.text) if record_el is not None else None,
-        level=to_int(level_el.text) if level_el is not None else None,
+        level=head.level,
         version=to_int(version_el.text) if version_el is not None else None,
         computer=clean(computer_el.text) or None if computer_el is not None else None,
         data=data,
-        source_name=source_name,
+        source_name=head.source_name,
         origin=origin,
     )

@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from evtx import PyEvtxParser
 
-from core.errors import DumpDoctorError, NotRecognisedError, TruncatedError
+from core.errors import Cancelled, DumpDoctorError, NotRecognisedError, TruncatedError
 from core.events import build_timeline, read_events
+from core.events.evtx_reader import BATCH
 from core.events.model import EventInput, EventReadResult, NoDumpReason
 from core.events.xmlrecord import parse_time
 from core.evidence_ref import Severity
+from core.progress import CancelToken
 from tests.builders import events as b
 from tests.builders.evtx import EvtxImage, build_evtx, build_evtx_image, write_evtx
 
@@ -194,6 +196,58 @@ def test_record_with_broken_signature_is_counted_not_fatal(tmp_path):
     assert {1, 2, 3, 4, 5, 9, 10, 11, 12} <= set(ids)
     assert result.unreadable_records == 12 - len(ids) > 0
     assert result.problems
+
+
+def _busy_log(count: int) -> list[b.Ev]:
+    """A log like a real one: mostly service-control noise, with a relevant event every 40 records
+    (some under a provider name in other capitals, which Windows also writes)."""
+    events: list[b.Ev] = []
+    for i in range(count):
+        when = T0 + timedelta(seconds=i)
+        if i % 40 == 7:
+            events.append(b.kernel_power_41(when, bugcheck=0x9F))
+        elif i % 40 == 27:
+            events.append(dataclasses.replace(b.volmgr(when, 46), provider="VolMgr"))
+        else:
+            events.append(b.unrelated(when, "Service Control Manager", 7036))
+    return events
+
+
+def test_damaged_records_deep_in_a_big_log_lose_only_themselves(tmp_path):
+    # Around the points where the reader takes the next run of records from the library, and in the
+    # middle of one: each damaged record is counted, and everything after it is still read.
+    events = _busy_log(3 * BATCH + 50)
+    image = build_evtx_image(events)
+    damaged = [8, BATCH - 1, BATCH, BATCH + 1, BATCH + 128, 2 * BATCH + 28]
+    data = bytearray(image.data)
+    for record_id in damaged:
+        data[image.record_offsets[record_id] + 24 + 4] = 0x77  # the record's first BinXML token
+    result = _read(_write(tmp_path, bytes(data)))
+    wanted = [i + 1 for i, ev in enumerate(events) if ev.event_id in (41, 46) and i + 1 not in damaged]
+    assert [r.record_id for r in result.records] == wanted
+    assert wanted[-1] > 3 * BATCH  # relevant records after the last damage were read
+    assert {r.provider for r in result.records} == {KP, "VolMgr"}
+    assert (result.records_read, result.unreadable_records) == (len(events) - len(damaged), len(damaged))
+    assert any(p.message.startswith(f"{len(damaged)} records could not be read") for p in result.problems)
+
+
+def test_a_cancelled_scan_stops_reading_a_big_log(tmp_path):
+    path = write_evtx(tmp_path / "System.evtx", _busy_log(3 * BATCH))
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        read_events(EventInput("evtx", path, path.name), token)
+
+
+@pytest.mark.parametrize("written", ["0041", "\u0664\u0661"])  # leading zeros; Arabic-Indic digits
+def test_an_event_id_written_as_text_is_read_as_its_number(tmp_path, written):
+    # Windows stores the id as a number; a log written as text values may carry other spellings of it,
+    # which the reader takes as the number they spell (as int() does), deep in a log as at its start.
+    crash = dataclasses.replace(b.kernel_power_41(T0 + timedelta(hours=1), bugcheck=0x9F), event_id=written)
+    events = [ev for ev in _busy_log(BATCH + 20) if ev.event_id == 7036] + [crash]
+    result = _read(write_evtx(tmp_path / "System.evtx", events, typed=False))
+    assert [(r.provider, r.event_id) for r in result.records] == [(KP, 41)]
+    assert result.records_read == len(events) and not result.problems
 
 
 # ----------------------------------------------------------------------------- (d) truncated copies
