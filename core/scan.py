@@ -211,9 +211,13 @@ class _Run:
                 given, self.source.display_path, list(stack))) if given else None
             self.report("drivers", 1, 1)
             return loose
+        def moving(done: int, total: int) -> None:
+            self.report("drivers", done, total, "Checking storage drivers")
+            self.cancel.check()
+
         storage = self.guarded("drivers", "storage drivers",
                                lambda: assess_storage(facts, self.source.driver_file, list(stack), loaded,
-                                                      given, self.source.display_path))
+                                                      given, self.source.display_path, moving))
         self.cancel.check()
         if storage is not None and self.source.renames_files:
             _show_paths(storage, self.source.display_path)

@@ -71,6 +71,9 @@ class _Candidate:
     why: list[str] = field(default_factory=list)
 
 
+PROGRESS_EVERY = 25  # candidates between progress calls (each costs a queued signal in the wizard)
+
+
 def file_name_of(service: Service) -> str:
     if service.image_path:
         base = _SEP.split(service.image_path.strip().strip('"'))[-1]
@@ -272,16 +275,22 @@ def assess_storage(
     loaded_dump_modules: list[str] | None,
     given_files: list[Path] | None = None,
     display: Callable[[Path], str] = str,
+    progress: Callable[[int, int], None] | None = None,
 ) -> StorageReport:
     """See the module docstring. Missing or unreadable files are recorded per driver, never raised.
     `given_files`: driver files handed over on their own; any that no listed driver came from is listed
     too, classified from its content (core.drivers.loose). `display` names a found file for the user
-    (a source's display_path: never a temporary extraction folder)."""
+    (a source's display_path: never a temporary extraction folder). `progress(done, total)` is called
+    every few candidates: a folder of thousands of drivers takes seconds, and the caller shows it
+    moving and checks for cancel there (a Cancelled it raises ends the assessment)."""
     inspect = _Inspector(find_file, display)
     arch = facts.system.architecture if facts.system else None
     devs = _devices_by_service(facts.devices)
     report = StorageReport()
-    for key, cand in sorted(_collect_candidates(facts, devs, inspect).items()):
+    candidates = sorted(_collect_candidates(facts, devs, inspect).items())
+    for done, (key, cand) in enumerate(candidates):
+        if progress is not None and not done % PROGRESS_EVERY:
+            progress(done, len(candidates))
         service_devs = devs.get(key, [])
         storage_role = (cand.service.group or "").strip().casefold() in MINIPORT_GROUPS or any(
             _normal_guid(d.class_guid) == SCSI_ADAPTER_CLASS for d in service_devs)

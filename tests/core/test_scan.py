@@ -294,3 +294,35 @@ def test_denied_driver_and_locked_dump_are_reported_and_the_scan_goes_on(tmp_pat
     assert "in use by another program" in locked.message
     assert [d.path for d in ev.dumps if d.path.endswith("040111-02.dmp")]
     assert ev.registry.system.build == 7601  # the rest of the evidence was read
+
+
+def test_a_large_drivers_step_shows_progress_and_stops_on_cancel(tmp_path, monkeypatch):
+    from core.drivers import storage as storage_module
+    from tests.builders.many_drivers import write_root_with_drivers
+
+    root = write_root_with_drivers(tmp_path, 60)
+    updates: list[ProgressUpdate] = []
+    with open_source(str(root)) as source:
+        scan(source, updates.append)
+    moving = [u for u in updates if u.step == "drivers" and (u.total or 0) >= 60]
+    total = moving[0].total  # the 60 miniports and the root's other storage drivers
+    assert total is not None
+    assert [u.done for u in moving] == list(range(0, total, 25))  # the bar moves while files are read
+
+    inspected: list[object] = []
+    real = storage_module.inspect_pe
+
+    def counting(path):  # type: ignore[no-untyped-def]
+        inspected.append(path)
+        return real(path)
+
+    monkeypatch.setattr(storage_module, "inspect_pe", counting)
+    token = CancelToken()
+
+    def cancel_once_moving(update: ProgressUpdate) -> None:
+        if update.step == "drivers" and update.done == 25:
+            token.cancel()
+
+    with open_source(str(root)) as source, pytest.raises(Cancelled):
+        scan(source, cancel_once_moving, token)
+    assert len(inspected) < 40  # stopped within the step, not after every driver was read
