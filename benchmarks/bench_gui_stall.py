@@ -7,9 +7,11 @@ For comparison, the time the old page needed on the GUI thread to fill a QTableW
 rows (cell items for every row, then resizeColumnsToContents / resizeRowsToContents).
 
 Run: QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_gui_stall.py [--no-quiet-gc]
-     [--default-switch-interval] [COUNT ...]
-(the two options turn off, for comparison, the quiet collector and the shorter GIL switch interval the
-wizard uses while it works in the background)
+     [--default-switch-interval] [--dirty-hive] [COUNT ...]
+(the first two options turn off, for comparison, the quiet collector and the shorter GIL switch
+interval the wizard uses while it works in the background; --dirty-hive puts the real dirty Windows 10
+SYSTEM hive and its two logs from ../shared/realdata in place of the generated hive: the scan replays
+the logs and the bundle export copies all three)
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import gc
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -120,11 +123,20 @@ def old_fill_seconds(app: QApplication, rows: list[list[str]]) -> float:
     return seconds
 
 
+DIRTY_HIVE: Path | None = None  # --dirty-hive
+
+
 def run(app: QApplication, count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         root = write_root_with_drivers(Path(tmp) / "vol", count)
         built = time.perf_counter() - t0
+        hive_note = ""
+        if DIRTY_HIVE:  # the real dirty SYSTEM hive and its logs: replayed by the scan, copied by export
+            config = next(root.glob("[Ww]indows/[Ss]ystem32/config"))
+            for suffix in ("", ".LOG1", ".LOG2"):
+                shutil.copyfile(DIRTY_HIVE.with_name(DIRTY_HIVE.name + suffix), config / f"SYSTEM{suffix}")
+            hive_note = f", SYSTEM replaced by the dirty {DIRTY_HIVE.name} and its two logs"
         settings = QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat)
         wizard = DumpDoctorWizard(settings=settings)
         wizard.confirm_close = lambda _parent, _question: True
@@ -188,7 +200,8 @@ def run(app: QApplication, count: int) -> None:
         gc.callbacks.remove(pauses._cb)
         gc.unfreeze()
         deferred = gc.collect()  # what the quiet collector left for later (cycles dropped when frozen)
-        print(f"{count} drivers ({rows} rows; root built in {built:.1f} s): scan {scan_seconds:.1f} s, "
+        print(f"{count} drivers ({rows} rows; root built in {built:.1f} s{hive_note}): "
+              f"scan {scan_seconds:.1f} s, "
               f"largest event-loop gap while scanning {scan_gap[0] * 1000:.0f} ms (GUI thread's own "
               f"work {scan_gap[1] * 1000:.0f} ms), while opening and browsing the drivers page "
               f"{browse_gap[0] * 1000:.0f} ms (own work {browse_gap[1] * 1000:.0f} ms), while exporting a "
@@ -214,6 +227,12 @@ def main() -> None:
 
         GIL_SHARE.WHILE_WORKING = sys.getswitchinterval()
         args.remove("--default-switch-interval")
+    if "--dirty-hive" in args:  # issue 18: copying a dirty hive and its logs once stalled the window
+        global DIRTY_HIVE
+        DIRTY_HIVE = ROOT.parent / "shared" / "realdata" / "hives" / "SYSTEM_win10-1709"
+        if not DIRTY_HIVE.exists():
+            sys.exit(f"--dirty-hive needs {DIRTY_HIVE} (and its .LOG1/.LOG2)")
+        args.remove("--dirty-hive")
     counts = [int(a) for a in args] or [400, 6400]
     for count in counts:
         run(app, count)
