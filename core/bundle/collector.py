@@ -3,18 +3,21 @@ on a USB stick for a Windows 7 machine that cannot run Dump Doctor itself.
 
 collect.cmd is a template: its System-log queries are rendered from the one table of relevant events
 (core.events.relevant.SYSTEM_EVENTS), the same table the live query and the readers use, so the
-collector never asks for a different set of events than Dump Doctor reads."""
+collector never asks for a different set of events than Dump Doctor reads; the driver files it always
+copies come from the one list of the files that write a dump (core.dump_stack)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from core.dump_stack import DUMP_STACK_FILES
 from core.errors import UsageError
 from core.events.relevant import system_event_selects
 from core.resources import resource_path
 
 COLLECTOR_FILES = ("collect.cmd", "README.txt")
 QUERIES_MARKER = "@SYSTEM_EVENT_QUERIES@"
+DUMP_STACK_MARKER = "@DUMP_STACK_FILES@"
 # !OUT! and !LOG!, never %OUT%: delayed expansion would eat a "!" in a %-expanded path.
 EVENTS_TARGET = r'"!OUT!\events\System.xml"'
 
@@ -37,8 +40,10 @@ def render_collect_cmd() -> bytes:
     """collect.cmd as the user gets it: the template with its event queries written in (CRLF kept:
     cmd.exe needs the line endings the file was written with)."""
     text = (collector_dir() / "collect.cmd").read_bytes().decode("ascii")
-    if QUERIES_MARKER not in text:
-        raise RuntimeError(f"collect.cmd has lost its {QUERIES_MARKER} line")
+    for marker in (QUERIES_MARKER, DUMP_STACK_MARKER):
+        if marker not in text:
+            raise RuntimeError(f"collect.cmd has lost its {marker} line")
+    text = text.replace(DUMP_STACK_MARKER, " ".join(DUMP_STACK_FILES))
     return text.replace(QUERIES_MARKER, "\r\n".join(event_query_lines())).encode("ascii")
 
 

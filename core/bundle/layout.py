@@ -5,6 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Always wanted beside the boot miniport: the files that write the dump (one list, core.dump_stack).
+from core.dump_stack import DUMP_STACK_FILES as DUMP_STACK_FILES
+from core.dump_stack import REQUIRED_DUMP_STACK_FILES as REQUIRED_DUMP_STACK_FILES
+
 FORMAT_VERSION = 1
 
 MANIFEST = "manifest.json"
@@ -29,9 +33,6 @@ SYSTEM_FACT_FILES = (VOLUMES_CSV, PAGEFILES_CSV, MEMORY_CSV, *DUMPSTACK_LOGS, VE
 TOP_LEVEL_DIRS = frozenset({"report", "registry", "events", "dumps", "drivers", "system"})
 TOP_LEVEL_FILES = frozenset({MANIFEST, README})
 
-# Always wanted beside the boot miniport: the files that write the dump (FACTS §1, §3).
-DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "storport.sys", "dumpata.sys")
-REQUIRED_DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "storport.sys")  # dumpata: IDE only
 
 EVTX_MAX_BYTES = 20 * 1024 * 1024
 

@@ -12,11 +12,12 @@ from core.drivers.classify import NATIVE_SUBSYSTEM, classify
 from core.drivers.knowledge import lookup
 from core.drivers.model import Confidence, DriverKind, PeInfo, StorageDriver
 from core.drivers.pe_inspect import inspect_pe
+from core.dump_stack import DUMP_STACK_FILES
 from core.errors import DumpDoctorError
 from core.evidence_ref import EvidenceRef
 
-DUMP_STACK_NAMES = {"diskdump.sys", "crashdmp.sys", "dumpata.sys", "storport.sys", "scsiport.sys",
-                    "ataport.sys"}
+# The files that write a dump, and the older port drivers a loose file of that name is (not a miniport).
+DUMP_STACK_NAMES = {*DUMP_STACK_FILES, "scsiport.sys", "ataport.sys"}
 _SUBSYSTEMS = {2: "a Windows program (GUI subsystem)", 3: "a Windows program (console subsystem)",
                9: "a Windows CE program", 10: "an EFI application", 11: "an EFI boot-service driver",
                12: "an EFI runtime driver", 16: "a Windows boot application"}

@@ -39,6 +39,7 @@ from core.drivers.model import (
     StorageReport,
 )
 from core.drivers.pe_inspect import inspect_pe
+from core.dump_stack import DUMP_STACK_FILES
 from core.errors import DumpDoctorError
 from core.evidence_ref import EvidenceRef
 from core.registry.model import Device, RegistryFacts, Service
@@ -47,7 +48,6 @@ FindFile = Callable[[str, str | None], Path | None]
 
 SCSI_ADAPTER_CLASS = "4d36e97b-e325-11ce-bfc1-08002be10318"
 MINIPORT_GROUPS = {"scsi miniport"}
-DUMP_STACK_FILES = ("diskdump.sys", "crashdmp.sys", "dumpata.sys", "storport.sys")
 # The dump-stack files whose version is checked (StorageReport.dump_stack_files): the writer the known
 # issue's fix replaces, and Crashdmp.sys, reported for information.
 FIX_CHECKED_FILES = ("diskdump.sys", "crashdmp.sys")

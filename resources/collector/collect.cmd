@@ -128,7 +128,7 @@ if exist "%SystemRoot%\LiveKernelReports\" (
 )
 
 echo [4/5] Drivers that write crash dumps ...
-for %%D in (diskdump.sys crashdmp.sys storport.sys dumpata.sys) do (
+for %%D in (@DUMP_STACK_FILES@) do (
   if exist "%SystemRoot%\System32\drivers\%%D" copy /y "%SystemRoot%\System32\drivers\%%D" "!OUT!\drivers\" >>"!LOG!" 2>&1
 )
 rem The boot disk's miniport writes the dump: copy every driver in the "SCSI miniport" group.

@@ -449,7 +449,9 @@ def stage_collector(wine: Wine) -> None:
     work = wine.unix("C:\\collect")
     if work.exists():
         shutil.rmtree(work)
-    shutil.copytree(ROOT / "resources" / "collector", work)
+    from core.bundle.collector import save_collector
+
+    save_collector(work)  # as the user gets it: the template with its queries and file list written in
     result = wine.run(["cmd", "/c", "C:\\collect\\collect.cmd"], timeout=900, stdin=b"\r\n" * 20)
     (LANE / "collector.txt").write_text(result.text(), encoding="utf-8")
     bundles = [p for p in work.iterdir() if p.is_dir()] + list(work.glob("*.zip"))

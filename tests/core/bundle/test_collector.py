@@ -15,6 +15,7 @@ from core.bundle.layout import REG_EXPORTS, is_layout_path
 from core.bundle.redact import Redactor
 from core.bundle.registry_export import collect_reg_files, reg_file_bytes
 from core.diagnosis import diagnose
+from core.dump_stack import DUMP_STACK_FILES
 from core.events import relevant
 from core.events.relevant import (
     MAX_XPATH_EXPRESSIONS,
@@ -165,6 +166,14 @@ def test_collector_and_live_queries_are_generated_from_the_one_events_table(monk
 def test_the_template_holds_no_query_of_its_own() -> None:
     template = (collector_dir() / "collect.cmd").read_bytes().decode("ascii")
     assert "@SYSTEM_EVENT_QUERIES@" in template and "wevtutil qe" not in template
+
+
+def test_the_collector_copies_exactly_the_files_that_write_a_dump() -> None:
+    template = (collector_dir() / "collect.cmd").read_bytes().decode("ascii")
+    assert "@DUMP_STACK_FILES@" in template and "diskdump.sys" not in template.lower()
+    loop = re.search(r"for %%D in \(([^)]*)\) do", render_collect_cmd().decode("ascii"))
+    assert loop is not None
+    assert tuple(loop.group(1).split()) == DUMP_STACK_FILES
 
 
 def _manifest_from_script(computer: str) -> str:
