@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from core.errors import UnsafeInputError, unreadable
-from core.seekview import SeekableView
+from core.seekview import SplicedFile
 
 # signature, disk, directory disk, entries here, entries, directory size and offset, comment length
 _EOCD = struct.Struct("<4s4H2LH")
@@ -55,47 +55,7 @@ class CentralDirectory:
         loc64 = _LOC64.pack(_LOC64_SIG, 0, self.prefix_end + cd_size, 1)
         eocd = _EOCD.pack(_EOCD_SIG, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
         tail = bytes(self.entries) + eocd64 + loc64 + eocd
-        return io.BufferedReader(_SplicedFile(fh, self.prefix_end, tail), buffer_size=1 << 16)
-
-
-class _SplicedFile(SeekableView):
-    """The first `keep` bytes of `fh`, followed by `tail` (read-only, seekable)."""
-
-    def __init__(self, fh: BinaryIO, keep: int, tail: bytes) -> None:
-        super().__init__()
-        self._fh = fh
-        self._keep = keep
-        self._tail = tail
-        self._size = keep + len(tail)
-
-    @property
-    def view_size(self) -> int:
-        return self._size
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        view = memoryview(buffer).cast("B")
-        wanted = max(0, min(len(view), self._size - self._pos))
-        done = 0
-        if self._pos < self._keep:
-            self._fh.seek(self._pos)
-            part = self._fh.read(min(wanted, self._keep - self._pos))
-            view[:len(part)] = part
-            done = len(part)
-            if done < min(wanted, self._keep - self._pos):  # the file shrank under us
-                self._pos += done
-                return done
-        if done < wanted:
-            start = self._pos + done - self._keep
-            piece = self._tail[start:start + wanted - done]
-            view[done:done + len(piece)] = piece
-            done += len(piece)
-        self._pos += done
-        return done
-
-    def close(self) -> None:
-        if not self.closed:
-            self._fh.close()
-        super().close()
+        return io.BufferedReader(SplicedFile(fh, self.prefix_end, tail), buffer_size=1 << 16)
 
 
 def _not_zip(path: Path, why: str) -> UnsafeInputError:
