@@ -281,7 +281,8 @@ def _truncation(census: ChunkCensus) -> tuple[str, bool]:
         return text + f"; not one of its {_ids(cut.first_id, cut.last_id)} is whole", True
     if cut.last_complete_id >= cut.last_id:
         return text + f"; its {_ids(cut.first_id, cut.last_id)} all lie before the cut and were read", False
-    return text + (f"; {_ids(cut.first_id, cut.last_complete_id)} before the cut were read, "
+    read_verb = "was" if cut.first_id == cut.last_complete_id else "were"
+    return text + (f"; {_ids(cut.first_id, cut.last_complete_id)} before the cut {read_verb} read, "
                    f"{_ids(cut.last_complete_id + 1, cut.last_id, verb=True)} lost"), True
 
 

@@ -282,6 +282,14 @@ def test_file_cut_mid_chunk_reads_records_before_the_cut(tmp_path):
     assert path.read_bytes() == data  # the evidence file is read, never padded in place
 
 
+def test_file_cut_after_one_record_of_its_chunk_says_so_in_the_singular(tmp_path):
+    image = _three_chunks()
+    result = _read(_write(tmp_path, image.data[:image.record_offsets[10] + 10]))
+    assert [r.record_id for r in result.records] == list(range(1, 10))
+    messages = " ".join(p.message for p in result.problems)
+    assert "record 9 before the cut was read, records 10–12 are lost" in messages
+
+
 def test_file_cut_right_after_a_record_loses_nothing_before_it(tmp_path):
     image = _three_chunks()
     result = _read(_write(tmp_path, image.data[:image.record_offsets[12]]))  # record 12 starts at the cut
