@@ -23,6 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,6 +103,19 @@ def pump(app: QApplication, until: float) -> None:
         time.sleep(0.001)
 
 
+def pump_while(app: QApplication, busy: Callable[[], bool]) -> None:
+    """Run the event loop as a user's session would while background work is `busy`."""
+    while busy():
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def walk_to(app: QApplication, wizard: DumpDoctorWizard, step: Step) -> None:
+    while wizard.flow.current is not step:
+        wizard.next()
+        pump(app, time.perf_counter() + 0.05)
+
+
 def old_fill_seconds(app: QApplication, rows: list[list[str]]) -> float:
     """What the GUI thread spent before: one QTableWidgetItem per cell, then measuring every row."""
     t = QTableWidget(0, 5)
@@ -152,18 +166,14 @@ def run(app: QApplication, count: int) -> None:
         t1 = time.perf_counter()
         wizard.next()
         switch_interval = sys.getswitchinterval()  # while the scan runs
-        while wizard.flow.data.scan is OpState.RUNNING:
-            app.processEvents()
-            time.sleep(0.001)
+        pump_while(app, lambda: wizard.flow.data.scan is OpState.RUNNING)
         scan_seconds = time.perf_counter() - t1
         scan_gap = beat.stop()
         assert wizard.flow.data.scan is OpState.DONE, wizard.flow.data.scan_error
         rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
         beat.start()
-        while wizard.flow.current is not Step.DRIVERS:
-            wizard.next()
-            pump(app, time.perf_counter() + 0.05)
+        walk_to(app, wizard, Step.DRIVERS)
         table = wizard.drivers_page.drivers
         table.setFocus()
         for _ in range(40):  # browse: page down through the table, then walk rows
@@ -177,16 +187,12 @@ def run(app: QApplication, count: int) -> None:
         browse_gap = beat.stop()
         rows = len(wizard.drivers_page._table.drivers)
 
-        while wizard.flow.current is not Step.BUNDLE:
-            wizard.next()
-            pump(app, time.perf_counter() + 0.05)
+        walk_to(app, wizard, Step.BUNDLE)
         wizard.bundle_page.dest.setText(str(Path(tmp) / "bundle.zip"))
         beat.start()
         t2 = time.perf_counter()
         wizard.bundle_page.create_button.click()
-        while wizard.flow.data.export is OpState.RUNNING:
-            app.processEvents()
-            time.sleep(0.001)
+        pump_while(app, lambda: wizard.flow.data.export is OpState.RUNNING)
         export_seconds = time.perf_counter() - t2
         export_gap = beat.stop()
         assert wizard.flow.data.export is OpState.DONE, wizard.flow.data.export_error

@@ -41,23 +41,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from core.registry.keys import REG_DWORD, REG_EXPAND_SZ, REG_SZ  # noqa: E402
 from tests.builders import offline_root as off  # noqa: E402
 from tests.builders.dumps import build_kernel_dump, typical_drivers  # noqa: E402
+from tests.builders.many_drivers import machine_with_drivers  # noqa: E402
 
 REALDATA = ROOT.parent / "shared" / "realdata" / "evtx"
 STEPS = ("registry", "dumps", "drivers", "events")
 
 
 def build_root(base: Path, drivers: int) -> Path:
-    machine = off.Machine()
-    for i in range(drivers):
-        name = f"stor{i:04d}"
-        machine.drivers.append(off.DriverSpec(f"{name}.sys", f"1.0.0.{i}",
-                                              {"storport.sys": ["StorPortInitialize"]}, "Vendor"))
-        machine.system[f"{off.CS}\\Services\\{name}"] = {
-            "Type": (REG_DWORD, 1), "Start": (REG_DWORD, 3), "Group": (REG_SZ, "SCSI miniport"),
-            "ImagePath": (REG_EXPAND_SZ, rf"system32\DRIVERS\{name}.sys")}
+    machine = machine_with_drivers(drivers)  # each a SCSI-miniport service with its PE file
     start = datetime(2011, 3, 1, tzinfo=UTC)
     machine.minidumps = [(f"0301{i:02d}-01.dmp", 0x7E, start + timedelta(days=i)) for i in range(10)]
     evtx = max(REALDATA.glob("*.evtx"), key=lambda p: p.stat().st_size) if REALDATA.is_dir() else None

@@ -10,7 +10,8 @@ from core.registry.keys import REG_DWORD, REG_EXPAND_SZ, REG_SZ
 from tests.builders import offline_root as off
 
 
-def write_root_with_drivers(base: Path, count: int) -> Path:
+def machine_with_drivers(count: int) -> off.Machine:
+    """The default machine plus `count` SCSI-miniport services, each with its driver file."""
     machine = off.Machine()
     for i in range(count):
         name = f"stor{i:05d}"
@@ -19,5 +20,9 @@ def write_root_with_drivers(base: Path, count: int) -> Path:
         machine.system[f"{off.CS}\\Services\\{name}"] = {
             "Type": (REG_DWORD, 1), "Start": (REG_DWORD, 3), "Group": (REG_SZ, "SCSI miniport"),
             "ImagePath": (REG_EXPAND_SZ, rf"system32\DRIVERS\{name}.sys")}
-    off.write_offline_root(base, machine)
+    return machine
+
+
+def write_root_with_drivers(base: Path, count: int) -> Path:
+    off.write_offline_root(base, machine_with_drivers(count))
     return base
