@@ -211,6 +211,7 @@ class _Run:
                 given, self.source.display_path, list(stack))) if given else None
             self.report("drivers", 1, 1)
             return loose
+
         def moving(done: int, total: int) -> None:
             self.report("drivers", done, total, "Checking storage drivers")
             self.cancel.check()
